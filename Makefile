@@ -1,0 +1,46 @@
+# The two commands: `make run` and `make test`. Everything else is a step they use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup lint typecheck check-content catalogs bench-webhook clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Start the bot on 127.0.0.1:8000 (SQLite, dry-run SMS without Twilio credentials).
+run: $(STAMP)
+	$(BIN)/outreach db upgrade
+	$(BIN)/outreach serve --host 127.0.0.1 --port 8000
+
+## Lint, type-check, content checks, then the whole test suite.
+test: $(STAMP) lint typecheck check-content
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot scheduler tests bench
+	$(BIN)/ruff format --check bot scheduler tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy bot scheduler
+
+check-content: $(STAMP)
+	$(BIN)/outreach flows validate
+	$(BIN)/outreach i18n check
+
+## Re-extract texts from flows/ and merge them into every catalog (then translate and remove fuzzy flags).
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --sort-by-file --no-wrap --project parent-outreach-bot -o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-wrap --ignore-obsolete
+
+bench-webhook: $(STAMP)
+	$(BIN)/python bench/webhook.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache outreach.db outreach.db-wal outreach.db-shm

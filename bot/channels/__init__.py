@@ -1,0 +1,1 @@
+"""Channels: thin translators between provider SDKs and the core."""

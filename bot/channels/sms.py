@@ -1,0 +1,84 @@
+"""Twilio webhooks: inbound SMS and delivery status callbacks."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from starlette.concurrency import run_in_threadpool
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.channels.http_body import parse_form, read_limited
+from bot.conversation import Conversation
+from bot.domain import Inbound
+from bot.services.consent import ConsentService
+from bot.services.phones import InvalidPhone
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+TWIML = "application/xml"
+
+
+def twiml(replies: list[str]) -> str:
+    """A TwiML document that sends each reply as its own message."""
+    response = MessagingResponse()
+    for body in replies:
+        response.message(body)
+    return str(response)
+
+
+class TwilioSignature:
+    """Checks X-Twilio-Signature against the public URL Twilio was configured with."""
+
+    def __init__(self, auth_token: str, public_base_url: str) -> None:
+        self.validator = RequestValidator(auth_token) if auth_token else None
+        self.public_base_url = public_base_url
+
+    def check(self, request: Request, form: dict[str, str]) -> None:
+        """Raise 403 unless the request carries Twilio's signature for this URL and form."""
+        if self.validator is None:
+            raise HTTPException(403, "TWILIO_AUTH_TOKEN is not set; inbound SMS cannot be verified")
+        signature = request.headers.get("x-twilio-signature", "")
+        url = self.public_base_url + request.url.path
+        if request.url.query:
+            url += "?" + request.url.query
+        if not signature or not self.validator.validate(url, form, signature):
+            raise HTTPException(403, "bad or missing X-Twilio-Signature")
+
+
+def sms_router(settings: Settings, conversation: Conversation, consent: ConsentService) -> APIRouter:
+    """Routes for Twilio's inbound SMS and status callbacks."""
+    router = APIRouter(tags=["twilio"])
+    signature = TwilioSignature(settings.twilio_auth_token, settings.public_base_url)
+    limit = settings.max_request_bytes
+
+    @router.post(
+        "/twilio/sms",
+        response_class=Response,
+        responses={200: {"content": {TWIML: {}}, "description": "TwiML replies"}},
+        summary="Inbound SMS from Twilio",
+    )
+    async def inbound_sms(request: Request) -> Response:
+        form = parse_form(request, await read_limited(request, limit))
+        signature.check(request, form)
+        sender, sid = form.get("From", ""), form.get("MessageSid") or form.get("SmsSid") or ""
+        if not sender or not sid or "Body" not in form:
+            raise HTTPException(400, "From, Body and MessageSid are required")
+        try:
+            exchange = await run_in_threadpool(conversation.handle, Inbound("sms", sender, form["Body"], sid))
+        except InvalidPhone:
+            raise HTTPException(400, "From is not a phone number we can answer") from None
+        return Response(twiml(exchange.replies), media_type=TWIML)
+
+    @router.post("/twilio/status", summary="Delivery status callback from Twilio")
+    async def status_callback(request: Request) -> Response:
+        form = parse_form(request, await read_limited(request, limit))
+        signature.check(request, form)
+        sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
+        if not sid or not status:
+            raise HTTPException(400, "MessageSid and MessageStatus are required")
+        await run_in_threadpool(consent.record_delivery, sid, status[:16], form.get("ErrorCode") or None)
+        return Response(status_code=204)
+
+    return router

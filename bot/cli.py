@@ -1,0 +1,228 @@
+"""The `outreach` command line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("outreach")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group()
+def main() -> None:
+    """Parent outreach bot: SMS and Slack conversations for school families."""
+
+
+# Database ----------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations."""
+    from bot.store.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    click.echo("database is up to date")
+
+
+# School data ---------------------------------------------------------------------
+
+
+@main.command("load")
+@click.argument("file", type=click.Path(path_type=Path))
+def load(file: Path) -> None:
+    """Validate a school YAML file and load it (every error is listed with its path in the file)."""
+    from bot.services.school_data import SchoolFileError, load_school_file
+
+    try:
+        load_school_file(file)
+    except SchoolFileError as exc:
+        click.echo(f"{file}: {len(exc.errors)} error(s)", err=True)
+        for error in exc.errors:
+            click.echo(f"  {error}", err=True)
+        sys.exit(1)
+    from bot.app import build_bot
+    from bot.services.schools import load_school
+    from bot.store.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    bot = build_bot(settings)
+    school = load_school(bot.store, file)
+    click.echo(f"loaded {school.data.name} ({school.data.slug})")
+    bot.close()
+
+
+# Content checks ------------------------------------------------------------------
+
+
+@main.group()
+def flows() -> None:
+    """Conversation flows."""
+
+
+@flows.command("validate")
+def flows_validate() -> None:
+    """Check flows for unknown steps, unknown actions, unreachable steps and missing texts."""
+    from bot.app import FLOWS_DIR, build_actions
+    from bot.engine.loader import FlowFileError, load_flow_set, problems
+
+    try:
+        flow_set = load_flow_set(FLOWS_DIR)
+    except FlowFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    found = problems(flow_set, build_actions().names())
+    for problem in found:
+        click.echo(problem, err=True)
+    if found:
+        sys.exit(1)
+    click.echo(f"{len(flow_set.flows)} flows, {len(flow_set.messages.messages)} system messages: ok")
+
+
+@main.group()
+def i18n() -> None:
+    """Translations."""
+
+
+@i18n.command("check")
+def i18n_check() -> None:
+    """Fail on a missing or fuzzy translation, a placeholder mismatch, or a text over its SMS budget."""
+    from bot.app import FLOWS_DIR, LOCALES_DIR
+    from bot.i18n.catalogs import Catalogs
+    from bot.i18n.check import check
+
+    catalogs = Catalogs(LOCALES_DIR)
+    found = check(FLOWS_DIR, catalogs, LOCALES_DIR / "messages.pot")
+    for problem in found:
+        click.echo(problem, err=True)
+    if found:
+        sys.exit(1)
+    click.echo(f"locales {', '.join(catalogs.available())}: complete, placeholders intact, within budget")
+
+
+# Running -------------------------------------------------------------------------
+
+
+def _prepare(settings: Settings) -> None:
+    """Migrate, and load the school file when the database has no school yet."""
+    from bot.services.schools import load_school
+    from bot.store import Store
+    from bot.store.db import build_engine
+    from bot.store.migrate import upgrade
+
+    upgrade(settings.database_url)
+    store = Store(build_engine(settings.database_url, pool_size=1))
+    try:
+        with store.transaction() as tx:
+            empty = tx.school_count() == 0
+        if empty:
+            school = load_school(store, settings.school_file)
+            log.info("no school in the database: loaded %s from %s", school.data.name, settings.school_file)
+    finally:
+        store.dispose()
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--no-dispatcher", is_flag=True, help="Serve webhooks only; run `outreach dispatcher` elsewhere."
+)
+def serve(host: str, port: int, no_dispatcher: bool) -> None:
+    """Run the web server (Twilio webhooks) with the outbox dispatcher."""
+    import uvicorn
+
+    from bot.app import build_bot
+    from bot.logs import configure_logging
+    from bot.services.school_data import SchoolFileError
+    from bot.web import create_app
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    try:
+        _prepare(settings)
+    except SchoolFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    bot = build_bot(settings)
+    bot.detector.warm_up()
+    app = create_app(bot, run_dispatcher=not no_dispatcher)
+    database = bot.store.engine.url.render_as_string(hide_password=True)
+    click.echo(
+        f"Parent outreach bot on http://{host}:{port}\n"
+        f"  Twilio webhook: {settings.public_base_url}/twilio/sms\n"
+        f"  transport: {bot.transport.name}; database: {database}\n"
+        "  try it:    .venv/bin/outreach chat --phone +12135550123"
+    )
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+
+
+@main.command("dispatcher")
+def dispatcher() -> None:
+    """Run only the outbox dispatcher (for deployments with separate web workers)."""
+    from bot.app import build_bot
+    from bot.logs import configure_logging
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    _prepare(settings)
+    bot = build_bot(settings)
+    try:
+        bot.dispatcher().run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        bot.close()
+
+
+@main.command("chat")
+@click.option("--phone", required=True, help="The phone number you are texting from, e.g. +12135550123.")
+def chat(phone: str) -> None:
+    """Text the bot from a terminal: one line in, the replies out (scriptable through stdin)."""
+    from bot.app import build_bot
+    from bot.domain import Inbound
+    from bot.logs import configure_logging
+    from bot.services.phones import InvalidPhone, normalize_phone
+
+    settings = _settings()
+    configure_logging("WARNING")
+    try:
+        normalize_phone(phone, settings.default_region)
+    except InvalidPhone:
+        raise click.ClickException(f"{phone!r} is not a phone number (try +12135550123)") from None
+    _prepare(settings)
+    bot = build_bot(settings)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        click.echo(f"Texting as {phone}. Type a message and press Enter; Ctrl-D to quit.")
+    try:
+        for line in sys.stdin:
+            text = line.rstrip("\n")
+            if interactive and not text:
+                continue
+            exchange = bot.conversation.handle(Inbound("console", phone, text))
+            for reply in exchange.replies:
+                click.echo(f"< {reply}".replace("\n", "\n  "))
+            if not exchange.replies:
+                click.echo("< (no reply)")
+            if interactive:
+                click.echo("")
+    finally:
+        bot.close()

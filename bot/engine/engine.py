@@ -1,0 +1,252 @@
+"""The pure flow engine: (flows, state, input) -> (new state, texts to say, action to run).
+
+It performs no I/O. When a step names an action, the engine stops and returns an `ActionCall`;
+the caller runs it and hands the `ActionResult` back through `resume`. State is plain JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.engine.schema import END, FLOW_TARGET_PREFIX, Flow, Step
+
+MAX_STEPS_PER_TURN = 25
+NUMBER_REPLY = re.compile(r"^\s*#?\s*(\d{1,3})\s*[.)]?\s*$")
+
+
+@dataclass(frozen=True)
+class Text:
+    """An untranslated text: its English source, catalog context, values, and numbered options."""
+
+    msgid: str
+    context: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+    options: tuple[Text | str, ...] = ()
+    budget: int = 3
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice an action offers: a label already in the parent's language and the value it stands for."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ActionCall:
+    """An action the caller must run before the engine can go on."""
+
+    name: str
+    flow: str
+    step: str
+    values: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """What an action produced: an outcome that may pick a text or branch, values, and options."""
+
+    outcome: str | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)
+    options: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True)
+class Result:
+    """The engine's answer: the new state, texts to say, and maybe an action to run next."""
+
+    state: dict[str, Any]
+    texts: list[Text]
+    action: ActionCall | None = None
+    handled: bool = True
+
+
+class FlowError(Exception):
+    """A flow refers to something that does not exist (caught by `outreach flows validate`)."""
+
+
+def idle_state(values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The state of a conversation that is in no flow."""
+    return {"flow": None, "step": None, "phase": None, "values": dict(values or {}), "options": []}
+
+
+def is_waiting(state: Mapping[str, Any]) -> bool:
+    """True when the conversation waits for the parent's choice or text."""
+    return state.get("phase") == "waiting" and state.get("flow") is not None
+
+
+def start(
+    flows: Mapping[str, Flow], state: Mapping[str, Any], flow_id: str, step: str | None = None
+) -> Result:
+    """Begin a flow (at its start step or a named one), keeping the remembered values."""
+    flow = _flow(flows, flow_id)
+    new = idle_state(state.get("values"))
+    return _run(flows, new, [], flow.id, step or flow.start)
+
+
+def receive(flows: Mapping[str, Flow], state: Mapping[str, Any], text: str) -> Result:
+    """Apply the parent's text to the step that waits for it; `handled` is False when it does not fit."""
+    if not is_waiting(state):
+        return Result(dict(state), [], handled=False)
+    flow = _flow(flows, state["flow"])
+    step = _step(flow, state["step"])
+    new = _copy(state)
+    if step.input is not None:
+        new["values"][step.input.store] = text.strip()[: step.input.max_length]
+        return _goto(flows, new, [], flow, step.input.next)
+    number = _chosen_number(text)
+    if number is None:
+        return Result(dict(state), [], handled=False)
+    if step.choices == "from_action":
+        options = state.get("options") or []
+        if not 1 <= number <= len(options):
+            return Result(dict(state), [], handled=False)
+        new["values"]["choice"] = options[number - 1]
+        return _goto(flows, new, [], flow, _next_of(step, state))
+    if isinstance(step.choices, list) and 1 <= number <= len(step.choices):
+        choice = step.choices[number - 1]
+        new["values"].update(choice.set)
+        return _goto(flows, new, [], flow, choice.next)
+    return Result(dict(state), [], handled=False)
+
+
+def resume(flows: Mapping[str, Flow], state: Mapping[str, Any], result: ActionResult) -> Result:
+    """Go on after the caller ran the action the engine asked for."""
+    if state.get("phase") != "action":
+        raise FlowError("resume called while no action is pending")
+    flow = _flow(flows, state["flow"])
+    step = _step(flow, state["step"])
+    new = _copy(state)
+    new["values"].update(result.values)
+    new["outcome"] = result.outcome
+    new["options"] = [option.value for option in result.options]
+    labels = tuple(option.label for option in result.options)
+    return _after_action(flows, new, [], flow, state["step"], step, labels)
+
+
+def current_prompt(flows: Mapping[str, Flow], state: Mapping[str, Any]) -> Text | None:
+    """The text of the step now waiting, to say again when the parent's answer did not fit."""
+    if not is_waiting(state):
+        return None
+    flow = _flow(flows, state["flow"])
+    step = _step(flow, state["step"])
+    labels = tuple(state.get("option_labels") or ())
+    return _say(flow, state["step"], step, state, labels)
+
+
+# Internals -------------------------------------------------------------------
+
+
+def _run(
+    flows: Mapping[str, Flow], state: dict[str, Any], texts: list[Text], flow_id: str, step_id: str
+) -> Result:
+    flow = _flow(flows, flow_id)
+    step = _step(flow, step_id)
+    state.update(flow=flow.id, step=step_id, phase=None, options=[], outcome=None, option_labels=[])
+    if step.action:
+        state["phase"] = "action"
+        return Result(state, texts, ActionCall(step.action, flow.id, step_id, dict(state["values"])))
+    return _after_action(flows, state, texts, flow, step_id, step, ())
+
+
+def _after_action(
+    flows: Mapping[str, Flow],
+    state: dict[str, Any],
+    texts: list[Text],
+    flow: Flow,
+    step_id: str,
+    step: Step,
+    labels: tuple[str, ...],
+) -> Result:
+    state["option_labels"] = list(labels)
+    said = _say(flow, step_id, step, state, labels)
+    if said is not None:
+        texts = [*texts, said]
+    if step.choices == "from_action" and not labels:
+        return Result(_clean(idle_state(state["values"])), texts)  # nothing to choose from
+    if step.choices is not None or step.input is not None:
+        state["phase"] = "waiting"
+        return Result(state, texts)
+    return _goto(flows, state, texts, flow, _next_of(step, state))
+
+
+def _goto(
+    flows: Mapping[str, Flow], state: dict[str, Any], texts: list[Text], flow: Flow, target: str | None
+) -> Result:
+    depth = state.setdefault("_depth", 0) + 1
+    state["_depth"] = depth
+    if depth > MAX_STEPS_PER_TURN:
+        raise FlowError(f"more than {MAX_STEPS_PER_TURN} steps in one turn (a loop?) in {flow.id}")
+    if target is None or target == END:
+        return Result(_clean(idle_state(state["values"])), texts)
+    if target.startswith(FLOW_TARGET_PREFIX):
+        flow_id, _, step_id = target[len(FLOW_TARGET_PREFIX) :].partition(".")
+        next_flow = _flow(flows, flow_id)
+        return _run_clean(flows, state, texts, next_flow.id, step_id or next_flow.start)
+    return _run_clean(flows, state, texts, flow.id, target)
+
+
+def _run_clean(
+    flows: Mapping[str, Flow], state: dict[str, Any], texts: list[Text], flow_id: str, step_id: str
+) -> Result:
+    result = _run(flows, state, texts, flow_id, step_id)
+    return Result(_clean(result.state), result.texts, result.action, result.handled)
+
+
+def _clean(state: dict[str, Any]) -> dict[str, Any]:
+    state.pop("_depth", None)
+    return state
+
+
+def _say(
+    flow: Flow, step_id: str, step: Step, state: Mapping[str, Any], labels: tuple[str, ...]
+) -> Text | None:
+    options: tuple[Text | str, ...] = labels
+    if isinstance(step.choices, list):
+        options = tuple(Text(c.label, f"{flow.id}.{step_id}.choice") for c in step.choices)
+    if step.say is None:
+        return Text("", "", {}, options, step.budget) if options else None
+    if isinstance(step.say, str):
+        return Text(step.say, f"{flow.id}.{step_id}", dict(state["values"]), options, step.budget)
+    outcome = state.get("outcome") or "default"
+    msgid = step.say.get(outcome) or step.say.get("default")
+    if msgid is None:
+        return Text("", "", {}, options, step.budget) if options else None
+    key = outcome if outcome in step.say else "default"
+    return Text(msgid, f"{flow.id}.{step_id}.{key}", dict(state["values"]), options, step.budget)
+
+
+def _next_of(step: Step, state: Mapping[str, Any]) -> str | None:
+    if isinstance(step.next, dict):
+        outcome = state.get("outcome") or "default"
+        return step.next.get(outcome, step.next.get("default"))
+    return step.next
+
+
+def _chosen_number(text: str) -> int | None:
+    match = NUMBER_REPLY.match(text)
+    return int(match.group(1)) if match else None
+
+
+def _copy(state: Mapping[str, Any]) -> dict[str, Any]:
+    new = dict(state)
+    new["values"] = dict(state.get("values") or {})
+    return new
+
+
+def _flow(flows: Mapping[str, Flow], flow_id: str) -> Flow:
+    try:
+        return flows[flow_id]
+    except KeyError:
+        raise FlowError(f"unknown flow {flow_id!r}") from None
+
+
+def _step(flow: Flow, step_id: str) -> Step:
+    try:
+        return flow.steps[step_id]
+    except KeyError:
+        raise FlowError(f"unknown step {step_id!r} in flow {flow.id!r}") from None

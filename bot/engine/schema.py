@@ -1,0 +1,78 @@
+"""The schema of a flow YAML file (spec_version 1)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+STEP_ID = r"^[a-z][a-z0-9_]*$"
+FLOW_TARGET_PREFIX = "flow:"
+END = "end"
+
+
+class Choice(BaseModel):
+    """One numbered choice: its label (an English source string) and where it leads."""
+
+    model_config = ConfigDict(extra="forbid")
+    label: str
+    next: str
+    set: dict[str, str] = Field(default_factory=dict)
+
+
+class InputSpec(BaseModel):
+    """Free text the step waits for, stored under a name."""
+
+    model_config = ConfigDict(extra="forbid")
+    store: str = Field(pattern=STEP_ID)
+    next: str
+    max_length: int = 1000
+
+
+class Step(BaseModel):
+    """One step: say something, maybe run an action, then wait for a choice or text, or move on."""
+
+    model_config = ConfigDict(extra="forbid")
+    action: str | None = None
+    say: str | dict[str, str] | None = None
+    choices: list[Choice] | Literal["from_action"] | None = None
+    input: InputSpec | None = None
+    next: str | dict[str, str] | None = None
+    budget: int = Field(default=3, ge=1, le=10)
+    evidence: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_way_out(self) -> Step:
+        if self.choices is not None and self.input is not None:
+            raise ValueError("a step waits for either choices or input, not both")
+        if self.choices == "from_action" and not self.action:
+            raise ValueError("choices: from_action needs an action")
+        return self
+
+
+class Flow(BaseModel):
+    """A conversation: its id, the rubric indicators it serves, and its steps."""
+
+    model_config = ConfigDict(extra="forbid")
+    spec_version: Literal[1]
+    id: str = Field(pattern=STEP_ID)
+    evidence: list[str] = Field(default_factory=list)
+    start: str
+    steps: dict[str, Step]
+
+
+class SystemMessage(BaseModel):
+    """A text the bot sends outside any flow (welcome, help, opt-out confirmation, errors)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    budget: int = Field(default=3, ge=1, le=10)
+    note: str | None = None
+
+
+class MessageSet(BaseModel):
+    """A YAML file of system messages keyed by id."""
+
+    model_config = ConfigDict(extra="forbid")
+    spec_version: Literal[1]
+    messages: dict[str, SystemMessage]

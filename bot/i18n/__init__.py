@@ -1,0 +1,1 @@
+"""Per-recipient translation: gettext catalogs, locale formatting, keywords, SMS segments."""

@@ -1,0 +1,109 @@
+"""`outreach i18n check`: every catalog complete, placeholders intact, every text within its SMS budget."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+from bot.i18n.catalogs import SOURCE_LOCALE, Catalogs
+from bot.i18n.render import fill, placeholders
+from bot.i18n.segments import segment_count
+from bot.i18n.sources import SourceText, source_texts
+
+# Realistic long values, so the budget holds for a real school and not only for short test data.
+SAMPLE_VALUES = {
+    "school": "Rosewood Avenue Elementary School",
+    "program": "Rosewood Avenue Family Texts",
+    "phone": "(213) 555-0100",
+    "contact_phone": "(213) 555-0111",
+    "address": "1200 Rosewood Ave, Los Angeles, CA 90012",
+    "hours": "Mon–Fri 7:30 AM–4:00 PM",
+    "where": "Room 12, next to the library",
+    "contact": "Ms. Rosa Díaz",
+    "principal": "Dr. Alan Kim",
+    "teacher": "Write a note in your child's folder, or call the office.",
+    "principal_how": "Call the office to set up a meeting.",
+    "answer": "Breakfast and lunch are free for every student. Breakfast is at 7:45.",
+}
+UNKNOWN_SAMPLE = "x" * 20
+
+
+def sample(template: str) -> str:
+    """The template with realistic values in its placeholders."""
+    return fill(template, {name: SAMPLE_VALUES.get(name, UNKNOWN_SAMPLE) for name in placeholders(template)})
+
+
+def _rendered(text: SourceText, translate: dict[tuple[str, str], str]) -> str:
+    head = sample(translate.get((text.context, text.msgid), text.msgid))
+    labels = [translate.get(option, option[1]) for option in text.options]
+    return "\n".join([head, *(f"{n} {label}" for n, label in enumerate(labels, 1))])
+
+
+def _budget_problem(where: str, text: SourceText, rendered: str) -> str | None:
+    segments = segment_count(rendered)
+    if segments > text.budget:
+        return f"{where}: {text.context}: {segments} SMS segments, budget {text.budget}: {text.msgid[:50]!r}"
+    return None
+
+
+def read_catalog(path: Path, locale: str) -> Catalog:
+    """A .po file as a Babel catalog."""
+    with path.open("rb") as handle:
+        return read_po(handle, locale=Locale.parse(locale))
+
+
+def check(flows_dir: Path, catalogs: Catalogs, pot_path: Path | None = None) -> list[str]:
+    """Every problem found in the English source and each locale's catalog."""
+    texts = source_texts(flows_dir)
+    problems: list[str] = []
+    english: dict[tuple[str, str], str] = {}
+    for text in texts:
+        problem = _budget_problem(SOURCE_LOCALE, text, _rendered(text, english))
+        if problem:
+            problems.append(problem)
+    if pot_path is not None:
+        problems.extend(_template_problems(pot_path, texts))
+    for locale in catalogs.available():
+        if locale != SOURCE_LOCALE:
+            problems.extend(_locale_problems(locale, read_catalog(catalogs.po_path(locale), locale), texts))
+    return problems
+
+
+def _template_problems(pot_path: Path, texts: list[SourceText]) -> list[str]:
+    if not pot_path.exists():
+        return [f"{pot_path}: missing; run `make catalogs`"]
+    template = read_catalog(pot_path, SOURCE_LOCALE)
+    return [
+        f"{pot_path}: {text.context}: not extracted yet; run `make catalogs`"
+        for text in texts
+        if template.get(text.msgid, context=text.context) is None
+    ]
+
+
+def _locale_problems(locale: str, catalog: Catalog, texts: list[SourceText]) -> list[str]:
+    problems: list[str] = []
+    translated: dict[tuple[str, str], str] = {}
+    for text in texts:
+        message = catalog.get(text.msgid, context=text.context)
+        where = f"{locale}: {text.context}"
+        if message is None or not message.string:
+            problems.append(f"{where}: missing translation of {text.msgid[:50]!r}")
+            continue
+        if message.fuzzy:
+            problems.append(f"{where}: fuzzy translation (review it, then remove the fuzzy flag)")
+            continue
+        string = str(message.string)
+        if placeholders(string) != placeholders(text.msgid):
+            found, wanted = sorted(placeholders(string)), sorted(placeholders(text.msgid))
+            problems.append(f"{where}: placeholders {found} differ from {wanted}")
+            continue
+        translated[(text.context, text.msgid)] = string
+    for text in texts:
+        if (text.context, text.msgid) in translated:
+            problem = _budget_problem(locale, text, _rendered(text, translated))
+            if problem:
+                problems.append(problem)
+    return problems

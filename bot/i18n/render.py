@@ -1,0 +1,66 @@
+"""Turn untranslated texts into the words one recipient reads: translate first, then fill values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from bot.engine.engine import Text
+from bot.engine.schema import MessageSet
+from bot.i18n.catalogs import Catalogs
+
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+def placeholders(template: str) -> set[str]:
+    """The names of the `{placeholders}` in a template."""
+    return set(PLACEHOLDER.findall(template))
+
+
+def fill(template: str, values: Mapping[str, Any]) -> str:
+    """Put values into `{name}` placeholders in one pass; unknown names stay as written."""
+
+    def _value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return str(values[name]) if name in values and values[name] is not None else match.group(0)
+
+    return PLACEHOLDER.sub(_value, template)
+
+
+def system_context(message_id: str) -> str:
+    """The catalog context of a system message."""
+    return f"system.{message_id}"
+
+
+class Renderer:
+    """Renders engine texts and system messages for one recipient's locale chain."""
+
+    def __init__(self, catalogs: Catalogs, messages: MessageSet) -> None:
+        self.catalogs = catalogs
+        self.messages = messages
+
+    def render(
+        self, text: Text, locales: tuple[str | None, ...], extra: Mapping[str, Any] | None = None
+    ) -> str:
+        """Translate a text for the first locale that has it, fill its values, and number its options."""
+        translations = self.catalogs.for_chain(*locales)
+        values = {**(extra or {}), **text.values}
+        lines: list[str] = []
+        if text.msgid:
+            translated = str(translations.pgettext(text.context, text.msgid))
+            if placeholders(translated) - placeholders(text.msgid):
+                translated = text.msgid  # a broken translation must not show a raw {name} to a parent
+            lines.append(fill(translated, values))
+        for number, option in enumerate(text.options, 1):
+            label = (
+                translations.pgettext(option.context, option.msgid) if isinstance(option, Text) else option
+            )
+            lines.append(f"{number} {label}")
+        return "\n".join(lines)
+
+    def system(self, message_id: str, locales: tuple[str | None, ...], **values: Any) -> str:
+        """Render a system message by id (see flows/system.yaml)."""
+        message = self.messages.messages[message_id]
+        text = Text(message.text, system_context(message_id), values, (), message.budget)
+        return self.render(text, locales)

@@ -1,0 +1,31 @@
+"""Count SMS segments the way carriers bill them (GSM-7 160/153, UCS-2 70/67)."""
+
+from __future__ import annotations
+
+GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENDED = set("^{}\\[~]|€\f")
+
+
+def is_gsm7(text: str) -> bool:
+    """True when every character fits the GSM-7 alphabet (with its extension table)."""
+    return all(ch in GSM7_BASIC or ch in GSM7_EXTENDED for ch in text)
+
+
+def segment_count(text: str) -> int:
+    """How many SMS segments the text takes."""
+    if not text:
+        return 1
+    if is_gsm7(text):
+        units = sum(2 if ch in GSM7_EXTENDED else 1 for ch in text)
+        return 1 if units <= 160 else -(-units // 153)
+    # UCS-2 counts UTF-16 code units: an emoji outside the BMP takes two.
+    units = len(text.encode("utf-16-le")) // 2
+    return 1 if units <= 70 else -(-units // 67)
+
+
+def encoding_of(text: str) -> str:
+    """'GSM-7' or 'UCS-2'."""
+    return "GSM-7" if is_gsm7(text) else "UCS-2"

@@ -1,0 +1,1 @@
+"""The durable outbound queue and the dispatcher that drains it at the sender's rate."""

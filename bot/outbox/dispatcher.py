@@ -1,0 +1,173 @@
+"""Drains the outbox: claim rows, send outside any transaction, record the result.
+
+A row is marked 'sending' (committed) before the API call and 'sent' after it. If the process
+dies in between, the row is left in 'sending'; recovery asks the provider whether that message
+went out before deciding to send it again, so a crash neither drops nor doubles a text.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.domain import OutboxItem
+from bot.outbox.transport import (
+    OPTED_OUT_AT_CARRIER,
+    PermanentSendError,
+    TransientSendError,
+    Transport,
+)
+from bot.services.phones import mask_phone
+from bot.store import Store, Tx
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatcherConfig:
+    """How fast and how stubbornly to send."""
+
+    messages_per_second: float
+    max_attempts: int = 8
+    batch_size: int = 50
+    idle_sleep: float = 0.5
+    stale_after: timedelta = timedelta(minutes=2)
+    base_backoff: float = 2.0
+    max_backoff: float = 600.0
+
+
+class RateLimiter:
+    """A token bucket: never more than `rate` sends in any one-second window on average, no bursts."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        """Block until the next send is allowed."""
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+        delay = slot - now
+        if delay > 0:
+            time.sleep(delay)
+
+
+class Dispatcher:
+    """Sends queued messages through a transport at the sender's rate."""
+
+    def __init__(self, store: Store, transport: Transport, config: DispatcherConfig, worker: str) -> None:
+        self.store = store
+        self.transport = transport
+        self.config = config
+        self.worker = worker
+        self.limiter = RateLimiter(config.messages_per_second)
+        self._stop = threading.Event()
+
+    def run_forever(self) -> None:
+        """Drain until `stop()` is called; errors are logged and the loop goes on."""
+        log.info(
+            "dispatcher %s started (%s, %.2f msg/s)",
+            self.worker,
+            self.transport.name,
+            self.config.messages_per_second,
+        )
+        while not self._stop.is_set():
+            try:
+                worked = self.recover_stale() + self.drain_once()
+            except Exception:
+                log.exception("dispatcher %s: pass failed; retrying", self.worker)
+                worked = 0
+            if not worked:
+                self._stop.wait(self.config.idle_sleep)
+
+    def stop(self) -> None:
+        """Ask the loop to finish after the current message."""
+        self._stop.set()
+
+    def drain_once(self) -> int:
+        """Claim one batch and send it; returns how many rows were handled."""
+        with self.store.transaction() as tx:
+            items = tx.claim_outbox(self.worker, self.config.batch_size)
+            opted_out = {i.id for i in items if i.contact_id and _opted_out(tx, i.contact_id)}
+        for item in items:
+            if self._stop.is_set():
+                self._release(item)
+                continue
+            if item.id in opted_out:
+                self._finish_failed(item, "contact opted out", "suppressed")
+                continue
+            self._send(item)
+        return len(items)
+
+    def recover_stale(self) -> int:
+        """Settle rows a dead dispatcher left in 'sending': mark them sent if the provider has them."""
+        with self.store.transaction() as tx:
+            stale = tx.reclaim_stale(self.worker, self.config.stale_after)
+        for item in stale:
+            since = (item.claimed_at or datetime.now(UTC)) - timedelta(seconds=5)
+            provider_id = self.transport.find_sent(item.to_address, item.body, since)
+            with self.store.transaction() as tx:
+                if provider_id:
+                    tx.mark_sent(item.id, provider_id)
+                    log.warning(
+                        "outbox %s was sent before a crash (%s); not sending again", item.id, provider_id
+                    )
+                else:
+                    tx.mark_retry(item.id, "claim expired before the result was recorded", datetime.now(UTC))
+        return len(stale)
+
+    def _send(self, item: OutboxItem) -> None:
+        self.limiter.wait()
+        try:
+            receipt = self.transport.send(item.to_address, item.body)
+        except TransientSendError as exc:
+            self._retry(item, str(exc), exc.retry_after)
+            return
+        except PermanentSendError as exc:
+            self._finish_failed(item, f"{exc.code or ''} {exc}".strip(), "failed", carrier_code=exc.code)
+            return
+        except Exception as exc:  # an unexpected transport error is treated as transient
+            log.exception("outbox %s: unexpected transport error", item.id)
+            self._retry(item, repr(exc), None)
+            return
+        with self.store.transaction() as tx:
+            tx.mark_sent(item.id, receipt.provider_id, receipt.status)
+
+    def _retry(self, item: OutboxItem, error: str, retry_after: float | None) -> None:
+        if item.attempts >= self.config.max_attempts:
+            self._finish_failed(item, f"gave up after {item.attempts} attempts: {error}", "failed")
+            return
+        backoff = min(self.config.max_backoff, self.config.base_backoff * 2 ** (item.attempts - 1))
+        delay = max(retry_after or 0.0, backoff * random.uniform(0.8, 1.2))
+        log.warning("outbox %s to %s: %s; retry in %.1fs", item.id, mask_phone(item.to_address), error, delay)
+        with self.store.transaction() as tx:
+            tx.mark_retry(item.id, error, datetime.now(UTC) + timedelta(seconds=delay))
+
+    def _release(self, item: OutboxItem) -> None:
+        with self.store.transaction() as tx:
+            tx.mark_retry(item.id, "released at shutdown", datetime.now(UTC))
+
+    def _finish_failed(
+        self, item: OutboxItem, error: str, status: str, carrier_code: int | None = None
+    ) -> None:
+        log.warning("outbox %s to %s: %s (%s)", item.id, mask_phone(item.to_address), status, error)
+        with self.store.transaction() as tx:
+            tx.mark_failed(item.id, error, status)
+            if carrier_code == OPTED_OUT_AT_CARRIER and item.contact_id:
+                contact = tx.contact(item.contact_id)
+                if contact and not contact.opted_out:
+                    tx.set_consent(
+                        item.contact_id, opted_out=True, source="carrier_21610", detail=error[:200]
+                    )
+
+
+def _opted_out(tx: Tx, contact_id: int) -> bool:
+    contact = tx.contact(contact_id)
+    return bool(contact and contact.opted_out)

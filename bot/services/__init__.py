@@ -1,0 +1,1 @@
+"""Domain services: school data, language, compliance, quick answers, and the flow actions."""

@@ -1,0 +1,195 @@
+"""The school data file: identity, contacts, hours and quick answers, validated with paths to errors."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.i18n.formatting import WEEKDAYS
+
+Localized = dict[str, str]
+DAYS = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)(?:-(mon|tue|wed|thu|fri|sat|sun))?$")
+
+
+class SchoolFileError(Exception):
+    """The school file cannot be read or has errors; `errors` lists each with its path in the file."""
+
+    def __init__(self, path: Path, errors: list[str]) -> None:
+        super().__init__(f"{path}: " + "; ".join(errors))
+        self.path = path
+        self.errors = errors
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Hours(_Strict):
+    """Opening hours on a range of weekdays, e.g. mon-fri 07:30-16:00."""
+
+    days: str
+    open: time
+    close: time
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        match = DAYS.match(value.strip().lower())
+        if not match:
+            raise ValueError("use a day or a range such as mon-fri")
+        first, last = match.group(1), match.group(2) or match.group(1)
+        if WEEKDAYS.index(first) > WEEKDAYS.index(last):
+            raise ValueError("the range must run forward, e.g. mon-fri")
+        return f"{first}-{last}"
+
+    @model_validator(mode="after")
+    def _order(self) -> Hours:
+        if self.close <= self.open:
+            raise ValueError("close must be after open")
+        return self
+
+    @property
+    def first_day(self) -> str:
+        """First weekday of the range."""
+        return self.days.split("-")[0]
+
+    @property
+    def last_day(self) -> str:
+        """Last weekday of the range."""
+        return self.days.split("-")[1]
+
+
+class Person(_Strict):
+    """A named contact at the school."""
+
+    name: str
+    phone: str | None = None
+    email: str | None = None
+    how: Localized = Field(default_factory=dict)
+
+
+class ParentCenter(_Strict):
+    """The parent center: where, when, and who runs it."""
+
+    where: Localized
+    hours: list[Hours]
+    contact: Person
+
+
+class FaqEntry(_Strict):
+    """A question the school answers, with its words per language."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    question: Localized
+    answer: Localized
+    keywords: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class SchoolData(_Strict):
+    """Everything the bot says about a school comes from here."""
+
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    program_name: str | None = None
+    phone: str
+    address: str
+    timezone: str
+    default_locale: str = "en"
+    languages: dict[str, float] = Field(default_factory=dict)
+    office_hours: list[Hours]
+    parent_center: ParentCenter
+    principal: Person
+    teachers: Person
+    faq: list[FaqEntry] = Field(default_factory=list)
+    ucp_form: Localized = Field(default_factory=dict)
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        try:
+            parsed = phonenumbers.parse(value, "US")
+        except phonenumbers.NumberParseException as exc:
+            raise ValueError(f"not a phone number: {exc}") from None
+        if not phonenumbers.is_valid_number(parsed):
+            raise ValueError("not a valid phone number")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _shares(cls, value: dict[str, float]) -> dict[str, float]:
+        if any(not 0 <= share <= 1 for share in value.values()):
+            raise ValueError("each language share is a fraction between 0 and 1")
+        return value
+
+    @model_validator(mode="after")
+    def _default_locale_everywhere(self) -> SchoolData:
+        missing = [path for path, texts in self._localized() if self.default_locale not in texts]
+        if missing:
+            raise ValueError(
+                f"text in the default locale {self.default_locale!r} missing at: " + ", ".join(missing)
+            )
+        return self
+
+    def _localized(self) -> list[tuple[str, Localized]]:
+        found: list[tuple[str, Localized]] = [
+            ("parent_center.where", self.parent_center.where),
+            ("principal.how", self.principal.how),
+            ("teachers.how", self.teachers.how),
+        ]
+        for i, entry in enumerate(self.faq):
+            found += [(f"faq.{i}.question", entry.question), (f"faq.{i}.answer", entry.answer)]
+        return [(path, texts) for path, texts in found if texts or path.startswith("faq")]
+
+    @property
+    def program(self) -> str:
+        """The name the texts go out under (HELP names it)."""
+        return self.program_name or f"{self.name} Family Texts"
+
+
+def pick(texts: Localized, locale: str, default_locale: str) -> str:
+    """The text in the recipient's language, else the school's default language, else any."""
+    for code in (locale, locale.split("_")[0], default_locale, "en"):
+        if texts.get(code):
+            return texts[code]
+    return next(iter(texts.values()), "")
+
+
+def parse_school(data: Any, path: Path) -> SchoolData:
+    """Validate school data already read from YAML."""
+    if not isinstance(data, dict):
+        raise SchoolFileError(path, ["the file must be a mapping of fields (name: ..., phone: ...)"])
+    try:
+        return SchoolData.model_validate(data)
+    except ValidationError as exc:
+        errors = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "(top)"
+            errors.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
+        raise SchoolFileError(path, errors) from None
+
+
+def load_school_file(path: Path) -> SchoolData:
+    """Read and validate a school file, raising `SchoolFileError` with every problem found."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SchoolFileError(path, [f"cannot read: {exc.strerror}"]) from None
+    except yaml.YAMLError as exc:
+        raise SchoolFileError(path, [f"not valid YAML: {exc}"]) from None
+    return parse_school(data, path)

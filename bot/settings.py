@@ -1,0 +1,117 @@
+"""Settings read from the environment and `.env`, validated once at startup."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from pydantic import ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot import PROJECT_ROOT
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names the setting in one line."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; see `.env.example` for what each one means."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Store
+    database_url: str = "sqlite:///outreach.db"
+    # School data
+    school_file: Path = PROJECT_ROOT / "schools" / "demo.yaml"
+    school_timezone: str = "America/Los_Angeles"
+    default_locale: str = "en"
+    # Web
+    public_base_url: str = "http://127.0.0.1:8000"
+    max_request_bytes: int = 64 * 1024
+    # Twilio
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""
+    twilio_messaging_service_sid: str = ""
+    twilio_api_base_url: str = ""
+    # Slack
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_api_url: str = ""
+    # Messaging rules
+    quiet_hours_start: time = time(21, 0)
+    quiet_hours_end: time = time(8, 0)
+    sender_messages_per_second: float = 1.0
+    outbox_max_attempts: int = 8
+    # Conversations
+    session_ttl_hours: float = 24.0
+    language_detect_min_letters: int = 12
+    language_detect_confidence: float = 0.80
+    default_region: str = "US"
+    log_level: str = "INFO"
+
+    @field_validator("school_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name like America/Los_Angeles)"
+            ) from exc
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        try:
+            Locale.parse(value)
+        except (UnknownLocaleError, ValueError) as exc:
+            raise ValueError(f"unknown locale {value!r}") from exc
+        return value
+
+    @field_validator("sender_messages_per_second", "session_ttl_hours")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be greater than 0")
+        return value
+
+    @field_validator("public_base_url", "twilio_api_base_url", "slack_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _twilio_sender(self) -> Settings:
+        if self.twilio_account_sid and not (self.twilio_from_number or self.twilio_messaging_service_sid):
+            raise ValueError(
+                "TWILIO_ACCOUNT_SID is set but neither TWILIO_FROM_NUMBER nor TWILIO_MESSAGING_SERVICE_SID is"
+            )
+        return self
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """The school's time zone."""
+        return ZoneInfo(self.school_timezone)
+
+    @property
+    def twilio_live(self) -> bool:
+        """True when outbound SMS go through Twilio rather than the dry-run transport."""
+        return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning a validation failure into one line that names the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "_".join(str(part) for part in first["loc"]).upper() or "settings"
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"bad setting {name}: {message}") from None

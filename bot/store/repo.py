@@ -1,0 +1,372 @@
+"""Store and transaction: every query the core needs, returning plain records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.domain import Contact, EvidenceFact, OutboxItem, School
+from bot.store.db import is_sqlite
+from bot.store.models import (
+    ConsentEventRow,
+    ContactRow,
+    EvidenceRow,
+    MessageRow,
+    MessageStatusRow,
+    OutboxRow,
+    SchoolRow,
+    SessionRow,
+    utcnow,
+)
+
+DuplicateError = IntegrityError
+
+
+def _contact(row: ContactRow) -> Contact:
+    return Contact(
+        id=row.id,
+        phone=row.phone,
+        school_id=row.school_id,
+        locale=row.locale,
+        locale_source=row.locale_source,
+        opted_out=row.opted_out,
+        created_at=row.created_at,
+    )
+
+
+def _school(row: SchoolRow) -> School:
+    return School(id=row.id, slug=row.slug, name=row.name, data=row.data)
+
+
+class Store:
+    """Opens transactions on the database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sqlite = is_sqlite(str(engine.url))
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """A unit of work: commits on success, rolls back on any error."""
+        with self._sessions() as session, session.begin():
+            yield Tx(session, sqlite=self.sqlite)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+class Tx:
+    """The queries available inside one transaction."""
+
+    def __init__(self, session: Session, *, sqlite: bool) -> None:
+        self.session = session
+        self.sqlite = sqlite
+
+    # Schools -----------------------------------------------------------------
+    def school(self, school_id: int | None = None) -> School | None:
+        """The school by id, or the first school when no id is given."""
+        query = select(SchoolRow).order_by(SchoolRow.id).limit(1)
+        if school_id is not None:
+            query = select(SchoolRow).where(SchoolRow.id == school_id)
+        row = self.session.scalars(query).first()
+        return _school(row) if row else None
+
+    def upsert_school(self, slug: str, name: str, data: dict[str, Any]) -> School:
+        """Create or replace a school's data, keyed by slug."""
+        row = self.session.scalars(select(SchoolRow).where(SchoolRow.slug == slug)).first()
+        if row is None:
+            row = SchoolRow(slug=slug, name=name, data=data)
+            self.session.add(row)
+        else:
+            row.name, row.data, row.loaded_at = name, data, utcnow()
+        self.session.flush()
+        return _school(row)
+
+    def school_count(self) -> int:
+        """How many schools are loaded."""
+        return int(self.session.scalar(select(func.count()).select_from(SchoolRow)) or 0)
+
+    # Contacts ----------------------------------------------------------------
+    def contact_by_phone(self, phone: str) -> Contact | None:
+        """The contact with this E.164 phone, if known."""
+        row = self.session.scalars(select(ContactRow).where(ContactRow.phone == phone)).first()
+        return _contact(row) if row else None
+
+    def contact(self, contact_id: int) -> Contact | None:
+        """The contact with this id, if any."""
+        row = self.session.get(ContactRow, contact_id)
+        return _contact(row) if row else None
+
+    def create_contact(self, phone: str, school_id: int | None) -> Contact:
+        """Add a new contact; consent starts as the act of texting the school (FCC 16-88)."""
+        row = ContactRow(phone=phone, school_id=school_id)
+        self.session.add(row)
+        self.session.flush()
+        self.session.add(ConsentEventRow(contact_id=row.id, kind="opt_in", source="first_text"))
+        return _contact(row)
+
+    def touch_contact(self, contact_id: int) -> None:
+        """Record that the contact just wrote to us."""
+        self.session.execute(
+            update(ContactRow).where(ContactRow.id == contact_id).values(last_inbound_at=utcnow())
+        )
+
+    def set_locale(self, contact_id: int, locale: str, source: str) -> None:
+        """Set the contact's language and how we learned it (chosen, detected)."""
+        self.session.execute(
+            update(ContactRow).where(ContactRow.id == contact_id).values(locale=locale, locale_source=source)
+        )
+
+    def set_consent(
+        self, contact_id: int, *, opted_out: bool, source: str, detail: str | None = None
+    ) -> None:
+        """Opt the contact in or out and keep the history row."""
+        self.session.execute(
+            update(ContactRow).where(ContactRow.id == contact_id).values(opted_out=opted_out)
+        )
+        kind = "opt_out" if opted_out else "opt_in"
+        self.session.add(ConsentEventRow(contact_id=contact_id, kind=kind, source=source, detail=detail))
+
+    def consent_history(self, contact_id: int) -> list[tuple[str, str, datetime]]:
+        """(kind, source, at) for every consent change of a contact, oldest first."""
+        rows = self.session.scalars(
+            select(ConsentEventRow)
+            .where(ConsentEventRow.contact_id == contact_id)
+            .order_by(ConsentEventRow.id)
+        )
+        return [(r.kind, r.source, r.at) for r in rows]
+
+    # Sessions ----------------------------------------------------------------
+    def load_session(self, contact_id: int) -> tuple[dict[str, Any], datetime] | None:
+        """The saved conversation state and when it was last touched."""
+        row = self.session.get(SessionRow, contact_id)
+        return (dict(row.state), row.updated_at) if row else None
+
+    def save_session(self, contact_id: int, state: dict[str, Any]) -> None:
+        """Save the conversation state as JSON."""
+        row = self.session.get(SessionRow, contact_id)
+        if row is None:
+            self.session.add(SessionRow(contact_id=contact_id, state=state))
+        else:
+            row.state, row.updated_at = state, utcnow()
+
+    # Messages ----------------------------------------------------------------
+    def inbound_by_provider_id(self, channel: str, provider_id: str) -> int | None:
+        """The id of an inbound already stored under this provider id."""
+        return self.session.scalar(
+            select(MessageRow.id).where(MessageRow.channel == channel, MessageRow.provider_id == provider_id)
+        )
+
+    def add_message(
+        self,
+        *,
+        contact_id: int | None,
+        direction: str,
+        channel: str,
+        body: str,
+        status: str,
+        provider_id: str | None = None,
+        in_reply_to: int | None = None,
+        locale: str | None = None,
+        segments: int | None = None,
+    ) -> int:
+        """Store one message and return its id."""
+        row = MessageRow(
+            contact_id=contact_id,
+            direction=direction,
+            channel=channel,
+            body=body,
+            status=status,
+            provider_id=provider_id,
+            in_reply_to=in_reply_to,
+            locale=locale,
+            segments=segments,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def replies_to(self, message_id: int) -> list[str]:
+        """The bodies of the replies stored for an inbound message, in order."""
+        return list(
+            self.session.scalars(
+                select(MessageRow.body).where(MessageRow.in_reply_to == message_id).order_by(MessageRow.id)
+            )
+        )
+
+    def messages_of(self, contact_id: int) -> list[tuple[str, str, str]]:
+        """(direction, body, status) of every message of a contact, oldest first."""
+        rows = self.session.execute(
+            select(MessageRow.direction, MessageRow.body, MessageRow.status)
+            .where(MessageRow.contact_id == contact_id)
+            .order_by(MessageRow.id)
+        )
+        return [(d, b, s) for d, b, s in rows]
+
+    def record_status(self, provider_id: str, status: str, error_code: str | None) -> bool:
+        """Record a delivery status once; False when this (sid, status) was already recorded."""
+        exists = self.session.scalar(
+            select(MessageStatusRow.id).where(
+                MessageStatusRow.provider_id == provider_id, MessageStatusRow.status == status
+            )
+        )
+        if exists:
+            return False
+        message_id = self.session.scalar(select(MessageRow.id).where(MessageRow.provider_id == provider_id))
+        self.session.add(
+            MessageStatusRow(
+                message_id=message_id, provider_id=provider_id, status=status, error_code=error_code
+            )
+        )
+        if message_id is not None:
+            self.session.execute(update(MessageRow).where(MessageRow.id == message_id).values(status=status))
+        return True
+
+    def contact_by_message_provider_id(self, provider_id: str) -> Contact | None:
+        """The contact an outbound message with this provider id went to."""
+        contact_id = self.session.scalar(
+            select(MessageRow.contact_id).where(MessageRow.provider_id == provider_id)
+        )
+        return self.contact(contact_id) if contact_id else None
+
+    # Outbox ------------------------------------------------------------------
+    def enqueue(
+        self,
+        *,
+        key: str,
+        to_address: str,
+        body: str,
+        contact_id: int | None,
+        locale: str | None = None,
+        priority: int = 0,
+        not_before: datetime | None = None,
+    ) -> bool:
+        """Queue a message once per idempotency key; False when the key was already queued."""
+        if self.session.scalar(select(OutboxRow.id).where(OutboxRow.idempotency_key == key)):
+            return False
+        self.session.add(
+            OutboxRow(
+                idempotency_key=key,
+                to_address=to_address,
+                body=body,
+                contact_id=contact_id,
+                locale=locale,
+                priority=priority,
+                next_attempt_at=not_before or utcnow(),
+            )
+        )
+        return True
+
+    def claim_outbox(self, worker: str, limit: int) -> list[OutboxItem]:
+        """Claim due rows for one dispatcher, interactive before bulk; skips rows others hold."""
+        now = utcnow()
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+            .order_by(OutboxRow.priority, OutboxRow.next_attempt_at, OutboxRow.id)
+            .limit(limit)
+        )
+        if not self.sqlite:
+            query = query.with_for_update(skip_locked=True)
+        rows = list(self.session.scalars(query))
+        for row in rows:
+            row.status, row.claimed_by, row.claimed_at = "sending", worker, now
+            row.attempts += 1
+        return [OutboxItem(r.id, r.to_address, r.body, r.attempts, r.contact_id, r.claimed_at) for r in rows]
+
+    def reclaim_stale(self, worker: str, older_than: timedelta) -> list[OutboxItem]:
+        """Take over rows a dead dispatcher left in 'sending'; items carry the old claim time."""
+        now = utcnow()
+        cutoff = now - older_than
+        query = select(OutboxRow).where(OutboxRow.status == "sending", OutboxRow.claimed_at < cutoff)
+        if not self.sqlite:
+            query = query.with_for_update(skip_locked=True)
+        items = []
+        for row in self.session.scalars(query):
+            items.append(
+                OutboxItem(row.id, row.to_address, row.body, row.attempts, row.contact_id, row.claimed_at)
+            )
+            row.claimed_by, row.claimed_at = worker, now
+        return items
+
+    def mark_sent(self, outbox_id: int, provider_id: str | None, status: str = "sent") -> None:
+        """Record a successful send and the message it became."""
+        row = self.session.get(OutboxRow, outbox_id)
+        if row is None:
+            return
+        row.status, row.provider_id, row.sent_at, row.last_error = status, provider_id, utcnow(), None
+        row.message_id = self.add_message(
+            contact_id=row.contact_id,
+            direction="out",
+            channel=row.channel,
+            body=row.body,
+            status=status,
+            provider_id=provider_id,
+            locale=row.locale,
+        )
+
+    def mark_retry(self, outbox_id: int, error: str, at: datetime) -> None:
+        """Put a row back in the queue for another try at a later time."""
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id)
+            .values(status="pending", next_attempt_at=at, last_error=error[:300], claimed_by=None)
+        )
+
+    def mark_failed(self, outbox_id: int, error: str, status: str = "failed") -> None:
+        """Give up on a row for good (permanent error, opted out, or out of attempts)."""
+        self.session.execute(
+            update(OutboxRow).where(OutboxRow.id == outbox_id).values(status=status, last_error=error[:300])
+        )
+
+    def outbox_counts(self) -> dict[str, int]:
+        """How many outbox rows are in each status."""
+        rows = self.session.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
+        return {status: int(count) for status, count in rows}
+
+    def outbox_row(self, outbox_id: int) -> dict[str, Any] | None:
+        """One outbox row as a dict, for inspection and tests."""
+        row = self.session.get(OutboxRow, outbox_id)
+        if row is None:
+            return None
+        return {c.name: getattr(row, c.name) for c in OutboxRow.__table__.columns}
+
+    def pending_outbox_ids(self) -> list[int]:
+        """Ids of rows waiting or in flight."""
+        return list(
+            self.session.scalars(
+                select(OutboxRow.id).where(or_(OutboxRow.status == "pending", OutboxRow.status == "sending"))
+            )
+        )
+
+    # Evidence ----------------------------------------------------------------
+    def add_evidence(
+        self, fact: EvidenceFact, *, contact_id: int | None, school_id: int | None, locale: str | None
+    ) -> None:
+        """Store one evidence fact for the rubric report."""
+        self.session.add(
+            EvidenceRow(
+                indicator=fact.indicator,
+                kind=fact.kind,
+                value=fact.value,
+                detail=fact.detail,
+                locale=locale,
+                contact_ref=contact_id,
+                school_id=school_id,
+            )
+        )
+
+    def evidence(self, indicator: str | None = None) -> list[tuple[str, str, str | None, str | None]]:
+        """(indicator, kind, detail, locale) of evidence rows, oldest first."""
+        query = select(EvidenceRow.indicator, EvidenceRow.kind, EvidenceRow.detail, EvidenceRow.locale)
+        if indicator:
+            query = query.where(EvidenceRow.indicator == indicator)
+        return [tuple(r) for r in self.session.execute(query.order_by(EvidenceRow.id))]  # type: ignore[misc]

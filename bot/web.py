@@ -1,0 +1,54 @@
+"""The ASGI application: Twilio webhooks and health, with the dispatcher running alongside."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+
+from bot.app import Bot
+from bot.channels.sms import sms_router
+
+log = logging.getLogger(__name__)
+
+
+def create_app(bot: Bot, *, run_dispatcher: bool = True) -> FastAPI:
+    """The web app for a wired bot; the outbox dispatcher runs in a thread while it serves."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        dispatcher = bot.dispatcher() if run_dispatcher else None
+        thread = None
+        if dispatcher is not None:
+            thread = threading.Thread(target=dispatcher.run_forever, name="outbox-dispatcher", daemon=True)
+            thread.start()
+        try:
+            yield
+        finally:
+            if dispatcher is not None and thread is not None:
+                dispatcher.stop()
+                thread.join(timeout=10)
+
+    app = FastAPI(title="Parent outreach bot", version="0.1.0", lifespan=lifespan)
+    app.include_router(sms_router(bot.settings, bot.conversation, bot.consent))
+
+    @app.get("/healthz", summary="Liveness and database check")
+    async def healthz() -> JSONResponse:
+        def _ping() -> None:
+            with bot.store.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+
+        try:
+            await run_in_threadpool(_ping)
+        except Exception:
+            log.exception("health check: database unreachable")
+            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    return app
