@@ -30,7 +30,14 @@ from bot.store.repo import DuplicateError
 log = logging.getLogger(__name__)
 
 MAX_SEGMENTS_PER_MESSAGE = 3
-TOPIC_STEPS = {"hours": "hours", "contact": "contact", "parent_center": "parent_center", "staff": "staff"}
+# Where each quick-answer topic of locales/keywords.yaml leads: (flow, step or None for its start).
+TOPIC_TARGETS: dict[str, tuple[str, str | None]] = {
+    "hours": ("main", "hours"),
+    "contact": ("main", "contact"),
+    "parent_center": ("main", "parent_center"),
+    "staff": ("main", "staff"),
+    "language": ("language", None),
+}
 MAX_INBOUND_CHARS = 1600
 
 
@@ -43,6 +50,7 @@ class Turn:
     school: ActiveSchool
     locale: str | None
     state: dict[str, Any]
+    is_new: bool = False
     texts: list[str] = field(default_factory=list)
     evidence: list[EvidenceFact] = field(default_factory=list)
 
@@ -135,7 +143,7 @@ class Conversation:
         saved = tx.load_session(contact.id)
         expired = saved is not None and _older_than(saved[1], self.config.session_ttl)
         state = engine.idle_state() if saved is None or expired else saved[0]
-        turn = Turn(tx, contact, school, contact.locale, state)
+        turn = Turn(tx, contact, school, contact.locale, state, is_new=is_new)
         self._respond(turn, inbound.text, is_new=is_new, expired=expired)
         tx.save_session(contact.id, turn.state)
         replies = pack_messages(turn.texts)
@@ -189,6 +197,8 @@ class Conversation:
             turn.tx.set_locale(turn.contact.id, detected, "detected")
             turn.locale = detected
             turn.evidence.append(EvidenceFact("1B", "language_detected", detail=detected))
+            if is_new:
+                self._say_system(turn, "welcome", school=turn.school.data.name)
             self._say_system(turn, "detected_language")
             if engine.is_waiting(turn.state) and turn.state.get("flow") == "language":
                 turn.state = engine.idle_state(turn.state.get("values"))
@@ -231,9 +241,19 @@ class Conversation:
             turn.texts.append(self.renderer.render(prompt, turn.locales))
 
     def _answer_free_text(self, turn: Turn, text: str) -> None:
+        if engine.is_number(text):
+            # A bare number after an answer means the main menu the parent last saw.
+            menu = engine.start(self.flows, turn.state, "main")
+            chosen = engine.receive(self.flows, menu.state, text)
+            if chosen.handled:
+                self._drive(turn, chosen)
+                return
+            self._say_system(turn, "not_a_choice")
+            self._drive(turn, menu)
+            return
         if self._quick_answer(turn, text):
             return
-        if text.strip():
+        if text.strip() and not turn.is_new:  # a first text was already welcomed
             self._say_system(turn, "not_understood")
         self._start(turn, "main")
 
@@ -244,8 +264,11 @@ class Conversation:
         if match.topic.startswith("faq:"):
             turn.state = engine.idle_state({**turn.state.get("values", {}), "choice": match.topic[4:]})
             self._start(turn, "main", "faq_answer")
+        elif match.topic in TOPIC_TARGETS:
+            self._start(turn, *TOPIC_TARGETS[match.topic])
         else:
-            self._start(turn, "main", TOPIC_STEPS[match.topic])
+            log.error("topic %r has no target; add it to TOPIC_TARGETS", match.topic)
+            return False
         return True
 
     # Consent -------------------------------------------------------------------

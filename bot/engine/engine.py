@@ -128,6 +128,11 @@ def resume(flows: Mapping[str, Flow], state: Mapping[str, Any], result: ActionRe
     return _after_action(flows, new, [], flow, state["step"], step, labels)
 
 
+def is_number(text: str) -> bool:
+    """True when the text is a bare choice number such as '2' or '2.'."""
+    return _chosen_number(text) is not None
+
+
 def current_prompt(flows: Mapping[str, Flow], state: Mapping[str, Any]) -> Text | None:
     """The text of the step now waiting, to say again when the parent's answer did not fit."""
     if not is_waiting(state):
