@@ -7,7 +7,11 @@ import pytest
 from bot.app import Bot
 from tests.fixtures.golden import golden_files, load_golden, play
 
-GOLDENS = [pytest.param(path, id=f"{path.parent.name}/{path.stem}") for loc in ("en", "es") for path in golden_files(loc)]
+GOLDENS = [
+    pytest.param(path, id=f"{path.parent.name}/{path.stem}")
+    for loc in ("en", "es")
+    for path in golden_files(loc)
+]
 
 
 def test_every_locale_has_goldens() -> None:

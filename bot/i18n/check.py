@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 from bot.i18n.catalogs import SOURCE_LOCALE, Catalogs
 from bot.i18n.render import fill, placeholders
-from bot.i18n.segments import segment_count
+from bot.i18n.segments import segment_count, smart_encode
 from bot.i18n.sources import SourceText, source_texts
 
 # Realistic long values, so the budget holds for a real school and not only for short test data.
@@ -20,7 +20,7 @@ SAMPLE_VALUES = {
     "phone": "(213) 555-0100",
     "contact_phone": "(213) 555-0111",
     "address": "1200 Rosewood Ave, Los Angeles, CA 90012",
-    "hours": "Mon–Fri 7:30 AM–4:00 PM",
+    "hours": "Mon-Fri 7:30 AM - 4:00 PM",
     "where": "Room 12, next to the library",
     "contact": "Ms. Rosa Díaz",
     "principal": "Dr. Alan Kim",
@@ -39,7 +39,7 @@ def sample(template: str) -> str:
 def _rendered(text: SourceText, translate: dict[tuple[str, str], str]) -> str:
     head = sample(translate.get((text.context, text.msgid), text.msgid))
     labels = [translate.get(option, option[1]) for option in text.options]
-    return "\n".join([head, *(f"{n} {label}" for n, label in enumerate(labels, 1))])
+    return smart_encode("\n".join([head, *(f"{n} {label}" for n, label in enumerate(labels, 1))]))
 
 
 def _budget_problem(where: str, text: SourceText, rendered: str) -> str | None:

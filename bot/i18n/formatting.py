@@ -36,12 +36,12 @@ def local_date(value: datetime, locale: str, zone: ZoneInfo) -> str:
 
 
 def day_range(first: str, last: str, locale: str) -> str:
-    """'Mon–Fri' in the recipient's language."""
+    """'Mon-Fri' in the recipient's language."""
     names = get_day_names("abbreviated", locale=babel_locale(locale))
     start, end = WEEKDAYS.index(first), WEEKDAYS.index(last)
     if start == end:
         return str(names[start])
-    return f"{names[start]}–{names[end]}"
+    return f"{names[start]}-{names[end]}"
 
 
 def stamp(value: datetime, locale: str, zone: ZoneInfo) -> str:

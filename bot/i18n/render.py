@@ -9,6 +9,7 @@ from typing import Any
 from bot.engine.engine import Text
 from bot.engine.schema import MessageSet
 from bot.i18n.catalogs import Catalogs
+from bot.i18n.segments import smart_encode
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
@@ -57,7 +58,7 @@ class Renderer:
                 translations.pgettext(option.context, option.msgid) if isinstance(option, Text) else option
             )
             lines.append(f"{number} {label}")
-        return "\n".join(lines)
+        return smart_encode("\n".join(lines))
 
     def system(self, message_id: str, locales: tuple[str | None, ...], **values: Any) -> str:
         """Render a system message by id (see flows/system.yaml)."""

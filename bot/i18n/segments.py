@@ -29,3 +29,26 @@ def segment_count(text: str) -> int:
 def encoding_of(text: str) -> str:
     """'GSM-7' or 'UCS-2'."""
     return "GSM-7" if is_gsm7(text) else "UCS-2"
+
+
+# Look-alike characters that would force a whole message into UCS-2 (about 2.3x the segments):
+# CLDR time formats use narrow no-break spaces, and typographic dashes and quotes creep into texts.
+SMART_REPLACEMENTS = str.maketrans(
+    {
+        "\u202f": " ",  # narrow no-break space (CLDR "7:30 AM")
+        "\u00a0": " ",  # no-break space
+        "\u2009": " ",  # thin space
+        "\u2013": "-",  # en dash
+        "\u2014": "-",  # em dash
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2026": "...",
+    }
+)
+
+
+def smart_encode(text: str) -> str:
+    """Replace typographic look-alikes with GSM-7 characters so plain texts stay in GSM-7."""
+    return text.translate(SMART_REPLACEMENTS)

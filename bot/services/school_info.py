@@ -10,11 +10,11 @@ from bot.services.school_data import Hours, pick
 
 
 def format_hours(hours: list[Hours], locale: str) -> str:
-    """'Mon–Fri 7:30 AM–4:00 PM' in the recipient's language, ranges joined by semicolons."""
+    """'Mon-Fri 7:30 AM - 4:00 PM' in the recipient's language, ranges joined by semicolons."""
     ranges = []
     for h in hours:
         days = day_range(h.first_day, h.last_day, locale)
-        ranges.append(f"{days} {local_time(h.open, locale)}–{local_time(h.close, locale)}")
+        ranges.append(f"{days} {local_time(h.open, locale)} - {local_time(h.close, locale)}")
     return "; ".join(ranges)
 
 
