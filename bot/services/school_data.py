@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.i18n.formatting import WEEKDAYS
 
@@ -49,11 +49,13 @@ class Hours(_Strict):
             raise ValueError("the range must run forward, e.g. mon-fri")
         return f"{first}-{last}"
 
-    @model_validator(mode="after")
-    def _order(self) -> Hours:
-        if self.close <= self.open:
+    @field_validator("close")
+    @classmethod
+    def _after_open(cls, value: time, info: ValidationInfo) -> time:
+        opening = info.data.get("open")
+        if opening is not None and value <= opening:
             raise ValueError("close must be after open")
-        return self
+        return value
 
     @property
     def first_day(self) -> str:
@@ -137,29 +139,35 @@ class SchoolData(_Strict):
             raise ValueError("each language share is a fraction between 0 and 1")
         return value
 
-    @model_validator(mode="after")
-    def _default_locale_everywhere(self) -> SchoolData:
-        missing = [path for path, texts in self._localized() if self.default_locale not in texts]
+    @field_validator("parent_center", "principal", "teachers", "faq", "ucp_form")
+    @classmethod
+    def _default_locale_everywhere(cls, value: Any, info: ValidationInfo) -> Any:
+        default = info.data.get("default_locale", "en")
+        missing = [path for path, texts in _localized(value) if texts and default not in texts]
         if missing:
-            raise ValueError(
-                f"text in the default locale {self.default_locale!r} missing at: " + ", ".join(missing)
-            )
-        return self
-
-    def _localized(self) -> list[tuple[str, Localized]]:
-        found: list[tuple[str, Localized]] = [
-            ("parent_center.where", self.parent_center.where),
-            ("principal.how", self.principal.how),
-            ("teachers.how", self.teachers.how),
-        ]
-        for i, entry in enumerate(self.faq):
-            found += [(f"faq.{i}.question", entry.question), (f"faq.{i}.answer", entry.answer)]
-        return [(path, texts) for path, texts in found if texts or path.startswith("faq")]
+            raise ValueError(f"no text in the default locale {default!r} at: " + ", ".join(missing))
+        return value
 
     @property
     def program(self) -> str:
         """The name the texts go out under (HELP names it)."""
         return self.program_name or f"{self.name} Family Texts"
+
+
+def _localized(value: Any) -> list[tuple[str, Localized]]:
+    """(path, texts) of every per-language text inside a validated part of the school file."""
+    if isinstance(value, ParentCenter):
+        return [("where", value.where)]
+    if isinstance(value, Person):
+        return [("how", value.how)]
+    if isinstance(value, list):
+        found: list[tuple[str, Localized]] = []
+        for i, entry in enumerate(value):
+            found += [(f"{i}.question", entry.question), (f"{i}.answer", entry.answer)]
+        return found
+    if isinstance(value, dict):
+        return [("(text)", value)]
+    return []
 
 
 def pick(texts: Localized, locale: str, default_locale: str) -> str:

@@ -297,12 +297,13 @@ class Tx:
             row.claimed_by, row.claimed_at = worker, now
         return items
 
-    def mark_sent(self, outbox_id: int, provider_id: str | None, status: str = "sent") -> None:
-        """Record a successful send and the message it became."""
+    def mark_sent(self, outbox_id: int, provider_id: str | None, provider_status: str = "sent") -> None:
+        """Record that the provider accepted a row, and the message (with the provider's status) it became."""
         row = self.session.get(OutboxRow, outbox_id)
         if row is None:
             return
-        row.status, row.provider_id, row.sent_at, row.last_error = status, provider_id, utcnow(), None
+        row.status, row.provider_id, row.sent_at, row.last_error = "sent", provider_id, utcnow(), None
+        status = provider_status
         row.message_id = self.add_message(
             contact_id=row.contact_id,
             direction="out",

@@ -1,0 +1,137 @@
+"""Conversation rules beyond the goldens: consent history, evidence, failures, any text."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from bot.app import Bot
+from bot.conversation import pack_messages
+from bot.domain import Inbound
+from bot.engine.engine import ActionResult
+from bot.i18n.segments import segment_count
+from bot.services.actions import ActionContext, ActionRegistry
+from bot.services.phones import InvalidPhone
+
+PHONE = "+12135550300"
+
+
+def say(bot: Bot, body: str, phone: str = PHONE, sid: str | None = None) -> list[str]:
+    return bot.conversation.handle(Inbound("sms", phone, body, sid)).replies
+
+
+def test_consent_history_keeps_every_change(bot: Bot) -> None:
+    for body in ("hello there, good morning", "STOP", "START", "no more texts please", "UNSTOP"):
+        say(bot, body)
+    with bot.store.transaction() as tx:
+        contact = tx.contact_by_phone(PHONE)
+        assert contact is not None and not contact.opted_out
+        history = [(kind, source) for kind, source, _at in tx.consent_history(contact.id)]
+    assert history == [
+        ("opt_in", "first_text"),
+        ("opt_out", "keyword"),
+        ("opt_in", "keyword"),
+        ("opt_out", "phrase"),
+        ("opt_in", "keyword"),
+    ]
+
+
+def test_opted_out_parent_gets_nothing_but_the_text_is_kept(bot: Bot) -> None:
+    say(bot, "hi")
+    assert say(bot, "stop") != []
+    assert say(bot, "hola, ¿a qué hora abre la oficina?") == []
+    assert say(bot, "1") == []
+    with bot.store.transaction() as tx:
+        contact = tx.contact_by_phone(PHONE)
+        assert contact is not None
+        inbound = [body for direction, body, _ in tx.messages_of(contact.id) if direction == "in"]
+    assert inbound == ["hi", "stop", "hola, ¿a qué hora abre la oficina?", "1"]
+
+
+def test_phone_numbers_are_normalized_to_one_contact(bot: Bot) -> None:
+    say(bot, "hi", phone="(213) 555-0301")
+    say(bot, "1", phone="+1 213 555 0301")
+    with bot.store.transaction() as tx:
+        assert tx.contact_by_phone("+12135550301") is not None
+    with bot.store.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM contacts")).scalar() == 1
+
+
+def test_a_non_phone_sender_is_refused(bot: Bot) -> None:
+    with pytest.raises(InvalidPhone):
+        say(bot, "hi", phone="SCHOOL")
+
+
+def test_quick_answers_and_language_choice_are_evidence(bot: Bot) -> None:
+    say(bot, "hi")
+    say(bot, "2")  # Español
+    say(bot, "a que hora abre la oficina")
+    with bot.store.transaction() as tx:
+        facts = tx.evidence()
+    assert ("1B", "language_chosen", "es", "es") in facts
+    assert ("1D", "quick_answer", "hours", "es") in facts
+
+
+def test_a_failing_action_keeps_the_text_and_apologizes(bot: Bot) -> None:
+    def broken(_ctx: ActionContext) -> ActionResult:
+        raise RuntimeError("school data unavailable")
+
+    registry = ActionRegistry()
+    for name in bot.actions.names():
+        registry.register(name, broken if name == "school.office_hours" else bot.actions._actions[name])
+    bot.conversation.actions = registry
+    say(bot, "Hello, good morning to you")
+    replies = say(bot, "office hours", sid="SMfail1")
+    assert replies == ["Sorry, something went wrong on our side. Please try again, or call (213) 555-0100."]
+    with bot.store.engine.connect() as connection:
+        statuses = [
+            r[0] for r in connection.execute(text("SELECT status FROM messages WHERE direction='in'"))
+        ]
+    assert statuses == ["received", "error"]
+    assert say(bot, "office hours", sid="SMfail1") == replies  # a retried webhook: same answer, stored once
+    with bot.store.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM messages WHERE direction='in'")).scalar() == 2
+
+
+def test_pack_messages_joins_short_texts_and_splits_long_ones() -> None:
+    assert pack_messages(["a", "", "b"]) == ["a\n\nb"]
+    long_lines = "\n".join(f"Line {n}: " + "word " * 20 for n in range(12))
+    packed = pack_messages([long_lines])
+    assert len(packed) > 1
+    assert all(segment_count(message) <= 3 for message in packed)
+    assert "".join(packed).replace("\n", "").replace(" ", "") == long_lines.replace("\n", "").replace(" ", "")
+
+
+TEXTS = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(["1", "2", "6", "99", "menu", "STOP", "start", "help", "idioma", "language", " ", ""]),
+    st.text(alphabet=string.digits + " .#)", max_size=5),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(TEXTS, min_size=1, max_size=6))
+def test_any_text_gets_a_clean_answer(bot: Bot, texts: list[str]) -> None:
+    phone = "+12135550399"
+    with bot.store.engine.begin() as connection:  # each example starts as a new parent
+        for table in ("sessions", "consent_events", "evidence", "message_statuses", "messages"):
+            connection.execute(text(f"DELETE FROM {table}"))
+        connection.execute(text("DELETE FROM contacts"))
+    opted_out = False
+    for body in texts:
+        replies = say(bot, body, phone=phone)
+        command = bot.keywords.command(body)
+        if command == "stop" or bot.keywords.asks_to_stop(body):
+            opted_out = True
+        elif opted_out and command == "start":
+            opted_out = False
+        if not opted_out or command in ("help", "start"):
+            assert replies, f"no reply to {body!r}"
+        for reply in replies:
+            assert reply.strip()
+            assert segment_count(reply) <= 3
+            assert "{" not in reply or "{" in body, f"raw placeholder in {reply!r}"
