@@ -79,7 +79,8 @@ def test_bad_setting_stops_with_one_line(tmp_path: Path) -> None:
     result = run_outreach("db", "upgrade", env=clean_env(SCHOOL_TIMEZONE="Mars/Olympus"), cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        "Error: bad setting SCHOOL_TIMEZONE: unknown time zone 'Mars/Olympus' (use an IANA name like America/Los_Angeles)"
+        "Error: bad setting SCHOOL_TIMEZONE: unknown time zone 'Mars/Olympus' "
+        "(use an IANA name like America/Los_Angeles)"
     ]
 
 

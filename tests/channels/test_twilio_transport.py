@@ -9,7 +9,7 @@ import pytest
 
 from bot.channels.twilio_transport import TwilioTransport
 from bot.outbox.transport import PermanentSendError, TransientSendError
-from tests.fixtures.fake_twilio import Fault, FakeTwilio
+from tests.fixtures.fake_twilio import FakeTwilio, Fault
 from tests.fixtures.twilio_signing import ACCOUNT_SID, AUTH_TOKEN
 
 TO = "+12135550177"

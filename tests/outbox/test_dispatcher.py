@@ -13,7 +13,7 @@ from bot.app import Bot
 from bot.channels.twilio_transport import TwilioTransport
 from bot.outbox.dispatcher import Dispatcher, DispatcherConfig, RateLimiter
 from tests.fixtures.bots import make_bot
-from tests.fixtures.fake_twilio import Fault, FakeTwilio
+from tests.fixtures.fake_twilio import FakeTwilio, Fault
 from tests.fixtures.twilio_signing import ACCOUNT_SID, AUTH_TOKEN
 
 
