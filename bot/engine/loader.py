@@ -141,6 +141,6 @@ def _read_yaml(path: Path) -> object:
 def _describe(path: Path, exc: ValidationError) -> str:
     lines = [f"{path}:"]
     for error in exc.errors():
-        location = ".".join(str(part) for part in error["loc"])
+        location = ".".join(str(part) for part in error["loc"] if "[" not in str(part))
         lines.append(f"  {location}: {error['msg']}")
     return "\n".join(lines)

@@ -50,8 +50,9 @@ class Renderer:
         lines: list[str] = []
         if text.msgid:
             translated = str(translations.pgettext(text.context, text.msgid))
-            if placeholders(translated) - placeholders(text.msgid):
-                translated = text.msgid  # a broken translation must not show a raw {name} to a parent
+            if placeholders(translated) != placeholders(text.msgid):
+                # A broken translation must neither show a raw {name} nor drop a value such as {phone}.
+                translated = text.msgid
             lines.append(fill(translated, values))
         for number, option in enumerate(text.options, 1):
             label = (

@@ -15,15 +15,25 @@ def is_gsm7(text: str) -> bool:
 
 
 def segment_count(text: str) -> int:
-    """How many SMS segments the text takes."""
+    """How many SMS segments the text takes, as carriers split it."""
     if not text:
         return 1
     if is_gsm7(text):
-        units = sum(2 if ch in GSM7_EXTENDED else 1 for ch in text)
-        return 1 if units <= 160 else -(-units // 153)
+        units = [2 if ch in GSM7_EXTENDED else 1 for ch in text]
+        return 1 if sum(units) <= 160 else _split_count(units, 153)
     # UCS-2 counts UTF-16 code units: an emoji outside the BMP takes two.
-    units = len(text.encode("utf-16-le")) // 2
-    return 1 if units <= 70 else -(-units // 67)
+    units = [len(ch.encode("utf-16-le")) // 2 for ch in text]
+    return 1 if sum(units) <= 70 else _split_count(units, 67)
+
+
+def _split_count(units: list[int], per_segment: int) -> int:
+    # A GSM escape pair or a UTF-16 surrogate pair is never cut across two segments.
+    segments, used = 1, 0
+    for size in units:
+        if used + size > per_segment:
+            segments, used = segments + 1, 0
+        used += size
+    return segments
 
 
 def encoding_of(text: str) -> str:

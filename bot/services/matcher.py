@@ -70,7 +70,10 @@ def _score(phrase: str, question: str) -> float | None:
     if len(phrase) < MIN_FUZZY_LENGTH:
         return None
     if " " in phrase:
-        score = fuzz.partial_ratio(phrase, question)
+        # partial_ratio looks for the shorter string inside the longer one: a question shorter than
+        # the phrase ("no", "a") would score 100 against any phrase containing it, so compare whole.
+        scorer = fuzz.partial_ratio if len(question) >= len(phrase) else fuzz.ratio
+        score = scorer(phrase, question)
     else:
         score = max((fuzz.ratio(phrase, word) for word in question.split()), default=0.0)
     return score if score >= FUZZY_THRESHOLD else None

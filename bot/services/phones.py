@@ -14,6 +14,8 @@ def normalize_phone(raw: str, region: str = "US") -> str:
     candidate = (raw or "").strip()
     if not candidate or len(candidate) > 32:
         raise InvalidPhone("not a phone number")
+    if ":" in candidate:  # whatsapp:+1..., messenger:... are other channels, not SMS numbers
+        raise InvalidPhone("not an SMS phone number")
     try:
         parsed = phonenumbers.parse(candidate, region)
     except phonenumbers.NumberParseException:

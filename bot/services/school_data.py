@@ -143,7 +143,9 @@ class SchoolData(_Strict):
     @classmethod
     def _default_locale_everywhere(cls, value: Any, info: ValidationInfo) -> Any:
         default = info.data.get("default_locale", "en")
-        missing = [path for path, texts in _localized(value) if texts and default not in texts]
+        # Optional texts may be left out entirely; a question or answer never may.
+        required = isinstance(value, list)
+        missing = [path for path, texts in _localized(value) if (texts or required) and default not in texts]
         if missing:
             raise ValueError(f"no text in the default locale {default!r} at: " + ", ".join(missing))
         return value

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.app import LOCALES_DIR
+from bot.i18n.keywords import KeywordTable, load_keywords, normalize
+
+
+@pytest.fixture(scope="module")
+def table() -> KeywordTable:
+    return load_keywords(LOCALES_DIR / "keywords.yaml")
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("¡MENÚ!", "menu"),
+        ("  Stop.  ", "stop"),
+        ("opt-out", "opt out"),
+        ("STOP_ALL", "stop all"),
+        ("¿Dónde está la ESCUELA?", "donde esta la escuela"),
+        ("Ñandú", "nandu"),
+        ("ﬁle", "file"),
+        ("...", ""),
+        ("", ""),
+    ],
+)
+def test_normalize_folds_case_accents_and_punctuation(raw: str, folded: str) -> None:
+    assert normalize(raw) == folded
+
+
+def test_normalize_folds_arabic_and_persian_letter_variants() -> None:
+    assert normalize("كيف") == normalize("کیف")
+    assert normalize("نمی\u200cخواهم") == normalize("نمی خواهم")
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "STOP", "stop", "stopall", "Stop.", "STOP ALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
+        "REVOKE", "OPTOUT", "opt out", "ALTO", "parar", "cancelar",
+    ],
+)  # fmt: skip
+def test_stop_words(table: KeywordTable, word: str) -> None:
+    assert table.command(word) == "stop"
+
+
+@pytest.mark.parametrize("word", ["START", "UNSTOP", "YES", "yes!", "inicio", "Sí"])
+def test_start_words(table: KeywordTable, word: str) -> None:
+    assert table.command(word) == "start"
+
+
+@pytest.mark.parametrize("word", ["HELP", "INFO", "AYUDA", "información"])
+def test_help_words(table: KeywordTable, word: str) -> None:
+    assert table.command(word) == "help"
+
+
+@pytest.mark.parametrize("word", ["MENU", "menú", "Menu!", "opciones"])
+def test_menu_words(table: KeywordTable, word: str) -> None:
+    assert table.command(word) == "menu"
+
+
+@pytest.mark.parametrize("word", ["LANGUAGE", "idioma", "Idiomas"])
+def test_language_words(table: KeywordTable, word: str) -> None:
+    assert table.command(word) == "language"
+
+
+@pytest.mark.parametrize("text", ["stop it now", "please stop", "stopp", "hello", "", "help me please", "1"])
+def test_only_a_whole_keyword_is_a_command(table: KeywordTable, text: str) -> None:
+    assert table.command(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "please stop texting me",
+        "Please STOP sending these!",
+        "No me manden más mensajes",
+        "dejen de enviar mensajes",
+        "Ya no quiero recibir nada",
+        "take me off this list",
+    ],
+)
+def test_asks_to_stop(table: KeywordTable, text: str) -> None:
+    assert table.asks_to_stop(text) is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the bus did not stop at our corner",
+        "stop by the office?",
+        "when does school end",
+        "mensajes de la escuela",
+        "",
+    ],
+)
+def test_does_not_ask_to_stop(table: KeywordTable, text: str) -> None:
+    assert table.asks_to_stop(text) is False
+
+
+def test_keyword_gives_first_listed_word_uppercased(table: KeywordTable) -> None:
+    assert table.keyword("en", "stop") == "STOP"
+    assert table.keyword("es", "stop") == "ALTO"
+    assert table.keyword("es", "help") == "AYUDA"
+    assert table.keyword("es", "language") == "IDIOMA"
+    assert table.keyword("en", "language") == "LANGUAGE"
+
+
+def test_keyword_falls_back_to_english_then_command_name(table: KeywordTable) -> None:
+    assert table.keyword("ko", "help") == "HELP"
+    assert table.keyword("es", "nonexistent") == "NONEXISTENT"
+
+
+def test_topics_are_normalized_per_locale(table: KeywordTable) -> None:
+    assert "a que hora" in table.topics["es"]["hours"]
+    assert "office hours" in table.topics["en"]["hours"]
+    assert "donde esta la escuela" in table.topics["es"]["contact"]
+
+
+def test_word_listed_for_two_commands_raises(tmp_path: Path) -> None:
+    path = tmp_path / "keywords.yaml"
+    path.write_text("en:\n  commands:\n    stop: [halt]\n    start: [go, halt]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="'halt'"):
+        load_keywords(path)
+
+
+def test_word_clash_across_languages_after_normalizing_raises(tmp_path: Path) -> None:
+    path = tmp_path / "keywords.yaml"
+    path.write_text(
+        "en:\n  commands:\n    stop: [fin]\nes:\n  commands:\n    start: ['FÍN']\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="names both stop and start"):
+        load_keywords(path)
+
+
+def test_same_word_for_same_command_in_two_languages_is_fine(tmp_path: Path) -> None:
+    path = tmp_path / "keywords.yaml"
+    path.write_text(
+        "en:\n  commands:\n    menu: [menu]\n  opt_out_phrases: [stop texting]\n"
+        "es:\n  commands:\n    menu: [Menú]\n  opt_out_phrases: ['Stop texting!']\n",
+        encoding="utf-8",
+    )
+    loaded = load_keywords(path)
+    assert loaded.commands == {"menu": "menu"}
+    assert loaded.opt_out_phrases == ("stop texting",)
+    assert loaded.keyword("es", "menu") == "MENÚ"
