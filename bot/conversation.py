@@ -147,17 +147,13 @@ class Conversation:
         self._respond(turn, inbound.text, is_new=is_new, expired=expired)
         tx.save_session(contact.id, turn.state)
         replies = pack_messages(turn.texts)
-        for body in replies:
-            tx.add_message(
-                contact_id=contact.id,
-                direction="out",
-                channel=inbound.channel,
-                body=body,
-                status="replied",
-                in_reply_to=message_id,
-                locale=turn.effective_locale,
-                segments=segment_count(body),
-            )
+        tx.add_replies(
+            contact_id=contact.id,
+            channel=inbound.channel,
+            in_reply_to=message_id,
+            locale=turn.effective_locale,
+            bodies=[(body, segment_count(body)) for body in replies],
+        )
         for fact in turn.evidence:
             tx.add_evidence(fact, contact_id=contact.id, school_id=school.id, locale=turn.effective_locale)
         return Exchange(replies, locale=turn.effective_locale, contact_id=contact.id)

@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
-from starlette.concurrency import run_in_threadpool
 
 from bot.app import Bot
 from bot.channels.sms import sms_router
@@ -45,7 +44,7 @@ def create_app(bot: Bot, *, run_dispatcher: bool = True) -> FastAPI:
                 connection.execute(text("SELECT 1"))
 
         try:
-            await run_in_threadpool(_ping)
+            await bot.store.run(_ping)
         except Exception:
             log.exception("health check: database unreachable")
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from fastapi import APIRouter, HTTPException, Request, Response
-from starlette.concurrency import run_in_threadpool
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -66,7 +65,9 @@ def sms_router(settings: Settings, conversation: Conversation, consent: ConsentS
         if not sender or not sid or "Body" not in form:
             raise HTTPException(400, "From, Body and MessageSid are required")
         try:
-            exchange = await run_in_threadpool(conversation.handle, Inbound("sms", sender, form["Body"], sid))
+            exchange = await conversation.store.run(
+                conversation.handle, Inbound("sms", sender, form["Body"], sid)
+            )
         except InvalidPhone:
             raise HTTPException(400, "From is not a phone number we can answer") from None
         return Response(twiml(exchange.replies), media_type=TWIML)
@@ -78,7 +79,7 @@ def sms_router(settings: Settings, conversation: Conversation, consent: ConsentS
         sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
         if not sid or not status:
             raise HTTPException(400, "MessageSid and MessageStatus are required")
-        await run_in_threadpool(consent.record_delivery, sid, status[:16], form.get("ErrorCode") or None)
+        await consent.store.run(consent.record_delivery, sid, status[:16], form.get("ErrorCode") or None)
         return Response(status_code=204)
 
     return router

@@ -9,9 +9,12 @@ GSM7_BASIC = set(
 GSM7_EXTENDED = set("^{}\\[~]|€\f")
 
 
+GSM7_ALL = frozenset(GSM7_BASIC | GSM7_EXTENDED)
+
+
 def is_gsm7(text: str) -> bool:
     """True when every character fits the GSM-7 alphabet (with its extension table)."""
-    return all(ch in GSM7_BASIC or ch in GSM7_EXTENDED for ch in text)
+    return GSM7_ALL.issuperset(text)
 
 
 def segment_count(text: str) -> int:
@@ -19,9 +22,13 @@ def segment_count(text: str) -> int:
     if not text:
         return 1
     if is_gsm7(text):
+        if len(text) * 2 <= 160:
+            return 1
         units = [2 if ch in GSM7_EXTENDED else 1 for ch in text]
         return 1 if sum(units) <= 160 else _split_count(units, 153)
     # UCS-2 counts UTF-16 code units: an emoji outside the BMP takes two.
+    if len(text) * 2 <= 70:
+        return 1
     units = [len(ch.encode("utf-16-le")) // 2 for ch in text]
     return 1 if sum(units) <= 70 else _split_count(units, 67)
 

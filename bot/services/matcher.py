@@ -30,6 +30,7 @@ class TopicMatcher:
     """Finds the quick-answer topic a question is about, in any language."""
 
     def __init__(self, keywords: KeywordTable) -> None:
+        self._faq_cache: tuple[SchoolData, list[tuple[str, str]]] | None = None
         self._phrases: list[tuple[str, str]] = [
             (phrase, topic)
             for table in keywords.topics.values()
@@ -53,13 +54,18 @@ class TopicMatcher:
         return best
 
     def _candidates(self, school: SchoolData) -> list[tuple[str, str]]:
+        cached = self._faq_cache  # one school's data object is reused until it is reloaded
+        if cached is not None and cached[0] is school:
+            return cached[1]
         faq = [
             (normalize(word), f"faq:{entry.id}")
             for entry in school.faq
             for words in entry.keywords.values()
             for word in words
         ]
-        return [*faq, *self._phrases]
+        candidates = [*faq, *self._phrases]
+        self._faq_cache = (school, candidates)
+        return candidates
 
 
 def _score(phrase: str, question: str) -> float | None:

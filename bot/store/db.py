@@ -22,11 +22,21 @@ def normalize_url(url: str) -> str:
 
 
 def build_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """Create the engine; SQLite gets WAL, a busy timeout, foreign keys and immediate write locks."""
+    """Create the engine: SQLite gets WAL, a busy timeout, foreign keys, immediate writes, one connection.
+
+    `pool_size` applies to PostgreSQL only.
+    """
     url = normalize_url(url)
     if is_sqlite(url):
+        # One connection per process: SQLite has one writer anyway, and threads waiting in the pool
+        # queue in order, while threads waiting in SQLite's busy handler back off for up to 100 ms
+        # each time and let newcomers jump ahead (seconds-long tails under load).
         engine = create_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=pool_size
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=60,
         )
         _tune_sqlite(engine)
         return engine

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import Connection, Engine, Row, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,9 +30,46 @@ from bot.store.models import (
 )
 
 DuplicateError = IntegrityError
+T = TypeVar("T")
+
+# The per-message path uses Core statements on these tables: no identity map, no flush.
+CONTACTS = cast(Table, ContactRow.__table__)
+MESSAGES = cast(Table, MessageRow.__table__)
+SESSIONS = cast(Table, SessionRow.__table__)
+EVIDENCE = cast(Table, EvidenceRow.__table__)
+CONSENT_EVENTS = cast(Table, ConsentEventRow.__table__)
 
 
-def _contact(row: ContactRow) -> Contact:
+def _session_upsert(dialect_insert: Any) -> Any:
+    statement = dialect_insert(SESSIONS)
+    return statement.on_conflict_do_update(
+        index_elements=[SESSIONS.c.contact_id],
+        set_={"state": statement.excluded.state, "updated_at": statement.excluded.updated_at},
+    )
+
+
+# Built once: a reused statement keeps its compiled form and cache key, which is most of the cost
+# of a small query in SQLAlchemy.
+CONTACT_BY_PHONE = select(CONTACTS).where(CONTACTS.c.phone == bindparam("b_phone"))
+CONTACT_BY_ID = select(CONTACTS).where(CONTACTS.c.id == bindparam("b_id"))
+INSERT_CONTACT = insert(CONTACTS).returning(CONTACTS.c.id)
+INSERT_CONSENT = insert(CONSENT_EVENTS)
+TOUCH_CONTACT = (
+    update(CONTACTS).where(CONTACTS.c.id == bindparam("b_id")).values(last_inbound_at=bindparam("b_at"))
+)
+SESSION_BY_CONTACT = select(SESSIONS.c.state, SESSIONS.c.updated_at).where(
+    SESSIONS.c.contact_id == bindparam("b_id")
+)
+UPSERT_SESSION = {"sqlite": _session_upsert(sqlite.insert), "postgresql": _session_upsert(postgresql.insert)}
+INBOUND_BY_PROVIDER_ID = select(MESSAGES.c.id).where(
+    MESSAGES.c.channel == bindparam("b_channel"), MESSAGES.c.provider_id == bindparam("b_provider_id")
+)
+INSERT_MESSAGE = insert(MESSAGES).returning(MESSAGES.c.id)
+INSERT_MESSAGES = insert(MESSAGES)
+INSERT_EVIDENCE = insert(EVIDENCE)
+
+
+def _contact(row: ContactRow | Row[Any]) -> Contact:
     return Contact(
         id=row.id,
         phone=row.phone,
@@ -45,12 +86,25 @@ def _school(row: SchoolRow) -> School:
 
 
 class Store:
-    """Opens transactions on the database."""
+    """Opens transactions on the database, and runs blocking store work off the event loop."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = is_sqlite(str(engine.url))
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._workers: ThreadPoolExecutor | None = None
+        self._workers_lock = threading.Lock()
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """Run blocking work that uses the store in a thread pool as large as the connection pool.
+
+        More threads than connections would only wait for a connection while competing for the GIL.
+        """
+        with self._workers_lock:
+            if self._workers is None:
+                size = 1 if self.sqlite else self.engine.pool.size() + 2  # type: ignore[attr-defined]
+                self._workers = ThreadPoolExecutor(max_workers=size, thread_name_prefix="store")
+        return await asyncio.get_running_loop().run_in_executor(self._workers, work, *args)
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -59,7 +113,10 @@ class Store:
             yield Tx(session, sqlite=self.sqlite)
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Stop the worker threads and close every pooled connection."""
+        if self._workers is not None:
+            self._workers.shutdown(wait=True)
+            self._workers = None
         self.engine.dispose()
 
 
@@ -69,6 +126,14 @@ class Tx:
     def __init__(self, session: Session, *, sqlite: bool) -> None:
         self.session = session
         self.sqlite = sqlite
+        self._connection: Connection | None = None
+
+    @property
+    def core(self) -> Connection:
+        """The transaction's connection, for Core statements on the per-message path."""
+        if self._connection is None:
+            self._connection = self.session.connection()
+        return self._connection
 
     # Schools -----------------------------------------------------------------
     def school(self, school_id: int | None = None) -> School | None:
@@ -97,27 +162,32 @@ class Tx:
     # Contacts ----------------------------------------------------------------
     def contact_by_phone(self, phone: str) -> Contact | None:
         """The contact with this E.164 phone, if known."""
-        row = self.session.scalars(select(ContactRow).where(ContactRow.phone == phone)).first()
+        row = self.core.execute(CONTACT_BY_PHONE, {"b_phone": phone}).first()
         return _contact(row) if row else None
 
     def contact(self, contact_id: int) -> Contact | None:
         """The contact with this id, if any."""
-        row = self.session.get(ContactRow, contact_id)
+        row = self.core.execute(CONTACT_BY_ID, {"b_id": contact_id}).first()
         return _contact(row) if row else None
 
     def create_contact(self, phone: str, school_id: int | None) -> Contact:
         """Add a new contact; consent starts as the act of texting the school (FCC 16-88)."""
-        row = ContactRow(phone=phone, school_id=school_id)
-        self.session.add(row)
-        self.session.flush()
-        self.session.add(ConsentEventRow(contact_id=row.id, kind="opt_in", source="first_text"))
-        return _contact(row)
+        now = utcnow()
+        values = {"phone": phone, "school_id": school_id, "opted_out": False, "created_at": now}
+        contact_id = self.core.execute(INSERT_CONTACT, values).scalar_one()
+        consent = {
+            "contact_id": contact_id,
+            "kind": "opt_in",
+            "source": "first_text",
+            "detail": None,
+            "at": now,
+        }
+        self.core.execute(INSERT_CONSENT, consent)
+        return Contact(contact_id, phone, school_id, None, None, False, now)
 
     def touch_contact(self, contact_id: int) -> None:
         """Record that the contact just wrote to us."""
-        self.session.execute(
-            update(ContactRow).where(ContactRow.id == contact_id).values(last_inbound_at=utcnow())
-        )
+        self.core.execute(TOUCH_CONTACT, {"b_id": contact_id, "b_at": utcnow()})
 
     def set_locale(self, contact_id: int, locale: str, source: str) -> None:
         """Set the contact's language and how we learned it (chosen, detected)."""
@@ -147,23 +217,19 @@ class Tx:
     # Sessions ----------------------------------------------------------------
     def load_session(self, contact_id: int) -> tuple[dict[str, Any], datetime] | None:
         """The saved conversation state and when it was last touched."""
-        row = self.session.get(SessionRow, contact_id)
-        return (dict(row.state), row.updated_at) if row else None
+        row = self.core.execute(SESSION_BY_CONTACT, {"b_id": contact_id}).first()
+        return (dict(row[0]), row[1]) if row else None
 
     def save_session(self, contact_id: int, state: dict[str, Any]) -> None:
-        """Save the conversation state as JSON."""
-        row = self.session.get(SessionRow, contact_id)
-        if row is None:
-            self.session.add(SessionRow(contact_id=contact_id, state=state))
-        else:
-            row.state, row.updated_at = state, utcnow()
+        """Save the conversation state as JSON (one upsert)."""
+        upsert = UPSERT_SESSION["sqlite" if self.sqlite else "postgresql"]
+        self.core.execute(upsert, {"contact_id": contact_id, "state": state, "updated_at": utcnow()})
 
     # Messages ----------------------------------------------------------------
     def inbound_by_provider_id(self, channel: str, provider_id: str) -> int | None:
         """The id of an inbound already stored under this provider id."""
-        return self.session.scalar(
-            select(MessageRow.id).where(MessageRow.channel == channel, MessageRow.provider_id == provider_id)
-        )
+        params = {"b_channel": channel, "b_provider_id": provider_id}
+        return self.core.execute(INBOUND_BY_PROVIDER_ID, params).scalar()
 
     def add_message(
         self,
@@ -179,20 +245,43 @@ class Tx:
         segments: int | None = None,
     ) -> int:
         """Store one message and return its id."""
-        row = MessageRow(
-            contact_id=contact_id,
-            direction=direction,
-            channel=channel,
-            body=body,
-            status=status,
-            provider_id=provider_id,
-            in_reply_to=in_reply_to,
-            locale=locale,
-            segments=segments,
-        )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        values = {
+            "contact_id": contact_id,
+            "direction": direction,
+            "channel": channel,
+            "body": body,
+            "status": status,
+            "provider_id": provider_id,
+            "in_reply_to": in_reply_to,
+            "locale": locale,
+            "segments": segments,
+            "created_at": utcnow(),
+        }
+        return int(self.core.execute(INSERT_MESSAGE, values).scalar_one())
+
+    def add_replies(
+        self, *, contact_id: int, channel: str, in_reply_to: int, locale: str, bodies: list[tuple[str, int]]
+    ) -> None:
+        """Store the replies to an inbound (body, segments) in one statement."""
+        if not bodies:
+            return
+        now = utcnow()
+        rows = [
+            {
+                "contact_id": contact_id,
+                "direction": "out",
+                "channel": channel,
+                "body": body,
+                "status": "replied",
+                "provider_id": None,
+                "in_reply_to": in_reply_to,
+                "locale": locale,
+                "segments": segments,
+                "created_at": now,
+            }
+            for body, segments in bodies
+        ]
+        self.core.execute(INSERT_MESSAGES, rows)
 
     def replies_to(self, message_id: int) -> list[str]:
         """The bodies of the replies stored for an inbound message, in order."""
@@ -353,17 +442,17 @@ class Tx:
         self, fact: EvidenceFact, *, contact_id: int | None, school_id: int | None, locale: str | None
     ) -> None:
         """Store one evidence fact for the rubric report."""
-        self.session.add(
-            EvidenceRow(
-                indicator=fact.indicator,
-                kind=fact.kind,
-                value=fact.value,
-                detail=fact.detail,
-                locale=locale,
-                contact_ref=contact_id,
-                school_id=school_id,
-            )
-        )
+        row = {
+            "indicator": fact.indicator,
+            "kind": fact.kind,
+            "value": fact.value,
+            "detail": fact.detail,
+            "locale": locale,
+            "contact_ref": contact_id,
+            "school_id": school_id,
+            "at": utcnow(),
+        }
+        self.core.execute(INSERT_EVIDENCE, row)
 
     def evidence(self, indicator: str | None = None) -> list[tuple[str, str, str | None, str | None]]:
         """(indicator, kind, detail, locale) of evidence rows, oldest first."""
