@@ -9,16 +9,21 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from slack_bolt import App
+
 from bot import PROJECT_ROOT
+from bot.channels.translators import build_translator
 from bot.conversation import Conversation, ConversationConfig
+from bot.engine.engine import ActionResult
 from bot.engine.loader import FlowSet, load_flow_set
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.keywords import KeywordTable, load_keywords
 from bot.i18n.render import Renderer
 from bot.outbox.dispatcher import Dispatcher, DispatcherConfig
-from bot.outbox.transport import DryRunTransport, Transport
+from bot.outbox.transport import DryRunSlackTransport, DryRunTransport, Transport
 from bot.services import language, school_info
 from bot.services.actions import ActionRegistry
+from bot.services.concerns import ConcernConfig, ConcernService
 from bot.services.consent import ConsentService
 from bot.services.language import LanguageDetector
 from bot.services.matcher import TopicMatcher
@@ -30,15 +35,27 @@ from bot.store.db import build_engine
 log = logging.getLogger(__name__)
 
 FLOWS_DIR = PROJECT_ROOT / "flows"
+SLACK_RATE = 1.0  # chat.postMessage allows about one message per second per channel
 LOCALES_DIR = PROJECT_ROOT / "locales"
 
 
-def build_actions() -> ActionRegistry:
-    """Every action a flow may name."""
+CONCERN_ACTION_NAMES = ("concern.submit", "concern.ucp_info", "concern.status", "concern.survey")
+
+
+def build_actions(concerns: ConcernService | None = None) -> ActionRegistry:
+    """Every action a flow may name (concern actions need the wired service)."""
     registry = ActionRegistry()
     registry.register_all(school_info.ACTIONS)
     registry.register_all(language.ACTIONS)
+    if concerns is not None:
+        registry.register_all(concerns.actions())
+    else:
+        registry.register_all({name: _unwired for name in CONCERN_ACTION_NAMES})
     return registry
+
+
+def _unwired(_ctx: object) -> ActionResult:
+    raise RuntimeError("concern actions need a wired ConcernService (build_bot does that)")
 
 
 def load_content(
@@ -63,7 +80,10 @@ class Bot:
     detector: LanguageDetector
     conversation: Conversation
     consent: ConsentService
+    concerns: ConcernService
     transport: Transport
+    slack_transport: Transport
+    slack_app: App | None = None
 
     def dispatcher(self, worker: str | None = None) -> Dispatcher:
         """A dispatcher for this process's outbox work."""
@@ -72,10 +92,15 @@ class Bot:
             max_attempts=self.settings.outbox_max_attempts,
         )
         name = worker or f"{socket.gethostname()}:{os.getpid()}"
-        return Dispatcher(self.store, self.transport, config, name)
+        return Dispatcher(
+            self.store, self.transport, config, name, {"slack": (self.slack_transport, SLACK_RATE)}
+        )
 
     def close(self) -> None:
-        """Release database connections."""
+        """Release database connections and the translator's HTTP client."""
+        closer = getattr(self.concerns.translator, "close", None)
+        if callable(closer):
+            closer()
         self.store.dispose()
 
 
@@ -96,13 +121,36 @@ def build_transport(settings: Settings) -> Transport:
     )
 
 
-def build_bot(settings: Settings, *, transport: Transport | None = None) -> Bot:
+def build_bot(
+    settings: Settings, *, transport: Transport | None = None, slack_transport: Transport | None = None
+) -> Bot:
     """Wire the bot for these settings (no network is touched until something is sent)."""
     flow_set, catalogs, keywords = load_content()
     store = Store(build_engine(settings.database_url))
-    actions = build_actions()
-    renderer = Renderer(catalogs, flow_set.messages)
+    renderer = Renderer(catalogs, flow_set.messages, flow_set.message_sets)
     schools = SchoolDirectory()
+    concerns = ConcernService(
+        store=store,
+        flow_set=flow_set,
+        renderer=renderer,
+        schools=schools,
+        translator=build_translator(settings),
+        config=ConcernConfig(
+            zone=settings.timezone,
+            ack_target_days=settings.concern_ack_target_school_days,
+            resolve_target_days=settings.concern_resolve_target_school_days,
+            concerns_channel=settings.slack_concerns_channel,
+            escalation_channel=settings.slack_escalation_channel,
+            staff_ids=settings.staff_ids,
+        ),
+    )
+    actions = build_actions(concerns)
+    slack_app = None
+    if settings.slack_live:
+        slack_app, live_slack_transport = build_slack(settings, concerns)
+        slack_transport = slack_transport or live_slack_transport
+    else:
+        log.info("no Slack credentials: staff alerts are written to the log (dry run)")
     shipped = tuple(catalogs.available())
     detector = LanguageDetector(
         shipped, settings.language_detect_min_letters, settings.language_detect_confidence
@@ -135,5 +183,24 @@ def build_bot(settings: Settings, *, transport: Transport | None = None) -> Bot:
         detector=detector,
         conversation=conversation,
         consent=ConsentService(store),
+        concerns=concerns,
         transport=transport or build_transport(settings),
+        slack_transport=slack_transport or DryRunSlackTransport(),
+        slack_app=slack_app,
     )
+
+
+def build_slack(settings: Settings, concerns: ConcernService) -> tuple[App, Transport]:
+    """The Bolt app staff talk to and the transport that posts concern alerts, sharing one client."""
+    from bot.channels.slack_app import build_slack_app, web_client
+    from bot.channels.slack_transport import SlackAlertTransport
+
+    client = web_client(token=settings.slack_bot_token, api_url=settings.slack_api_url)
+    app = build_slack_app(
+        signing_secret=settings.slack_signing_secret,
+        client=client,
+        concerns=concerns,
+        show_descriptions=settings.slack_show_descriptions,
+        staff_ids=settings.staff_ids,
+    )
+    return app, SlackAlertTransport(client, concerns, settings.slack_show_descriptions)

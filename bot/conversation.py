@@ -7,6 +7,7 @@ in one transaction, so a retried webhook finds the same answer and a crash leave
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,8 +19,9 @@ from bot.engine.engine import Result, Text
 from bot.engine.loader import FlowSet
 from bot.i18n.keywords import KeywordTable
 from bot.i18n.render import Renderer
-from bot.i18n.segments import segment_count
+from bot.i18n.segments import pack_messages, segment_count
 from bot.services.actions import ActionContext, ActionRegistry
+from bot.services.concerns import REFERENCE_PATTERN
 from bot.services.language import LanguageDetector
 from bot.services.matcher import TopicMatcher
 from bot.services.phones import display_phone, mask_phone, normalize_phone
@@ -29,7 +31,6 @@ from bot.store.repo import DuplicateError
 
 log = logging.getLogger(__name__)
 
-MAX_SEGMENTS_PER_MESSAGE = 3
 # Where each quick-answer topic of locales/keywords.yaml leads: (flow, step or None for its start).
 TOPIC_TARGETS: dict[str, tuple[str, str | None]] = {
     "hours": ("main", "hours"),
@@ -37,7 +38,11 @@ TOPIC_TARGETS: dict[str, tuple[str, str | None]] = {
     "parent_center": ("main", "parent_center"),
     "staff": ("main", "staff"),
     "language": ("language", None),
+    "concern": ("concern", None),
+    "concern_status": ("concern_status", None),
 }
+ARGUMENT_COMMANDS = frozenset({"status"})
+REFERENCE = re.compile(REFERENCE_PATTERN, re.IGNORECASE)
 MAX_INBOUND_CHARS = 1600
 
 
@@ -174,7 +179,10 @@ class Conversation:
             return
         if turn.locale is None and self._settle_language(turn, text, is_new=is_new):
             return
-        if command == "menu" or (command == "start" and not engine.is_waiting(turn.state)):
+        with_argument = self.keywords.command_with_argument(text, ARGUMENT_COMMANDS)
+        if with_argument is not None:
+            self._status(turn, with_argument[1])
+        elif command == "menu" or (command == "start" and not engine.is_waiting(turn.state)):
             self._start(turn, "main")
         elif command == "language":
             self._start(turn, "language")
@@ -223,6 +231,14 @@ class Conversation:
             next((code for code in self.config.shipped_locales if code != default), None),
         )
         return (default, second) if second else (default,)
+
+    def _status(self, turn: Turn, argument: str) -> None:
+        """STATUS alone shows the latest concern; STATUS C-2026-0042 that one (only the parent's own)."""
+        match = REFERENCE.search(argument)
+        reference = f"C-{match.group(1)}-{int(match.group(2)):04d}" if match else None
+        values = {**turn.state.get("values", {}), "status_reference": reference}
+        turn.state = engine.idle_state(values)
+        self._start(turn, "concern_status")
 
     def _answer_waiting(self, turn: Turn, text: str) -> None:
         result = engine.receive(self.flows, turn.state, text)
@@ -362,46 +378,6 @@ class Conversation:
         except Exception:
             log.exception("could not even record a failed text from %s", mask_phone(inbound.sender))
             raise
-
-
-def pack_messages(texts: list[str]) -> list[str]:
-    """Join a turn's texts into as few messages as fit three segments each, splitting any that is longer."""
-    messages: list[str] = []
-    for text in (part for whole in texts if whole for part in _split_long(whole)):
-        if messages and segment_count(f"{messages[-1]}\n\n{text}") <= MAX_SEGMENTS_PER_MESSAGE:
-            messages[-1] = f"{messages[-1]}\n\n{text}"
-        else:
-            messages.append(text)
-    return messages
-
-
-def _split_long(text: str) -> list[str]:
-    """Cut a text over the segment limit at line breaks, then at spaces, never mid-word if avoidable."""
-    if segment_count(text) <= MAX_SEGMENTS_PER_MESSAGE:
-        return [text]
-    parts: list[str] = []
-    current = ""
-    for piece in _pieces(text):
-        candidate = f"{current}{piece}"
-        if current and segment_count(candidate.strip()) > MAX_SEGMENTS_PER_MESSAGE:
-            parts.append(current.strip())
-            current = piece
-        else:
-            current = candidate
-    if current.strip():
-        parts.append(current.strip())
-    return parts
-
-
-def _pieces(text: str) -> list[str]:
-    lines = text.splitlines(keepends=True)
-    pieces: list[str] = []
-    for line in lines:
-        if segment_count(line) <= MAX_SEGMENTS_PER_MESSAGE:
-            pieces.append(line)
-        else:
-            pieces.extend(word + " " for word in line.split(" "))
-    return pieces
 
 
 def _clean_text(text: str) -> str:

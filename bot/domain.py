@@ -60,6 +60,7 @@ class OutboxItem:
     attempts: int
     contact_id: int | None
     claimed_at: datetime | None = None
+    channel: str = "sms"
 
 
 @dataclass

@@ -8,7 +8,14 @@ import re
 PHONE = re.compile(
     r"(?<![\w])\+?1?[\s.-]?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?(\d{4})(?!\d)|\+\d{7,11}(\d{4})(?!\d)"
 )
-NOISY = ("twilio.http_client", "httpx", "urllib3", "apscheduler.executors.default", "alembic.runtime.plugins")
+NOISY = (
+    "twilio.http_client",
+    "httpx",
+    "urllib3",
+    "apscheduler.executors.default",
+    "alembic.runtime.plugins",
+    "slack_bolt",
+)
 
 
 class MaskPhones(logging.Filter):

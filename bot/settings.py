@@ -41,6 +41,20 @@ class Settings(BaseSettings):
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
     slack_api_url: str = ""
+    slack_concerns_channel: str = ""
+    slack_escalation_channel: str = ""
+    slack_staff_user_ids: str = ""  # comma-separated user ids (U...) and/or user group ids (S...)
+    slack_show_descriptions: bool = False
+    # Concern service targets, in school days (school days are the office-hours days of the school file)
+    concern_ack_target_school_days: float = 1.0
+    concern_resolve_target_school_days: float = 5.0
+    # Machine translation of free text (off by default)
+    translation_provider: str = ""  # "", "libretranslate" or "deepl"
+    libretranslate_url: str = ""
+    libretranslate_api_key: str = ""
+    deepl_api_key: str = ""
+    deepl_api_url: str = "https://api-free.deepl.com"
+    translation_timeout_seconds: float = 5.0
     # Messaging rules
     quiet_hours_start: time = time(21, 0)
     quiet_hours_end: time = time(8, 0)
@@ -73,19 +87,36 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown locale {value!r}") from exc
         return value
 
-    @field_validator("sender_messages_per_second", "session_ttl_hours")
+    @field_validator("sender_messages_per_second", "session_ttl_hours", "translation_timeout_seconds")
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:
             raise ValueError("must be greater than 0")
         return value
 
-    @field_validator("public_base_url", "twilio_api_base_url", "slack_api_url")
+    @field_validator("translation_provider")
+    @classmethod
+    def _known_provider(cls, value: str) -> str:
+        if value not in ("", "libretranslate", "deepl"):
+            raise ValueError("use libretranslate, deepl, or leave empty for no machine translation")
+        return value
+
+    @field_validator(
+        "public_base_url", "twilio_api_base_url", "slack_api_url", "libretranslate_url", "deepl_api_url"
+    )
     @classmethod
     def _http_url(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):
             raise ValueError(f"{value!r} is not an http(s) URL")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _translation_provider_settings(self) -> Settings:
+        if self.translation_provider == "libretranslate" and not self.libretranslate_url:
+            raise ValueError("TRANSLATION_PROVIDER=libretranslate needs LIBRETRANSLATE_URL")
+        if self.translation_provider == "deepl" and not self.deepl_api_key:
+            raise ValueError("TRANSLATION_PROVIDER=deepl needs DEEPL_API_KEY")
+        return self
 
     @model_validator(mode="after")
     def _twilio_sender(self) -> Settings:
@@ -101,6 +132,16 @@ class Settings(BaseSettings):
         return ZoneInfo(self.school_timezone)
 
     @property
+    def staff_ids(self) -> frozenset[str]:
+        """Slack user and user-group ids allowed to act on concerns."""
+        return frozenset(part.strip() for part in self.slack_staff_user_ids.split(",") if part.strip())
+
+    @property
+    def slack_live(self) -> bool:
+        """True when Slack requests and posts go to a real (or fake) Slack API."""
+        return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @property
     def twilio_live(self) -> bool:
         """True when outbound SMS go through Twilio rather than the dry-run transport."""
         return bool(self.twilio_account_sid and self.twilio_auth_token)
@@ -112,6 +153,9 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = "_".join(str(part) for part in first["loc"]).upper() or "settings"
+        name = "_".join(str(part) for part in first["loc"]).upper()
         message = first["msg"].removeprefix("Value error, ")
-        raise SettingsError(f"bad setting {name}: {message}") from None
+        # A check across settings names them in its message rather than in its location.
+        raise SettingsError(
+            f"bad setting {name}: {message}" if name else f"bad settings: {message}"
+        ) from None

@@ -10,8 +10,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 
 from bot.app import Bot
+from bot.channels.slack_routes import slack_router
 from bot.channels.sms import sms_router
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,20 @@ def create_app(bot: Bot, *, run_dispatcher: bool = True) -> FastAPI:
 
     app = FastAPI(title="Parent outreach bot", version="0.1.0", lifespan=lifespan)
     app.include_router(sms_router(bot.settings, bot.conversation, bot.consent))
+    if bot.slack_app is not None:
+        # Bolt's dispatch only verifies and acks (listeners run in its own pool), so it must not
+        # wait behind the store's single SQLite worker: the general thread pool fits.
+        app.include_router(
+            slack_router(
+                bot.slack_app, max_body=bot.settings.max_request_bytes, run_blocking=run_in_threadpool
+            )
+        )
+    else:
+
+        @app.post("/slack/events", summary="Slack events, interactivity and /outreach (not configured)")
+        async def slack_not_configured() -> JSONResponse:
+            detail = "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"
+            return JSONResponse({"detail": detail}, status_code=403)
 
     @app.get("/healthz", summary="Liveness and database check")
     async def healthz() -> JSONResponse:

@@ -10,10 +10,9 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from bot.app import Bot
-from bot.conversation import pack_messages
 from bot.domain import Inbound
 from bot.engine.engine import ActionResult
-from bot.i18n.segments import segment_count
+from bot.i18n.segments import pack_messages, segment_count
 from bot.services.actions import ActionContext, ActionRegistry
 from bot.services.phones import InvalidPhone
 

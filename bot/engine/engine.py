@@ -53,6 +53,7 @@ class ActionResult:
     outcome: str | None = None
     values: Mapping[str, Any] = field(default_factory=dict)
     options: tuple[Option, ...] = ()
+    clear: tuple[str, ...] = ()  # values to forget once used (private text must not linger in sessions)
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ def resume(flows: Mapping[str, Flow], state: Mapping[str, Any], result: ActionRe
     step = _step(flow, state["step"])
     new = _copy(state)
     new["values"].update(result.values)
+    for name in result.clear:
+        new["values"].pop(name, None)
     new["outcome"] = result.outcome
     new["options"] = [option.value for option in result.options]
     labels = tuple(option.label for option in result.options)

@@ -20,21 +20,29 @@ class FlowFileError(Exception):
 
 @dataclass(frozen=True)
 class FlowSet:
-    """All flows by id and all system messages by id."""
+    """All flows by id, and every message set by its prefix (`system` is always there)."""
 
     flows: dict[str, Flow]
-    messages: MessageSet
+    message_sets: dict[str, MessageSet]
+
+    @property
+    def messages(self) -> MessageSet:
+        """The system messages (welcome, help, opt-out confirmation, errors)."""
+        return self.message_sets["system"]
 
 
 def load_flow_set(directory: Path) -> FlowSet:
-    """Read every `*.yaml` in the folder: `system.yaml` holds messages, the rest are flows."""
+    """Read every `*.yaml` in the folder: files with `messages:` are message sets, the rest flows."""
     flows: dict[str, Flow] = {}
-    messages: MessageSet | None = None
+    message_sets: dict[str, MessageSet] = {}
     for path in sorted(directory.glob("*.yaml")):
         data = _read_yaml(path)
         try:
-            if path.name == SYSTEM_FILE:
-                messages = MessageSet.model_validate(data)
+            if isinstance(data, dict) and "messages" in data:
+                message_set = MessageSet.model_validate(data)
+                if message_set.prefix in message_sets:
+                    raise FlowFileError(f"{path}: message prefix {message_set.prefix!r} is used twice")
+                message_sets[message_set.prefix] = message_set
                 continue
             flow = Flow.model_validate(data)
         except ValidationError as exc:
@@ -42,9 +50,9 @@ def load_flow_set(directory: Path) -> FlowSet:
         if flow.id in flows:
             raise FlowFileError(f"{path}: flow id {flow.id!r} is used twice")
         flows[flow.id] = flow
-    if messages is None:
+    if "system" not in message_sets:
         raise FlowFileError(f"{directory / SYSTEM_FILE}: missing (the system messages live there)")
-    return FlowSet(flows, messages)
+    return FlowSet(flows, message_sets)
 
 
 def problems(flow_set: FlowSet, action_names: Iterable[str]) -> list[str]:

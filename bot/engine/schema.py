@@ -71,8 +71,9 @@ class SystemMessage(BaseModel):
 
 
 class MessageSet(BaseModel):
-    """A YAML file of system messages keyed by id."""
+    """A YAML file of messages keyed by id; their catalog context is `prefix.id`."""
 
     model_config = ConfigDict(extra="forbid")
     spec_version: Literal[1]
+    prefix: str = Field(default="system", pattern=STEP_ID)
     messages: dict[str, SystemMessage]

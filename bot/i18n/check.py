@@ -27,6 +27,15 @@ SAMPLE_VALUES = {
     "teacher": "Write a note in your child's folder, or call the office.",
     "principal_how": "Call the office to set up a meeting.",
     "answer": "Breakfast and lunch are free for every student. Breakfast is at 7:45.",
+    "ucp_form": "Ask the office for the Uniform Complaint form, or find it on the district website.",
+    "reference": "C-2026-0042",
+    "survey_reference": "C-2026-0042",
+    "ack_by": "Tue, Nov 24, 4:00 PM",
+    "received": "Mon, Nov 23, 9:15 AM",
+    "resolved": "Fri, Nov 27, 2:30 PM",
+    "category": "safety or bullying",
+    "resolution": "we took care of it at school.",
+    "language": "English",
 }
 UNKNOWN_SAMPLE = "x" * 20
 

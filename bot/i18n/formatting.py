@@ -6,7 +6,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time, get_day_names
+from babel.dates import format_date, format_datetime, format_skeleton, format_time, get_day_names
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -22,12 +22,10 @@ def local_time(value: time, locale: str) -> str:
 
 
 def local_datetime(value: datetime, locale: str, zone: ZoneInfo) -> str:
-    """A moment shown in the school's time zone, e.g. 'Tue, Nov 24, 6:00 PM'."""
+    """A moment in the school's time zone with its weekday and no year, e.g. 'Tue, Nov 24, 6:00 PM'."""
     loc = babel_locale(locale)
     local = value.astimezone(zone)
-    return (
-        f"{format_date(local, format='medium', locale=loc)}, {format_time(local, format='short', locale=loc)}"
-    )
+    return f"{format_skeleton('MMMEd', local, locale=loc)}, {format_time(local, format='short', locale=loc)}"
 
 
 def local_date(value: datetime, locale: str, zone: ZoneInfo) -> str:

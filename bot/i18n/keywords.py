@@ -34,6 +34,12 @@ class KeywordTable:
         """The command a whole message names, if it is exactly one keyword."""
         return self.commands.get(normalize(text))
 
+    def command_with_argument(self, text: str, commands: frozenset[str]) -> tuple[str, str] | None:
+        """(command, rest of the text) when the first word is one of `commands`, e.g. STATUS C-2026-1."""
+        first, _, rest = text.strip().partition(" ")
+        command = self.commands.get(normalize(first))
+        return (command, rest.strip()) if command in commands else None
+
     def asks_to_stop(self, text: str) -> bool:
         """True when the message asks in plain words to stop the texts."""
         padded = f" {normalize(text)} "

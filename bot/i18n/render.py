@@ -37,9 +37,12 @@ def system_context(message_id: str) -> str:
 class Renderer:
     """Renders engine texts and system messages for one recipient's locale chain."""
 
-    def __init__(self, catalogs: Catalogs, messages: MessageSet) -> None:
+    def __init__(
+        self, catalogs: Catalogs, messages: MessageSet, others: Mapping[str, MessageSet] | None = None
+    ) -> None:
         self.catalogs = catalogs
         self.messages = messages
+        self.sets = {**(others or {}), "system": messages}
 
     def render(
         self, text: Text, locales: tuple[str | None, ...], extra: Mapping[str, Any] | None = None
@@ -63,6 +66,14 @@ class Renderer:
 
     def system(self, message_id: str, locales: tuple[str | None, ...], **values: Any) -> str:
         """Render a system message by id (see flows/system.yaml)."""
-        message = self.messages.messages[message_id]
-        text = Text(message.text, system_context(message_id), values, (), message.budget)
+        return self.message("system", message_id, locales, **values)
+
+    def message(self, prefix: str, message_id: str, locales: tuple[str | None, ...], **values: Any) -> str:
+        """Render a message of a message set (flows/*.yaml with `prefix:`) by id."""
+        message = self.sets[prefix].messages[message_id]
+        text = Text(message.text, f"{prefix}.{message_id}", values, (), message.budget)
         return self.render(text, locales)
+
+    def translate(self, context: str, msgid: str, locales: tuple[str | None, ...]) -> str:
+        """One catalog entry in the first locale that has it (labels, names)."""
+        return smart_encode(str(self.catalogs.for_chain(*locales).pgettext(context, msgid)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+MAX_SEGMENTS_PER_MESSAGE = 3  # the house rule for anything a parent reads
+
 GSM7_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
@@ -69,3 +71,43 @@ SMART_REPLACEMENTS = str.maketrans(
 def smart_encode(text: str) -> str:
     """Replace typographic look-alikes with GSM-7 characters so plain texts stay in GSM-7."""
     return text.translate(SMART_REPLACEMENTS)
+
+
+def pack_messages(texts: list[str]) -> list[str]:
+    """Join a turn's texts into as few messages as fit three segments each, splitting any that is longer."""
+    messages: list[str] = []
+    for text in (part for whole in texts if whole for part in _split_long(whole)):
+        if messages and segment_count(f"{messages[-1]}\n\n{text}") <= MAX_SEGMENTS_PER_MESSAGE:
+            messages[-1] = f"{messages[-1]}\n\n{text}"
+        else:
+            messages.append(text)
+    return messages
+
+
+def _split_long(text: str) -> list[str]:
+    """Cut a text over the segment limit at line breaks, then at spaces, never mid-word if avoidable."""
+    if segment_count(text) <= MAX_SEGMENTS_PER_MESSAGE:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for piece in _pieces(text):
+        candidate = f"{current}{piece}"
+        if current and segment_count(candidate.strip()) > MAX_SEGMENTS_PER_MESSAGE:
+            parts.append(current.strip())
+            current = piece
+        else:
+            current = candidate
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def _pieces(text: str) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    pieces: list[str] = []
+    for line in lines:
+        if segment_count(line) <= MAX_SEGMENTS_PER_MESSAGE:
+            pieces.append(line)
+        else:
+            pieces.extend(word + " " for word in line.split(" "))
+    return pieces

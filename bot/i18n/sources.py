@@ -51,7 +51,8 @@ def texts_in_yaml(content: str) -> list[SourceText]:
         return []
     messages = _get(root, "messages")
     if messages is not None:
-        return list(_system_texts(messages))
+        prefix = str(_value(_get(root, "prefix")) or "system")
+        return list(_message_texts(prefix, messages))
     flow_id = str(_value(_get(root, "id")) or "")
     return list(_flow_texts(flow_id, _get(root, "steps")))
 
@@ -61,14 +62,14 @@ def texts_in_file(path: Path) -> list[SourceText]:
     return texts_in_yaml(path.read_text(encoding="utf-8"))
 
 
-def _system_texts(messages: yaml.Node) -> Iterator[SourceText]:
+def _message_texts(prefix: str, messages: yaml.Node) -> Iterator[SourceText]:
     for message_id, node in _items(messages):
         text = _get(node, "text")
         if text is None:
             continue
         budget = int(str(_value(_get(node, "budget")) or DEFAULT_BUDGET))
         note = str(_value(_get(node, "note")) or "")
-        yield SourceText(f"system.{message_id}", str(text.value), budget, text.start_mark.line + 1, note)
+        yield SourceText(f"{prefix}.{message_id}", str(text.value), budget, text.start_mark.line + 1, note)
 
 
 def _flow_texts(flow_id: str, steps: yaml.Node | None) -> Iterator[SourceText]:

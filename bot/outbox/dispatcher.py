@@ -11,6 +11,7 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -62,12 +63,23 @@ class RateLimiter:
 class Dispatcher:
     """Sends queued messages through a transport at the sender's rate."""
 
-    def __init__(self, store: Store, transport: Transport, config: DispatcherConfig, worker: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        transport: Transport,
+        config: DispatcherConfig,
+        worker: str,
+        others: Mapping[str, tuple[Transport, float]] | None = None,
+    ) -> None:
         self.store = store
         self.transport = transport
         self.config = config
         self.worker = worker
         self.limiter = RateLimiter(config.messages_per_second)
+        # Other channels (Slack) with their own transport and rate; SMS is the default channel.
+        self.routes: dict[str, tuple[Transport, RateLimiter]] = {"sms": (transport, self.limiter)}
+        for channel, (other, rate) in (others or {}).items():
+            self.routes[channel] = (other, RateLimiter(rate))
         self._stop = threading.Event()
 
     def run_forever(self) -> None:
@@ -112,7 +124,8 @@ class Dispatcher:
             stale = tx.reclaim_stale(self.worker, self.config.stale_after)
         for item in stale:
             since = (item.claimed_at or datetime.now(UTC)) - timedelta(seconds=5)
-            provider_id = self.transport.find_sent(item.to_address, item.body, since)
+            transport = self._route(item)[0]
+            provider_id = transport.find_sent(item.to_address, item.body, since)
             with self.store.transaction() as tx:
                 if provider_id:
                     tx.mark_sent(item.id, provider_id)
@@ -123,10 +136,17 @@ class Dispatcher:
                     tx.mark_retry(item.id, "claim expired before the result was recorded", datetime.now(UTC))
         return len(stale)
 
+    def _route(self, item: OutboxItem) -> tuple[Transport, RateLimiter]:
+        route = self.routes.get(item.channel)
+        if route is None:
+            raise PermanentSendError(f"no transport for channel {item.channel!r}")
+        return route
+
     def _send(self, item: OutboxItem) -> None:
-        self.limiter.wait()
         try:
-            receipt = self.transport.send(item.to_address, item.body)
+            transport, limiter = self._route(item)
+            limiter.wait()
+            receipt = transport.send(item.to_address, item.body)
         except TransientSendError as exc:
             self._retry(item, str(exc), exc.retry_after)
             return

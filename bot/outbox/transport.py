@@ -77,3 +77,21 @@ class DryRunTransport:
         """Look in what this process logged."""
         with self._lock:
             return next((pid for pid, t, b in self.sent if t == to and b == body), None)
+
+
+class DryRunSlackTransport:
+    """Logs staff alerts instead of posting them (no Slack credentials configured)."""
+
+    name = "slack-dry-run"
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+
+    def send(self, to: str, body: str) -> SendReceipt:
+        """Log the alert's kind and reference only (never the parent's words)."""
+        log.info("dry-run Slack to %s: %s", to or "(no channel)", body)
+        return SendReceipt(f"SLACKDRY{next(self._ids):012d}")
+
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        """Nothing to reconcile: a repeated log line is harmless."""
+        return None

@@ -164,3 +164,60 @@ class EvidenceRow(Base):
     contact_ref: Mapped[int | None] = mapped_column(BigId)
     school_id: Mapped[int | None] = mapped_column(BigId)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ConcernRow(Base):
+    """A parent's concern and every transition's time (rubric 4C-4E)."""
+
+    __tablename__ = "concerns"
+    __table_args__ = (Index("ix_concerns_status_created", "status", "created_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(24), unique=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    category: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text)
+    locale: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    share_student: Mapped[bool] = mapped_column(default=False)
+    student_info: Mapped[str | None] = mapped_column(Text)
+    contact_preference: Mapped[str | None] = mapped_column(String(16))
+    contact_window: Mapped[str | None] = mapped_column(String(200))
+    description_translation: Mapped[str | None] = mapped_column(Text)
+    translation_provider: Mapped[str | None] = mapped_column(String(32))
+    owner: Mapped[str | None] = mapped_column(String(32))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(32))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(32))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_category: Mapped[str | None] = mapped_column(String(32))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    ack_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolve_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ack_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolve_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    alert_channel: Mapped[str | None] = mapped_column(String(32))
+    alert_ts: Mapped[str | None] = mapped_column(String(32))
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    need_met: Mapped[bool | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ConcernEventRow(Base):
+    """One line of a concern's history: who did what, when."""
+
+    __tablename__ = "concern_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concerns.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SlackDeliveryRow(Base):
+    """Slack interactions already acted on, so a retried delivery acts once."""
+
+    __tablename__ = "slack_deliveries"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

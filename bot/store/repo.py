@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import Contact, EvidenceFact, OutboxItem, School
+from bot.store.concerns_repo import ConcernQueries
 from bot.store.db import is_sqlite
 from bot.store.models import (
     ConsentEventRow,
@@ -120,7 +121,7 @@ class Store:
         self.engine.dispose()
 
 
-class Tx:
+class Tx(ConcernQueries):
     """The queries available inside one transaction."""
 
     def __init__(self, session: Session, *, sqlite: bool) -> None:
@@ -337,6 +338,7 @@ class Tx:
         locale: str | None = None,
         priority: int = 0,
         not_before: datetime | None = None,
+        channel: str = "sms",
     ) -> bool:
         """Queue a message once per idempotency key; False when the key was already queued."""
         if self.session.scalar(select(OutboxRow.id).where(OutboxRow.idempotency_key == key)):
@@ -350,6 +352,7 @@ class Tx:
                 locale=locale,
                 priority=priority,
                 next_attempt_at=not_before or utcnow(),
+                channel=channel,
             )
         )
         return True
@@ -369,7 +372,10 @@ class Tx:
         for row in rows:
             row.status, row.claimed_by, row.claimed_at = "sending", worker, now
             row.attempts += 1
-        return [OutboxItem(r.id, r.to_address, r.body, r.attempts, r.contact_id, r.claimed_at) for r in rows]
+        return [
+            OutboxItem(r.id, r.to_address, r.body, r.attempts, r.contact_id, r.claimed_at, r.channel)
+            for r in rows
+        ]
 
     def reclaim_stale(self, worker: str, older_than: timedelta) -> list[OutboxItem]:
         """Take over rows a dead dispatcher left in 'sending'; items carry the old claim time."""
@@ -381,24 +387,33 @@ class Tx:
         items = []
         for row in self.session.scalars(query):
             items.append(
-                OutboxItem(row.id, row.to_address, row.body, row.attempts, row.contact_id, row.claimed_at)
+                OutboxItem(
+                    row.id,
+                    row.to_address,
+                    row.body,
+                    row.attempts,
+                    row.contact_id,
+                    row.claimed_at,
+                    row.channel,
+                )
             )
             row.claimed_by, row.claimed_at = worker, now
         return items
 
     def mark_sent(self, outbox_id: int, provider_id: str | None, provider_status: str = "sent") -> None:
-        """Record that the provider accepted a row, and the message (with the provider's status) it became."""
+        """Record that the provider accepted a row; an SMS also becomes a message with the provider status."""
         row = self.session.get(OutboxRow, outbox_id)
         if row is None:
             return
         row.status, row.provider_id, row.sent_at, row.last_error = "sent", provider_id, utcnow(), None
-        status = provider_status
+        if row.channel != "sms":
+            return  # staff alerts are not messages to a parent (and a Slack update reuses its ts)
         row.message_id = self.add_message(
             contact_id=row.contact_id,
             direction="out",
             channel=row.channel,
             body=row.body,
-            status=status,
+            status=provider_status,
             provider_id=provider_id,
             locale=row.locale,
         )
