@@ -12,25 +12,14 @@ from slack_sdk.errors import SlackApiError
 
 from bot.channels.slack_blocks import concern_alert, escalation
 from bot.outbox.transport import PermanentSendError, SendReceipt, TransientSendError
-from bot.services.concern_types import ConcernNotFound, StaffConcernActions
+from bot.services.concern_types import ALERT, ESCALATION, ConcernNotFound, StaffConcernActions
 
 log = logging.getLogger(__name__)
 
-ALERT, ESCALATION = "concern_alert", "escalation"
 # Slack's own errors that a later attempt may get past.
 TRANSIENT_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 # The alert message is gone (deleted, or too old to edit): post a fresh one.
 REPOST_ERRORS = {"message_not_found", "cant_update_message", "edit_window_closed"}
-
-
-def alert_body(reference: str) -> str:
-    """The outbox body asking for a concern's alert to be posted or redrawn."""
-    return json.dumps({"kind": ALERT, "reference": reference})
-
-
-def escalation_body(reference: str, reason: str) -> str:
-    """The outbox body asking for an escalation post about a concern."""
-    return json.dumps({"kind": ESCALATION, "reference": reference, "reason": reason})
 
 
 class _AlertGone(PermanentSendError):

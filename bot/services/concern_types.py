@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -23,6 +24,19 @@ UCP_CATEGORIES = frozenset({"safety_bullying", "special_education", "staff_condu
 STATUSES = ("new", "acknowledged", "owned", "resolved")
 RESOLUTION_CATEGORIES = ("resolved_at_school", "information_given", "referred", "withdrawn", "other")
 CONTACT_PREFERENCES = ("text", "call", "meeting")
+# Outbox rows of channel "slack" carry one of these JSON requests for the Slack transport.
+ALERT = "concern_alert"
+ESCALATION = "escalation"
+
+
+def alert_body(reference: str) -> str:
+    """The outbox body asking for a concern's alert to be posted or redrawn."""
+    return json.dumps({"kind": ALERT, "reference": reference})
+
+
+def escalation_body(reference: str, reason: str) -> str:
+    """The outbox body asking for an escalation post about a concern."""
+    return json.dumps({"kind": ESCALATION, "reference": reference, "reason": reason})
 
 
 class ConcernNotFound(LookupError):

@@ -7,7 +7,6 @@ outbox, so nothing is sent inside a transaction and nothing is lost if a send fa
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -36,6 +35,8 @@ from bot.services.concern_types import (
     ConcernStateError,
     ConcernView,
     ReplyPreview,
+    alert_body,
+    escalation_body,
 )
 from bot.services.phones import display_phone, mask_phone
 from bot.services.school_data import SchoolData, pick
@@ -395,11 +396,10 @@ class ConcernService:
                     tx.update_concern(concern["id"], resolve_escalated_at=moment)
                 tx.add_concern_event(concern["id"], "escalated", "system", reason)
                 channel = self.config.escalation_channel or self.config.concerns_channel
-                payload = {"kind": "escalation", "reference": concern["reference"], "reason": reason}
                 tx.enqueue(
                     key=f"slack-escalation:{concern['reference']}:{missed}",
                     to_address=channel,
-                    body=json.dumps(payload),
+                    body=escalation_body(concern["reference"], reason),
                     contact_id=None,
                     channel="slack",
                 )
@@ -507,7 +507,7 @@ class ConcernService:
         tx.enqueue(
             key=f"slack-alert:{reference}:{uuid.uuid4().hex}",
             to_address=self.config.concerns_channel,
-            body=json.dumps({"kind": "concern_alert", "reference": reference}),
+            body=alert_body(reference),
             contact_id=None,
             channel="slack",
         )

@@ -11,8 +11,9 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.channels.slack_app import web_client
-from bot.channels.slack_transport import SlackAlertTransport, alert_body, escalation_body
+from bot.channels.slack_transport import SlackAlertTransport
 from bot.outbox.transport import PermanentSendError, TransientSendError, Transport
+from bot.services.concern_types import alert_body, escalation_body
 from tests.fixtures.fake_concerns import FakeConcerns, make_concern
 from tests.fixtures.fake_slack import FakeSlack, SlackFault
 
