@@ -27,7 +27,7 @@ SAMPLE_VALUES = {
     "teacher": "Write a note in your child's folder, or call the office.",
     "principal_how": "Call the office to set up a meeting.",
     "answer": "Breakfast and lunch are free for every student. Breakfast is at 7:45.",
-    "ucp_form": "Ask the office for the Uniform Complaint form, or find it on the district website.",
+    "ucp_form": "Ask the office for the Uniform Complaint form, or find it on the district web site now.",
     "reference": "C-2026-0042",
     "survey_reference": "C-2026-0042",
     "ack_by": "Tue, Nov 24, 4:00 PM",
