@@ -6,7 +6,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from slack_bolt import App
@@ -21,12 +21,14 @@ from bot.i18n.keywords import KeywordTable, load_keywords
 from bot.i18n.render import Renderer
 from bot.outbox.dispatcher import Dispatcher, DispatcherConfig
 from bot.outbox.transport import DryRunSlackTransport, DryRunTransport, Transport
-from bot.services import language, school_info
+from bot.services import answers, language, school_info
 from bot.services.actions import ActionRegistry
+from bot.services.answers import Answerer, QuestionLog
 from bot.services.concerns import ConcernConfig, ConcernService
 from bot.services.consent import ConsentService
 from bot.services.language import LanguageDetector
 from bot.services.matcher import TopicMatcher
+from bot.services.rights import RightsService
 from bot.services.schools import SchoolDirectory
 from bot.settings import Settings
 from bot.store import Store
@@ -39,23 +41,38 @@ SLACK_RATE = 1.0  # chat.postMessage allows about one message per second per cha
 LOCALES_DIR = PROJECT_ROOT / "locales"
 
 
-CONCERN_ACTION_NAMES = ("concern.submit", "concern.ucp_info", "concern.status", "concern.survey")
+WIRED_ACTION_NAMES = (
+    "concern.submit",
+    "concern.ucp_info",
+    "concern.status",
+    "concern.survey",
+    "rights.topics",
+    "rights.open",
+    "rights.viewed",
+    "rights.school_topic",
+    "rights.request",
+    "rights.self_check",
+)
 
 
-def build_actions(concerns: ConcernService | None = None) -> ActionRegistry:
-    """Every action a flow may name (concern actions need the wired service)."""
+def build_actions(
+    concerns: ConcernService | None = None, rights: RightsService | None = None
+) -> ActionRegistry:
+    """Every action a flow may name (concern and rights actions need the wired services)."""
     registry = ActionRegistry()
     registry.register_all(school_info.ACTIONS)
     registry.register_all(language.ACTIONS)
-    if concerns is not None:
+    registry.register_all(answers.ACTIONS)
+    if concerns is not None and rights is not None:
         registry.register_all(concerns.actions())
+        registry.register_all(rights.actions())
     else:
-        registry.register_all({name: _unwired for name in CONCERN_ACTION_NAMES})
+        registry.register_all({name: _unwired for name in WIRED_ACTION_NAMES})
     return registry
 
 
 def _unwired(_ctx: object) -> ActionResult:
-    raise RuntimeError("concern actions need a wired ConcernService (build_bot does that)")
+    raise RuntimeError("this action needs the wired services (build_bot does that)")
 
 
 def load_content(
@@ -144,7 +161,7 @@ def build_bot(
             staff_ids=settings.staff_ids,
         ),
     )
-    actions = build_actions(concerns)
+    actions = build_actions(concerns, RightsService(concerns))
     slack_app = None
     if settings.slack_live:
         slack_app, live_slack_transport = build_slack(settings, concerns)
@@ -162,7 +179,7 @@ def build_bot(
         renderer=renderer,
         keywords=keywords,
         detector=detector,
-        matcher=TopicMatcher(keywords),
+        answerer=Answerer(TopicMatcher(keywords)),
         schools=schools,
         config=ConversationConfig(
             session_ttl=timedelta(hours=settings.session_ttl_hours),
@@ -192,8 +209,15 @@ def build_bot(
 
 def build_slack(settings: Settings, concerns: ConcernService) -> tuple[App, Transport]:
     """The Bolt app staff talk to and the transport that posts concern alerts, sharing one client."""
-    from bot.channels.slack_app import build_slack_app, web_client
+    from bot.channels import slack_blocks
+    from bot.channels.slack_app import CommandRequest, Subcommand, build_slack_app, web_client
     from bot.channels.slack_transport import SlackAlertTransport
+
+    questions = QuestionLog(concerns.store)
+
+    def list_questions(request: CommandRequest) -> None:
+        text, blocks = slack_blocks.unanswered_questions(questions.recent(), datetime.now(UTC))
+        request.respond(text=text, blocks=blocks, response_type="ephemeral")
 
     client = web_client(token=settings.slack_bot_token, api_url=settings.slack_api_url)
     app = build_slack_app(
@@ -202,5 +226,10 @@ def build_slack(settings: Settings, concerns: ConcernService) -> tuple[App, Tran
         concerns=concerns,
         show_descriptions=settings.slack_show_descriptions,
         staff_ids=settings.staff_ids,
+        subcommands={
+            "questions": Subcommand(
+                "`/outreach questions`: what parents asked that no answer fitted", list_questions
+            )
+        },
     )
     return app, SlackAlertTransport(client, concerns, settings.slack_show_descriptions)

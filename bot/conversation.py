@@ -21,9 +21,9 @@ from bot.i18n.keywords import KeywordTable
 from bot.i18n.render import Renderer
 from bot.i18n.segments import pack_messages, segment_count
 from bot.services.actions import ActionContext, ActionRegistry
+from bot.services.answers import FAQ_TARGET, Answerer, answer_for
 from bot.services.concerns import REFERENCE_PATTERN
-from bot.services.language import LanguageDetector
-from bot.services.matcher import TopicMatcher
+from bot.services.language import LanguageDetector, letter_count
 from bot.services.phones import display_phone, mask_phone, normalize_phone
 from bot.services.schools import ActiveSchool, SchoolDirectory
 from bot.store import Store, Tx
@@ -31,16 +31,6 @@ from bot.store.repo import DuplicateError
 
 log = logging.getLogger(__name__)
 
-# Where each quick-answer topic of locales/keywords.yaml leads: (flow, step or None for its start).
-TOPIC_TARGETS: dict[str, tuple[str, str | None]] = {
-    "hours": ("main", "hours"),
-    "contact": ("main", "contact"),
-    "parent_center": ("main", "parent_center"),
-    "staff": ("main", "staff"),
-    "language": ("language", None),
-    "concern": ("concern", None),
-    "concern_status": ("concern_status", None),
-}
 ARGUMENT_COMMANDS = frozenset({"status"})
 REFERENCE = re.compile(REFERENCE_PATTERN, re.IGNORECASE)
 MAX_INBOUND_CHARS = 1600
@@ -92,7 +82,7 @@ class Conversation:
         renderer: Renderer,
         keywords: KeywordTable,
         detector: LanguageDetector,
-        matcher: TopicMatcher,
+        answerer: Answerer,
         schools: SchoolDirectory,
         config: ConversationConfig,
     ) -> None:
@@ -102,7 +92,7 @@ class Conversation:
         self.renderer = renderer
         self.keywords = keywords
         self.detector = detector
-        self.matcher = matcher
+        self.answerer = answerer
         self.schools = schools
         self.config = config
 
@@ -186,6 +176,10 @@ class Conversation:
             self._start(turn, "main")
         elif command == "language":
             self._start(turn, "language")
+        elif command == "rights":
+            self._start(turn, "rights")
+        elif command == "more" and engine.more(self.flows, turn.state).handled:
+            self._drive(turn, engine.more(self.flows, turn.state))
         elif expired:
             self._say_system(turn, "welcome_back")
             self._start(turn, "main")
@@ -248,7 +242,8 @@ class Conversation:
         if self._quick_answer(turn, text):
             return
         prompt = engine.current_prompt(self.flows, turn.state)
-        self._say_system(turn, "not_a_choice")
+        if not self._unanswered(turn, text):
+            self._say_system(turn, "not_a_choice")
         if prompt is not None:
             turn.texts.append(self.renderer.render(prompt, turn.locales))
 
@@ -265,22 +260,42 @@ class Conversation:
             return
         if self._quick_answer(turn, text):
             return
-        if text.strip() and not turn.is_new:  # a first text was already welcomed
+        if text.strip() and not turn.is_new and not self._unanswered(turn, text):  # a first text was welcomed
             self._say_system(turn, "not_understood")
         self._start(turn, "main")
 
     def _quick_answer(self, turn: Turn, text: str) -> bool:
-        match = self.matcher.match(text, turn.school.data)
-        if match is None:
+        """Answer a free-text question, or ask which of two close answers was meant."""
+        decision = self.answerer.decide(text, turn.school.data)
+        values = dict(turn.state.get("values", {}))
+        if decision.kind == "clarify":
+            turn.state = engine.idle_state({**values, "clarify": list(decision.answers)})
+            self._start(turn, "clarify")
+            return True
+        answer = answer_for(decision.answers[0]) if decision.kind == "answer" else None
+        if answer is None:
             return False
-        if match.topic.startswith("faq:"):
-            turn.state = engine.idle_state({**turn.state.get("values", {}), "choice": match.topic[4:]})
-            self._start(turn, "main", "faq_answer")
-        elif match.topic in TOPIC_TARGETS:
-            self._start(turn, *TOPIC_TARGETS[match.topic])
-        else:
-            log.error("topic %r has no target; add it to TOPIC_TARGETS", match.topic)
+        turn.evidence.append(EvidenceFact("1D", "question_answered", detail=answer.id))
+        if answer.target == FAQ_TARGET:
+            values["choice"] = answer.title_id
+        turn.state = engine.idle_state(values)
+        flow, _, step = answer.target.removeprefix("flow:").partition(".")
+        self._start(turn, flow, step or None)
+        return True
+
+    def _unanswered(self, turn: Turn, text: str) -> bool:
+        """Keep a real question nobody can answer yet for staff; False for a text that is no question."""
+        words = len(text.split())
+        if turn.is_new or letter_count(text) < 8 or (words < 3 and "?" not in text and "¿" not in text):
             return False
+        turn.tx.add_unanswered(
+            text=text[:500],
+            locale=turn.effective_locale,
+            contact_ref=turn.contact.id,
+            school_id=turn.school.id,
+        )
+        turn.evidence.append(EvidenceFact("1D", "question_unanswered"))
+        self._say_system(turn, "question_unknown")
         return True
 
     # Consent -------------------------------------------------------------------
@@ -324,6 +339,10 @@ class Conversation:
                 values=result.action.values,
                 zone=self.config.zone,
                 shipped_locales=self.config.shipped_locales,
+                step=result.action.step,
+                render=lambda prefix, message_id, **values: self.renderer.message(
+                    prefix, message_id, turn.locales, **values
+                ),
             )
             outcome = self.actions.run(result.action.name, context)
             turn.evidence.extend(context.evidence)

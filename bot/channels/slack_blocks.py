@@ -13,6 +13,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from bot.services.answers import UnansweredQuestion
 from bot.services.concern_types import (
     RESOLUTION_CATEGORIES,
     UCP_CATEGORIES,
@@ -212,6 +213,24 @@ def open_concerns(views: Sequence[ConcernView], now: datetime) -> tuple[str, lis
     title = f"*{len(views)} open concern{'s' if len(views) != 1 else ''}* (oldest first)"
     all_lines = [title, *lines]
     return "\n".join(all_lines), [_section(chunk) for chunk in _chunks(all_lines)]
+
+
+def unanswered_questions(questions: Sequence[UnansweredQuestion], now: datetime) -> tuple[str, list[Block]]:
+    """`/outreach questions`: what parents asked that no answer fitted, newest first."""
+    if not questions:
+        return "No unanswered questions.", [_section("No unanswered questions. :tada:")]
+    lines = [
+        f"• {fit(escape(q.text), 300)}  _({language_name(q.locale or 'en')}, {age_text(q.at, now)} ago)_"
+        for q in questions
+    ]
+    header = (
+        f"*{len(questions)} question(s) the bot could not answer.* "
+        "Add answers as FAQ entries in the school file."
+    )
+    return f"{len(questions)} unanswered question(s)", [
+        _section(header),
+        *(_section(c) for c in _chunks(lines)),
+    ]
 
 
 def description_blocks(view: ConcernView, *, include_student: bool = True) -> list[Block]:

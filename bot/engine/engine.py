@@ -54,6 +54,7 @@ class ActionResult:
     values: Mapping[str, Any] = field(default_factory=dict)
     options: tuple[Option, ...] = ()
     clear: tuple[str, ...] = ()  # values to forget once used (private text must not linger in sessions)
+    goto: str | None = None  # where to go after saying, instead of the step's `next`
 
 
 @dataclass(frozen=True)
@@ -126,9 +127,21 @@ def resume(flows: Mapping[str, Flow], state: Mapping[str, Any], result: ActionRe
     for name in result.clear:
         new["values"].pop(name, None)
     new["outcome"] = result.outcome
+    new["goto"] = result.goto
     new["options"] = [option.value for option in result.options]
     labels = tuple(option.label for option in result.options)
     return _after_action(flows, new, [], flow, state["step"], step, labels)
+
+
+def more(flows: Mapping[str, Flow], state: Mapping[str, Any]) -> Result:
+    """Go to the next part of a long text (MORE); `handled` is False when the step has none."""
+    if not is_waiting(state):
+        return Result(dict(state), [], handled=False)
+    flow = _flow(flows, state["flow"])
+    step = _step(flow, state["step"])
+    if step.more is None:
+        return Result(dict(state), [], handled=False)
+    return _goto(flows, _copy(state), [], flow, step.more)
 
 
 def is_number(text: str) -> bool:
@@ -154,7 +167,9 @@ def _run(
 ) -> Result:
     flow = _flow(flows, flow_id)
     step = _step(flow, step_id)
-    state.update(flow=flow.id, step=step_id, phase=None, options=[], outcome=None, option_labels=[])
+    state.update(
+        flow=flow.id, step=step_id, phase=None, options=[], outcome=None, option_labels=[], goto=None
+    )
     if step.action:
         state["phase"] = "action"
         return Result(state, texts, ActionCall(step.action, flow.id, step_id, dict(state["values"])))
@@ -176,10 +191,10 @@ def _after_action(
         texts = [*texts, said]
     if step.choices == "from_action" and not labels:
         return Result(_clean(idle_state(state["values"])), texts)  # nothing to choose from
-    if step.choices is not None or step.input is not None:
+    if step.choices is not None or step.input is not None or step.more is not None:
         state["phase"] = "waiting"
         return Result(state, texts)
-    return _goto(flows, state, texts, flow, _next_of(step, state))
+    return _goto(flows, state, texts, flow, state.pop("goto", None) or _next_of(step, state))
 
 
 def _goto(

@@ -62,6 +62,11 @@ def problems(flow_set: FlowSet, action_names: Iterable[str]) -> list[str]:
     for flow in flow_set.flows.values():
         if flow.start not in flow.steps:
             found.append(f"{flow.id}: start step {flow.start!r} does not exist")
+        found.extend(
+            f"{flow.id}: entry step {entry!r} does not exist"
+            for entry in flow.entries
+            if entry not in flow.steps
+        )
         for step_id, step in flow.steps.items():
             where = f"{flow.id}.{step_id}"
             if step.action and step.action not in actions:
@@ -90,6 +95,8 @@ def _targets(step: Step) -> list[str]:
         targets.extend(choice.next for choice in step.choices)
     if step.input is not None:
         targets.append(step.input.next)
+    if step.more is not None:
+        targets.append(step.more)
     return targets
 
 
@@ -124,7 +131,7 @@ def _missing_texts(step: Step) -> list[str]:
 
 def _reachable(flow: Flow) -> set[str]:
     seen: set[str] = set()
-    todo = [flow.start]
+    todo = [flow.start, *flow.entries]
     while todo:
         step_id = todo.pop()
         if step_id in seen or step_id not in flow.steps:

@@ -38,6 +38,7 @@ class Step(BaseModel):
     choices: list[Choice] | Literal["from_action"] | None = None
     input: InputSpec | None = None
     next: str | dict[str, str] | None = None
+    more: str | None = None  # where MORE leads: the next part of a long text
     budget: int = Field(default=3, ge=1, le=10)
     evidence: list[str] = Field(default_factory=list)
 
@@ -58,6 +59,7 @@ class Flow(BaseModel):
     id: str = Field(pattern=STEP_ID)
     evidence: list[str] = Field(default_factory=list)
     start: str
+    entries: list[str] = Field(default_factory=list)  # steps an action's goto or the answerer may enter
     steps: dict[str, Step]
 
 

@@ -26,6 +26,12 @@ class ActionContext:
     zone: ZoneInfo
     evidence: list[EvidenceFact] = field(default_factory=list)
     shipped_locales: tuple[str, ...] = ("en",)
+    step: str = ""
+    render: Callable[..., str] = field(default=lambda prefix, message_id, **values: message_id)
+
+    def message(self, prefix: str, message_id: str, **values: Any) -> str:
+        """A catalog message (flows/*.yaml message sets) in the parent's language."""
+        return self.render(prefix, message_id, **values)
 
     def record(
         self, indicator: str, kind: str, detail: str | None = None, value: float | None = None

@@ -102,34 +102,27 @@ class ConcernService:
             "concern.survey": self._survey,
         }
 
+    def create_request(self, ctx: ActionContext, description: str) -> str:
+        """A request staff see like a concern of category 'request' (a classroom visit, records...)."""
+        reference, _ack_due = self._create(
+            ctx, REQUEST_CATEGORY, description, share=False, how=None, when=None
+        )
+        return reference
+
     def _submit(self, ctx: ActionContext) -> ActionResult:
         values = ctx.values
         category = str(values.get("category") or "other")
-        if category not in CATEGORIES and category != REQUEST_CATEGORY:
+        if category not in CATEGORIES:
             category = "other"
-        now = datetime.now(UTC)
-        year = now.astimezone(self.config.zone).year
-        reference = ctx.tx.next_concern_reference(year)
-        ack_due = add_school_days(now, self.config.ack_target_days, ctx.school, self.config.zone)
-        resolve_due = add_school_days(now, self.config.resolve_target_days, ctx.school, self.config.zone)
         share = values.get("share_student") == "yes"
-        ctx.tx.add_concern(
-            reference=reference,
-            school_id=ctx.school_id,
-            contact_id=ctx.contact.id,
-            category=category,
-            description=str(values.get("description") or ""),
-            locale=ctx.locale,
-            status="new",
-            share_student=share,
-            student_info=str(values.get("student_info") or "") if share else None,
-            contact_preference=values.get("contact_preference"),
-            contact_window=values.get("contact_window"),
-            ack_due_at=ack_due,
-            resolve_due_at=resolve_due,
-            created_at=now,
+        reference, ack_due = self._create(
+            ctx,
+            category,
+            str(values.get("description") or ""),
+            share=share,
+            how=values.get("contact_preference"),
+            when=values.get("contact_window"),
         )
-        self._queue_alert(ctx.tx, reference)
         ctx.record("4B", "concern_raised", category)
         return ActionResult(
             outcome="ucp" if category in UCP_CATEGORIES else None,
@@ -140,6 +133,41 @@ class ConcernService:
             },
             clear=("description", "student_info", "contact_window", "share_student"),
         )
+
+    def _create(
+        self,
+        ctx: ActionContext,
+        category: str,
+        description: str,
+        *,
+        share: bool,
+        how: str | None,
+        when: str | None,
+    ) -> tuple[str, datetime]:
+        values = ctx.values
+        now = datetime.now(UTC)
+        year = now.astimezone(self.config.zone).year
+        reference = ctx.tx.next_concern_reference(year)
+        ack_due = add_school_days(now, self.config.ack_target_days, ctx.school, self.config.zone)
+        resolve_due = add_school_days(now, self.config.resolve_target_days, ctx.school, self.config.zone)
+        ctx.tx.add_concern(
+            reference=reference,
+            school_id=ctx.school_id,
+            contact_id=ctx.contact.id,
+            category=category,
+            description=description,
+            locale=ctx.locale,
+            status="new",
+            share_student=share,
+            student_info=str(values.get("student_info") or "") if share else None,
+            contact_preference=how,
+            contact_window=when,
+            ack_due_at=ack_due,
+            resolve_due_at=resolve_due,
+            created_at=now,
+        )
+        self._queue_alert(ctx.tx, reference)
+        return reference, ack_due
 
     def _ucp_info(self, ctx: ActionContext) -> ActionResult:
         form = pick(ctx.school.ucp_form, ctx.locale, ctx.school.default_locale) if ctx.school.ucp_form else ""

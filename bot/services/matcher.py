@@ -24,6 +24,7 @@ class TopicMatch:
     topic: str
     phrase: str
     score: float
+    weight: float = 0.0  # score plus small bonuses (several phrases, a longer phrase): orders the ranking
 
 
 class TopicMatcher:
@@ -40,18 +41,38 @@ class TopicMatcher:
 
     def match(self, text: str, school: SchoolData) -> TopicMatch | None:
         """The best topic for the text, or None when nothing matches well enough."""
+        ranked = self.rank(text, school)
+        return ranked[0] if ranked else None
+
+    def rank(self, text: str, school: SchoolData) -> list[TopicMatch]:
+        """Every topic that matches, best first, each with its best phrase.
+
+        A topic matched by several phrases ranks above one matched by a single phrase of the
+        same score; a longer matching phrase ranks above a shorter one.
+        """
         question = normalize(text)
         if not question:
-            return None
-        best: TopicMatch | None = None
+            return []
+        best: dict[str, TopicMatch] = {}
+        hits: dict[str, int] = {}
         for phrase, topic in self._candidates(school):
             score = _score(phrase, question)
             if score is None:
                 continue
-            candidate = TopicMatch(topic, phrase, score)
-            if best is None or (candidate.score, len(phrase)) > (best.score, len(best.phrase)):
-                best = candidate
-        return best
+            hits[topic] = hits.get(topic, 0) + 1
+            known = best.get(topic)
+            if known is None or (score, len(phrase)) > (known.score, len(known.phrase)):
+                best[topic] = TopicMatch(topic, phrase, score)
+        ranked = [
+            TopicMatch(
+                m.topic,
+                m.phrase,
+                m.score,
+                m.score + min(hits[m.topic] - 1, 3) * 2 + min(len(m.phrase), 20) / 10,
+            )
+            for m in best.values()
+        ]
+        return sorted(ranked, key=lambda m: (-m.weight, m.topic))
 
     def _candidates(self, school: SchoolData) -> list[tuple[str, str]]:
         cached = self._faq_cache  # one school's data object is reused until it is reloaded

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from bot.i18n.formatting import WEEKDAYS
 
 Localized = dict[str, str]
+REQUIRED_TEXTS = ("question", "answer", "title", "text")  # per-language texts list entries must have
 DAYS = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)(?:-(mon|tue|wed|thu|fri|sat|sun))?$")
 
 
@@ -94,6 +95,14 @@ class FaqEntry(_Strict):
     keywords: dict[str, list[str]] = Field(default_factory=dict)
 
 
+class RightsTopic(_Strict):
+    """A rights topic in the school's own words: a new one, or one that rewords a built-in topic."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: Localized
+    text: Localized
+
+
 class SchoolData(_Strict):
     """Everything the bot says about a school comes from here."""
 
@@ -111,6 +120,7 @@ class SchoolData(_Strict):
     teachers: Person
     faq: list[FaqEntry] = Field(default_factory=list)
     ucp_form: Localized = Field(default_factory=dict)
+    rights_topics: list[RightsTopic] = Field(default_factory=list)
 
     @field_validator("phone")
     @classmethod
@@ -139,7 +149,7 @@ class SchoolData(_Strict):
             raise ValueError("each language share is a fraction between 0 and 1")
         return value
 
-    @field_validator("parent_center", "principal", "teachers", "faq", "ucp_form")
+    @field_validator("parent_center", "principal", "teachers", "faq", "ucp_form", "rights_topics")
     @classmethod
     def _default_locale_everywhere(cls, value: Any, info: ValidationInfo) -> Any:
         default = info.data.get("default_locale", "en")
@@ -165,7 +175,9 @@ def _localized(value: Any) -> list[tuple[str, Localized]]:
     if isinstance(value, list):
         found: list[tuple[str, Localized]] = []
         for i, entry in enumerate(value):
-            found += [(f"{i}.question", entry.question), (f"{i}.answer", entry.answer)]
+            found += [
+                (f"{i}.{name}", getattr(entry, name)) for name in REQUIRED_TEXTS if hasattr(entry, name)
+            ]
         return found
     if isinstance(value, dict):
         return [("(text)", value)]

@@ -1,4 +1,4 @@
-"""Queries about concerns, their history and Slack deliveries (mixed into `Tx`)."""
+"""Queries about concerns, their history, Slack deliveries and unanswered questions (mixed into `Tx`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.store.models import ConcernEventRow, ConcernRow, SlackDeliveryRow, utcnow
+from bot.store.models import ConcernEventRow, ConcernRow, SlackDeliveryRow, UnansweredQuestionRow, utcnow
 
 
 def _record(row: ConcernRow) -> dict[str, Any]:
@@ -103,3 +103,22 @@ class ConcernQueries:
         except IntegrityError:
             return False
         return True
+
+    def add_unanswered(
+        self, *, text: str, locale: str | None, contact_ref: int | None, school_id: int | None
+    ) -> None:
+        """Keep a question nobody answered yet."""
+        self.session.add(
+            UnansweredQuestionRow(
+                text=text, locale=locale, contact_ref=contact_ref, school_id=school_id, at=utcnow()
+            )
+        )
+
+    def unanswered(self, limit: int = 20) -> list[tuple[str, str | None, datetime]]:
+        """(text, locale, at) of the latest unanswered questions, newest first."""
+        rows = self.session.execute(
+            select(UnansweredQuestionRow.text, UnansweredQuestionRow.locale, UnansweredQuestionRow.at)
+            .order_by(UnansweredQuestionRow.id.desc())
+            .limit(limit)
+        )
+        return [(t, loc, at) for t, loc, at in rows]

@@ -221,3 +221,16 @@ class SlackDeliveryRow(Base):
     __tablename__ = "slack_deliveries"
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UnansweredQuestionRow(Base):
+    """A question the bot could not answer, kept so the school can add an answer (rubric 1D)."""
+
+    __tablename__ = "unanswered_questions"
+    __table_args__ = (Index("ix_unanswered_at", "at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int | None] = mapped_column(BigId)
+    contact_ref: Mapped[int | None] = mapped_column(BigId)
+    locale: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -224,3 +224,23 @@ def test_slack_is_refused_clearly_when_not_configured(db_url: str) -> None:
     bot.close()
     assert response.status_code == 403
     assert "SLACK_SIGNING_SECRET" in response.json()["detail"]
+
+
+def test_outreach_questions_lists_what_parents_asked(rig: Rig) -> None:
+    for body in ("hi", "1", "do you sell used books at the book fair"):
+        rig.bot.conversation.handle(Inbound("sms", PARENT, body))
+    form = {
+        "command": "/outreach",
+        "text": "questions",
+        "user_id": STAFF,
+        "user_name": "staff",
+        "channel_id": CHANNEL,
+        "team_id": "T0SCHOOL",
+        "response_url": rig.slack.response_url("questions"),
+        "trigger_id": "T777.questions",
+    }
+    assert rig.post(form).status_code == 200
+    [answer] = rig.slack.wait_for_response("questions")
+    assert answer.body["response_type"] == "ephemeral"
+    assert "used books at the book fair" in json.dumps(answer.body)
+    assert "2135550777" not in json.dumps(answer.body)
