@@ -9,7 +9,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from bot.i18n.catalogs import SOURCE_LOCALE, Catalogs
-from bot.i18n.render import fill, placeholders
+from bot.i18n.render import fill, is_rtl, placeholders
 from bot.i18n.segments import segment_count, smart_encode
 from bot.i18n.sources import SourceText, source_texts
 
@@ -40,13 +40,14 @@ SAMPLE_VALUES = {
 UNKNOWN_SAMPLE = "x" * 20
 
 
-def sample(template: str) -> str:
-    """The template with realistic values in its placeholders."""
-    return fill(template, {name: SAMPLE_VALUES.get(name, UNKNOWN_SAMPLE) for name in placeholders(template)})
+def sample(template: str, *, isolate: bool = False) -> str:
+    """The template with realistic values in its placeholders (isolated as for right-to-left text)."""
+    values = {name: SAMPLE_VALUES.get(name, UNKNOWN_SAMPLE) for name in placeholders(template)}
+    return fill(template, values, isolate=isolate)
 
 
-def _rendered(text: SourceText, translate: dict[tuple[str, str], str]) -> str:
-    head = sample(translate.get((text.context, text.msgid), text.msgid))
+def _rendered(text: SourceText, translate: dict[tuple[str, str], str], *, isolate: bool = False) -> str:
+    head = sample(translate.get((text.context, text.msgid), text.msgid), isolate=isolate)
     labels = [translate.get(option, option[1]) for option in text.options]
     return smart_encode("\n".join([head, *(f"{n} {label}" for n, label in enumerate(labels, 1))]))
 
@@ -112,7 +113,7 @@ def _locale_problems(locale: str, catalog: Catalog, texts: list[SourceText]) -> 
         translated[(text.context, text.msgid)] = string
     for text in texts:
         if (text.context, text.msgid) in translated:
-            problem = _budget_problem(locale, text, _rendered(text, translated))
+            problem = _budget_problem(locale, text, _rendered(text, translated, isolate=is_rtl(locale)))
             if problem:
                 problems.append(problem)
     return problems

@@ -11,7 +11,27 @@ import yaml
 
 _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
 # Arabic-script letters that differ only by region (Persian keh/yeh vs Arabic).
-_FOLD = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "\u200c": " "})
+# Vietnamese đ has no decomposition, so accent folding alone would not make "dang ky" match "đăng ký".
+_FOLD = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "\u200c": " ", "đ": "d", "Đ": "D"})
+
+
+def is_unspaced(text: str) -> bool:
+    """True when the text has a character of a script written without spaces (Chinese, Japanese, Thai)."""
+    return any(
+        "\u3040" <= ch <= "\u30ff"
+        or "\u3400" <= ch <= "\u9fff"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\u0e00" <= ch <= "\u0e7f"
+        for ch in text
+    )
+
+
+def contains_phrase(text: str, phrase: str) -> bool:
+    """True when a normalized phrase stands in a normalized text: as whole words, or anywhere for
+    scripts written without spaces, where a phrase is never set off by them."""
+    if is_unspaced(phrase):
+        return phrase.replace(" ", "") in text.replace(" ", "")
+    return f" {phrase} " in f" {text} "
 
 
 def normalize(text: str) -> str:
@@ -42,8 +62,8 @@ class KeywordTable:
 
     def asks_to_stop(self, text: str) -> bool:
         """True when the message asks in plain words to stop the texts."""
-        padded = f" {normalize(text)} "
-        return any(f" {phrase} " in padded for phrase in self.opt_out_phrases)
+        normalized = normalize(text)
+        return any(contains_phrase(normalized, phrase) for phrase in self.opt_out_phrases)
 
     def keyword(self, locale: str, command: str) -> str:
         """The word for a command in a language, as a parent would type it (first listed)."""
@@ -55,8 +75,16 @@ class KeywordTable:
 
 
 def load_keywords(path: Path) -> KeywordTable:
-    """Read the keyword file; a word naming two different commands is an error."""
+    """Read the keyword file and each locale's own `<locale>/keywords.yaml` beside it.
+
+    A word naming two different commands is an error.
+    """
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for own in sorted(path.parent.glob("*/keywords.yaml")):
+        locale = own.parent.name
+        if locale in data:
+            raise ValueError(f"{own}: {locale} is already in {path}")
+        data[locale] = (yaml.safe_load(own.read_text(encoding="utf-8")) or {}).get(locale) or {}
     commands: dict[str, str] = {}
     phrases: list[str] = []
     topics: dict[str, dict[str, tuple[str, ...]]] = {}

@@ -19,12 +19,26 @@ def placeholders(template: str) -> set[str]:
     return set(PLACEHOLDER.findall(template))
 
 
-def fill(template: str, values: Mapping[str, Any]) -> str:
+RTL_LOCALES = frozenset({"ar", "fa", "he", "ur"})
+# First-strong isolate ... pop directional isolate: a value keeps its own direction inside RTL text,
+# so "C-2026-0042", "(213) 555-0100" or a date is never reordered around the Arabic or Persian words.
+ISOLATE, POP_ISOLATE = "\u2068", "\u2069"
+
+
+def is_rtl(locale: str | None) -> bool:
+    """True for a right-to-left language."""
+    return bool(locale) and str(locale).split("_")[0] in RTL_LOCALES
+
+
+def fill(template: str, values: Mapping[str, Any], *, isolate: bool = False) -> str:
     """Put values into `{name}` placeholders in one pass; unknown names stay as written."""
 
     def _value(match: re.Match[str]) -> str:
         name = match.group(1)
-        return str(values[name]) if name in values and values[name] is not None else match.group(0)
+        if name not in values or values[name] is None:
+            return match.group(0)
+        text = str(values[name])
+        return f"{ISOLATE}{text}{POP_ISOLATE}" if isolate and text else text
 
     return PLACEHOLDER.sub(_value, template)
 
@@ -56,13 +70,24 @@ class Renderer:
             if placeholders(translated) != placeholders(text.msgid):
                 # A broken translation must neither show a raw {name} nor drop a value such as {phone}.
                 translated = text.msgid
-            lines.append(fill(translated, values))
+            lines.append(fill(translated, values, isolate=is_rtl(self._language_of(translations, text))))
         for number, option in enumerate(text.options, 1):
             label = (
                 translations.pgettext(option.context, option.msgid) if isinstance(option, Text) else option
             )
             lines.append(f"{number} {label}")
         return smart_encode("\n".join(lines))
+
+    @staticmethod
+    def _language_of(translations: Any, text: Text) -> str | None:
+        """The locale whose catalog actually translated the text (None: the English source)."""
+        link = translations
+        while link is not None:
+            catalog = getattr(link, "_catalog", None)
+            if catalog is not None and (f"{text.context}\x04{text.msgid}") in catalog:
+                return str(link.info().get("language", "")) or None
+            link = getattr(link, "_fallback", None)
+        return None
 
     def system(self, message_id: str, locales: tuple[str | None, ...], **values: Any) -> str:
         """Render a system message by id (see flows/system.yaml)."""

@@ -42,6 +42,7 @@ FIXED_ANSWERS = {
         Answer("language", "flow:language", "answer", "language"),
         Answer("concern", "flow:concern", "answer", "concern"),
         Answer("concern_status", "flow:concern_status", "answer", "concern_status"),
+        Answer("rights", "flow:rights", "answer", "rights"),
     )
 }
 

@@ -9,6 +9,7 @@ from typing import Any
 from babel import Locale
 
 from bot.engine.engine import ActionResult, Option
+from bot.i18n.keywords import is_unspaced
 from bot.services.actions import Action, ActionContext
 
 # Lingua's names for the locales the bot may ship.
@@ -33,8 +34,8 @@ def native_name(code: str) -> str:
 
 
 def letter_count(text: str) -> int:
-    """How many letters (any script) a text has."""
-    return sum(1 for ch in text if unicodedata.category(ch).startswith("L"))
+    """How many letters a text has, an ideograph or kana counting as three (about a word each)."""
+    return sum(3 if is_unspaced(ch) else 1 for ch in text if unicodedata.category(ch).startswith("L"))
 
 
 class LanguageDetector:
@@ -74,8 +75,11 @@ class LanguageDetector:
 
 
 def language_options(ctx: ActionContext) -> ActionResult:
-    """Every shipped language, each named in itself."""
-    return ActionResult(options=tuple(Option(native_name(code), code) for code in ctx.shipped_locales))
+    """Every shipped language, each named in itself: the school's own first, by share of pupils."""
+    shares = ctx.school.languages
+    default = ctx.school.default_locale
+    ordered = sorted(ctx.shipped_locales, key=lambda code: (code != default, -shares.get(code, 0.0), code))
+    return ActionResult(options=tuple(Option(native_name(code), code) for code in ordered))
 
 
 def set_language(ctx: ActionContext) -> ActionResult:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.i18n.keywords import KeywordTable, normalize
+from bot.i18n.keywords import KeywordTable, contains_phrase, normalize
 from bot.services.school_data import SchoolData
 
 FUZZY_THRESHOLD = 88
@@ -92,7 +92,7 @@ class TopicMatcher:
 def _score(phrase: str, question: str) -> float | None:
     if not phrase:
         return None
-    if f" {phrase} " in f" {question} ":
+    if contains_phrase(question, phrase):
         return 100.0
     if len(phrase) < MIN_FUZZY_LENGTH:
         return None

@@ -17,7 +17,7 @@ from bot.i18n.segments import is_gsm7
 
 FLOW_SET = load_flow_set(FLOWS_DIR)
 MENU_SAY = FLOW_SET.flows["main"].steps["menu"].say
-MENU_ES = "¿En qué le podemos ayudar? Responda con un número:"
+MENU_ES = "¿Cómo le ayudamos? Responda con un número:"
 NO_MESSAGES = MessageSet(spec_version=1, messages={})
 
 
@@ -172,9 +172,7 @@ def test_options_are_numbered_and_translated(catalogs: Catalogs) -> None:
             "Español",
         ),
     )
-    assert (
-        renderer.render(text, ("es",)) == f"{MENU_ES}\n1 Horario de la oficina\n2 Centro de padres\n3 Español"
-    )
+    assert renderer.render(text, ("es",)) == f"{MENU_ES}\n1 Horario\n2 Centro de padres\n3 Español"
     assert renderer.render(text, ("en",)) == f"{MENU_SAY}\n1 Office hours\n2 Parent center\n3 Español"
 
 
@@ -205,6 +203,18 @@ def test_system_message_uses_its_context_and_values(catalogs: Catalogs) -> None:
     assert renderer.system("stopped", ("xx", "es"), school="Oak") == (
         "Ya no recibirá mensajes de Oak. Responda START para volver a recibirlos."
     )
-    assert renderer.system("stopped", ("ko",), school="Oak") == (
+    assert renderer.system("stopped", ("xx",), school="Oak") == (
         "You will not get more texts from Oak. Reply START to get them again."
     )
+
+
+def test_values_in_right_to_left_texts_are_isolated(tmp_path: Path) -> None:
+    write_catalog(tmp_path, "ar", [("t.ref", "Your reference is {reference}.", "رقم المرجع {reference}.")])
+    renderer = Renderer(Catalogs(tmp_path), NO_MESSAGES)
+    rendered = renderer.render(
+        Text("Your reference is {reference}.", "t.ref", {"reference": "C-2026-0042"}), ("ar",)
+    )
+    assert rendered == "رقم المرجع \u2068C-2026-0042\u2069."
+    # An untranslated text falls back to English, which needs no isolation.
+    english = renderer.render(Text("Hi {name}", "t.none", {"name": "Ana"}), ("ar",))
+    assert english == "Hi Ana"

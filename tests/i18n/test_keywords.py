@@ -110,7 +110,8 @@ def test_keyword_gives_first_listed_word_uppercased(table: KeywordTable) -> None
 
 
 def test_keyword_falls_back_to_english_then_command_name(table: KeywordTable) -> None:
-    assert table.keyword("ko", "help") == "HELP"
+    assert table.keyword("xx", "help") == "HELP"
+    assert table.keyword("es", "help") == "AYUDA"
     assert table.keyword("es", "nonexistent") == "NONEXISTENT"
 
 
