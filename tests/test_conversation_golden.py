@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import Bot
-from tests.fixtures.golden import golden_files, load_golden, play
+from bot.app import LOCALES_DIR, Bot
+from bot.i18n.catalogs import Catalogs
+from tests.fixtures.golden import GOLDEN_DIR, golden_files, load_golden, play
+
+SHIPPED = Catalogs(LOCALES_DIR).available()
+MIN_GOLDENS = 3  # welcome and menu, STOP/START/HELP, rights and a concern, at least
 
 GOLDENS = [
     pytest.param(path, id=f"{path.parent.name}/{path.stem}")
-    for loc in ("en", "es")
-    for path in golden_files(loc)
+    for locale in SHIPPED
+    for path in golden_files(locale)
 ]
 
 
-def test_every_locale_has_goldens() -> None:
-    assert len(golden_files("en")) >= 5
-    assert len(golden_files("es")) >= 5
+@pytest.mark.parametrize("locale", SHIPPED)
+def test_every_shipped_locale_has_goldens(locale: str) -> None:
+    assert len(golden_files(locale)) >= MIN_GOLDENS, (
+        f"{locale}: {len(golden_files(locale))} golden conversations in {GOLDEN_DIR / locale}, "
+        f"want at least {MIN_GOLDENS}"
+    )
+
+
+def test_golden_phone_numbers_are_unique() -> None:
+    phones: dict[str, str] = {}
+    for locale in SHIPPED:
+        for path in golden_files(locale):
+            phone = load_golden(path).phone
+            where = f"{locale}/{path.name}"
+            assert phone not in phones, f"{where} and {phones[phone]} both use {phone}"
+            phones[phone] = where
 
 
 @pytest.mark.parametrize("path", GOLDENS)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+# detect: lists: "strong" words tell a language alone, plain "words" only two together.
+DETECT_KINDS = ("strong", "words")
 _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
 # Arabic-script letters that differ only by region (Persian keh/yeh vs Arabic).
 # Vietnamese đ has no decomposition, so accent folding alone would not make "dang ky" match "đăng ký".
@@ -43,22 +45,31 @@ def normalize(text: str) -> str:
 
 @dataclass(frozen=True)
 class KeywordTable:
-    """Commands, opt-out phrases and topic words for every language."""
+    """Commands, opt-out phrases, topic words and language-detection words for every language."""
 
     commands: dict[str, str]  # normalized word -> command
     opt_out_phrases: tuple[str, ...]
     topics: dict[str, dict[str, tuple[str, ...]]]  # locale -> topic -> normalized phrases
     words: dict[str, dict[str, tuple[str, ...]]]  # locale -> command -> words as written
+    # locale -> "strong" or "words" -> normalized words that tell the language (bot/services/language.py)
+    detect: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def command(self, text: str) -> str | None:
         """The command a whole message names, if it is exactly one keyword."""
         return self.commands.get(normalize(text))
 
     def command_with_argument(self, text: str, commands: frozenset[str]) -> tuple[str, str] | None:
-        """(command, rest of the text) when the first word is one of `commands`, e.g. STATUS C-2026-1."""
-        first, _, rest = text.strip().partition(" ")
-        command = self.commands.get(normalize(first))
-        return (command, rest.strip()) if command in commands else None
+        """(command, rest of the text) when the text starts with one of `commands`, e.g. STATUS C-2026-1.
+
+        The command may be several words ("tình trạng C-2026-0001"); the longest match wins.
+        """
+        words = text.split()
+        for size in (3, 2, 1):
+            if len(words) >= size:
+                command = self.commands.get(normalize(" ".join(words[:size])))
+                if command in commands:
+                    return command, " ".join(words[size:])
+        return None
 
     def asks_to_stop(self, text: str) -> bool:
         """True when the message asks in plain words to stop the texts."""
@@ -89,6 +100,7 @@ def load_keywords(path: Path) -> KeywordTable:
     phrases: list[str] = []
     topics: dict[str, dict[str, tuple[str, ...]]] = {}
     words: dict[str, dict[str, tuple[str, ...]]] = {}
+    detect: dict[str, dict[str, tuple[str, ...]]] = {}
     for locale, table in data.items():
         words[locale] = {}
         for command, listed in (table.get("commands") or {}).items():
@@ -103,4 +115,11 @@ def load_keywords(path: Path) -> KeywordTable:
             topic: tuple(normalize(str(w)) for w in listed)
             for topic, listed in (table.get("topics") or {}).items()
         }
-    return KeywordTable(commands, tuple(dict.fromkeys(phrases)), topics, words)
+        detect[locale] = {}
+        for kind, listed in (table.get("detect") or {}).items():
+            if kind not in DETECT_KINDS:
+                raise ValueError(
+                    f"{path}: detect: {kind!r} ({locale}) is not one of {', '.join(DETECT_KINDS)}"
+                )
+            detect[locale][kind] = tuple(dict.fromkeys(normalize(str(w)) for w in listed or []))
+    return KeywordTable(commands, tuple(dict.fromkeys(phrases)), topics, words, detect)

@@ -148,3 +148,13 @@ def test_same_word_for_same_command_in_two_languages_is_fine(tmp_path: Path) -> 
     assert loaded.commands == {"menu": "menu"}
     assert loaded.opt_out_phrases == ("stop texting",)
     assert loaded.keyword("es", "menu") == "MENÚ"
+
+
+def test_a_command_of_several_words_takes_an_argument(table: KeywordTable) -> None:
+    assert table.command_with_argument("tình trạng C-2026-0001", frozenset({"status"})) == (
+        "status",
+        "C-2026-0001",
+    )
+    assert table.command_with_argument("STATUS c-2026-7", frozenset({"status"})) == ("status", "c-2026-7")
+    assert table.command_with_argument("status", frozenset({"status"})) == ("status", "")
+    assert table.command_with_argument("the status of my bus", frozenset({"status"})) is None
