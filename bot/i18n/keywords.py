@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -74,7 +75,16 @@ class KeywordTable:
     def asks_to_stop(self, text: str) -> bool:
         """True when the message asks in plain words to stop the texts."""
         normalized = normalize(text)
-        return any(contains_phrase(normalized, phrase) for phrase in self.opt_out_phrases)
+        padded, compact = f" {normalized} ", normalized.replace(" ", "")
+        spaced, unspaced = self._opt_out_forms
+        return any(phrase in padded for phrase in spaced) or any(phrase in compact for phrase in unspaced)
+
+    @cached_property
+    def _opt_out_forms(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        # Built once: every inbound text is checked against every language's phrases.
+        spaced = tuple(f" {p} " for p in self.opt_out_phrases if not is_unspaced(p))
+        unspaced = tuple(p.replace(" ", "") for p in self.opt_out_phrases if is_unspaced(p))
+        return spaced, unspaced
 
     def keyword(self, locale: str, command: str) -> str:
         """The word for a command in a language, as a parent would type it (first listed)."""

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from bot.i18n.keywords import KeywordTable, contains_phrase, normalize
+from bot.i18n.keywords import KeywordTable, is_unspaced, normalize
 from bot.services.school_data import SchoolData
 
 FUZZY_THRESHOLD = 88
@@ -27,11 +27,68 @@ class TopicMatch:
     weight: float = 0.0  # score plus small bonuses (several phrases, a longer phrase): orders the ranking
 
 
+class _Index:
+    """Every candidate phrase of one school, prepared once for fast matching."""
+
+    def __init__(self, candidates: list[tuple[str, str]]) -> None:
+        self.phrases = [phrase for phrase, _ in candidates]
+        self.topics = [topic for _, topic in candidates]
+        # A phrase can only stand in a question if its first word does: look phrases up by it.
+        self.by_first_word: dict[str, list[tuple[int, str]]] = {}
+        for i, p in enumerate(self.phrases):
+            if p and not is_unspaced(p):
+                self.by_first_word.setdefault(p.split()[0], []).append((i, f" {p} "))
+        self.unspaced = [(i, p.replace(" ", "")) for i, p in enumerate(self.phrases) if p and is_unspaced(p)]
+        fuzzy = [(i, p) for i, p in enumerate(self.phrases) if len(p) >= MIN_FUZZY_LENGTH]
+        single = [(i, p) for i, p in fuzzy if " " not in p]
+        self.single_ids, self.single = [i for i, _ in single], [p for _, p in single]
+        multi = sorted(((i, p) for i, p in fuzzy if " " in p), key=lambda item: len(item[1]))
+        self.multi_ids, self.multi = [i for i, _ in multi], [p for _, p in multi]
+        self.multi_lengths = [len(p) for p in self.multi]
+        self.multi_bigrams = [_bigrams(p) for p in self.multi]
+
+    def scores(self, question: str) -> dict[int, float]:
+        """Candidate index -> score (100 for a phrase standing in the question, else fuzzy >= threshold)."""
+        padded, compact = f" {question} ", question.replace(" ", "")
+        words = set(question.split())
+        found: dict[int, float] = {
+            i: 100.0 for word in words for i, p in self.by_first_word.get(word, ()) if p in padded
+        }
+        found.update({i: 100.0 for i, p in self.unspaced if p in compact})
+        # One-word phrases: the best of their ratios against the question's words.
+        for word in words:
+            for _, score, k in process.extract(
+                word, self.single, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=None
+            ):
+                i = self.single_ids[k]
+                found[i] = max(found.get(i, 0.0), float(score))
+        # Several-word phrases: partial_ratio looks for the shorter string inside the longer one, so a
+        # question shorter than the phrase ("no", "a") would score 100 against any phrase containing it:
+        # those phrases are compared whole.
+        # A phrase scoring 88 or more keeps most of its letter pairs in the question; one keeping less
+        # than 60% of them cannot (at most 12% of its letters differ, each breaking two pairs: about 76%
+        # survive), so the costly comparison skips it.
+        pairs = _bigrams(question)
+        for k, own in enumerate(self.multi_bigrams):
+            if 5 * len(own & pairs) < 3 * len(own):
+                continue
+            scorer = fuzz.partial_ratio if self.multi_lengths[k] <= len(question) else fuzz.ratio
+            score = scorer(self.multi[k], question, score_cutoff=FUZZY_THRESHOLD)
+            if score:
+                i = self.multi_ids[k]
+                found[i] = max(found.get(i, 0.0), float(score))
+        return found
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+
+
 class TopicMatcher:
     """Finds the quick-answer topic a question is about, in any language."""
 
     def __init__(self, keywords: KeywordTable) -> None:
-        self._faq_cache: tuple[SchoolData, list[tuple[str, str]]] | None = None
+        self._index_cache: tuple[SchoolData, _Index] | None = None
         self._phrases: list[tuple[str, str]] = [
             (phrase, topic)
             for table in keywords.topics.values()
@@ -53,12 +110,11 @@ class TopicMatcher:
         question = normalize(text)
         if not question:
             return []
+        index = self._index(school)
         best: dict[str, TopicMatch] = {}
         hits: dict[str, int] = {}
-        for phrase, topic in self._candidates(school):
-            score = _score(phrase, question)
-            if score is None:
-                continue
+        for i, score in sorted(index.scores(question).items()):
+            phrase, topic = index.phrases[i], index.topics[i]
             hits[topic] = hits.get(topic, 0) + 1
             known = best.get(topic)
             if known is None or (score, len(phrase)) > (known.score, len(known.phrase)):
@@ -74,8 +130,8 @@ class TopicMatcher:
         ]
         return sorted(ranked, key=lambda m: (-m.weight, m.topic))
 
-    def _candidates(self, school: SchoolData) -> list[tuple[str, str]]:
-        cached = self._faq_cache  # one school's data object is reused until it is reloaded
+    def _index(self, school: SchoolData) -> _Index:
+        cached = self._index_cache  # one school's data object is reused until it is reloaded
         if cached is not None and cached[0] is school:
             return cached[1]
         faq = [
@@ -84,23 +140,6 @@ class TopicMatcher:
             for words in entry.keywords.values()
             for word in words
         ]
-        candidates = [*faq, *self._phrases]
-        self._faq_cache = (school, candidates)
-        return candidates
-
-
-def _score(phrase: str, question: str) -> float | None:
-    if not phrase:
-        return None
-    if contains_phrase(question, phrase):
-        return 100.0
-    if len(phrase) < MIN_FUZZY_LENGTH:
-        return None
-    if " " in phrase:
-        # partial_ratio looks for the shorter string inside the longer one: a question shorter than
-        # the phrase ("no", "a") would score 100 against any phrase containing it, so compare whole.
-        scorer = fuzz.partial_ratio if len(question) >= len(phrase) else fuzz.ratio
-        score = scorer(phrase, question)
-    else:
-        score = max((fuzz.ratio(phrase, word) for word in question.split()), default=0.0)
-    return score if score >= FUZZY_THRESHOLD else None
+        index = _Index([*faq, *self._phrases])
+        self._index_cache = (school, index)
+        return index
