@@ -226,3 +226,28 @@ def chat(phone: str) -> None:
                 click.echo("")
     finally:
         bot.close()
+
+
+@main.group()
+def concerns() -> None:
+    """Parents' concerns."""
+
+
+@concerns.command("escalate")
+def concerns_escalate() -> None:
+    """Escalate concerns past their targets to Slack, once each (run from cron until the scheduler does)."""
+    from bot.app import build_bot
+    from bot.logs import configure_logging
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    _prepare(settings)
+    bot = build_bot(settings)
+    try:
+        escalated = bot.concerns.escalate_overdue()
+        dispatcher = bot.dispatcher()
+        while dispatcher.drain_once():
+            pass  # post the escalations now rather than waiting for the server's dispatcher
+    finally:
+        bot.close()
+    click.echo(f"escalated {len(escalated)}: {', '.join(escalated)}" if escalated else "nothing overdue")

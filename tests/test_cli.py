@@ -87,3 +87,10 @@ def test_bad_setting_stops_with_one_line(tmp_path: Path) -> None:
 def test_content_checks_pass() -> None:
     assert run_outreach("flows", "validate", env=clean_env()).returncode == 0
     assert run_outreach("i18n", "check", env=clean_env()).returncode == 0
+
+
+def test_concerns_escalate_runs_from_cron(tmp_path: Path) -> None:
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'esc.db'}")
+    result = run_outreach("concerns", "escalate", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "nothing overdue"
