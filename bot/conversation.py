@@ -169,6 +169,7 @@ class Conversation:
             return
         if turn.locale is None and self._settle_language(turn, text, is_new=is_new):
             return
+        paged = engine.more(self.flows, turn.state) if command == "more" else None
         with_argument = self.keywords.command_with_argument(text, ARGUMENT_COMMANDS)
         if with_argument is not None:
             self._status(turn, with_argument[1])
@@ -178,8 +179,8 @@ class Conversation:
             self._start(turn, "language")
         elif command == "rights":
             self._start(turn, "rights")
-        elif command == "more" and engine.more(self.flows, turn.state).handled:
-            self._drive(turn, engine.more(self.flows, turn.state))
+        elif paged is not None and paged.handled:
+            self._drive(turn, paged)
         elif expired:
             self._say_system(turn, "welcome_back")
             self._start(turn, "main")

@@ -42,7 +42,7 @@ class _Index:
         fuzzy = [(i, p) for i, p in enumerate(self.phrases) if len(p) >= MIN_FUZZY_LENGTH]
         single = [(i, p) for i, p in fuzzy if " " not in p]
         self.single_ids, self.single = [i for i, _ in single], [p for _, p in single]
-        multi = sorted(((i, p) for i, p in fuzzy if " " in p), key=lambda item: len(item[1]))
+        multi = [(i, p) for i, p in fuzzy if " " in p]
         self.multi_ids, self.multi = [i for i, _ in multi], [p for _, p in multi]
         self.multi_lengths = [len(p) for p in self.multi]
         self.multi_bigrams = [_bigrams(p) for p in self.multi]
