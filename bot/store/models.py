@@ -68,6 +68,10 @@ class ContactRow(Base):
     locale: Mapped[str | None] = mapped_column(String(16))
     locale_source: Mapped[str | None] = mapped_column(String(16))
     opted_out: Mapped[bool] = mapped_column(default=False)
+    name: Mapped[str | None] = mapped_column(String(80))
+    # Audience tags from the school's roster import: grade levels and groups (ELAC, volunteers...).
+    grades: Mapped[list[str]] = mapped_column(JSON, default=list)
+    groups: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -138,6 +142,8 @@ class OutboxRow(Base):
     body: Mapped[str] = mapped_column(Text)
     locale: Mapped[str | None] = mapped_column(String(16))
     priority: Mapped[int] = mapped_column(Integer, default=0)  # 0 = interactive, 1 = bulk
+    # What bulk send a row belongs to ("announcement:12", "reminder:5"), for counts and cancelling.
+    campaign: Mapped[str | None] = mapped_column(String(32), index=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -234,3 +240,7 @@ class UnansweredQuestionRow(Base):
     locale: Mapped[str | None] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# Tables of the scheduling features live in their own module; importing it registers them on Base.
+from bot.store import models_events  # noqa: E402,F401

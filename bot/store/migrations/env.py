@@ -11,6 +11,11 @@ from bot.store.models import Base
 MIGRATION_LOCK_KEY = 7_204_311  # arbitrary, fixed: serializes concurrent `db upgrade` runs
 
 
+def _ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave APScheduler's job table (it creates its own) out of autogenerate comparisons."""
+    return not (type_ == "table" and name == "apscheduler_jobs")
+
+
 def run_migrations_online() -> None:
     """Run the migrations inside one transaction (and one advisory lock on PostgreSQL)."""
     url = context.config.get_main_option("sqlalchemy.url")
@@ -27,6 +32,7 @@ def run_migrations_online() -> None:
                 target_metadata=Base.metadata,
                 render_as_batch=connection.dialect.name == "sqlite",
                 compare_type=True,
+                include_object=_ours,
             )
             with context.begin_transaction():
                 context.run_migrations()
