@@ -30,6 +30,7 @@ from bot.services.language import LanguageDetector
 from bot.services.matcher import TopicMatcher
 from bot.services.rights import RightsService
 from bot.services.schools import SchoolDirectory
+from bot.services.volunteers import VolunteerConfig, VolunteerService
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.db import build_engine
@@ -53,12 +54,25 @@ WIRED_ACTION_NAMES = (
     "rights.request",
     "rights.self_check",
 )
+VOLUNTEER_ACTION_NAMES = (
+    "volunteer.open",
+    "volunteer.save_profile",
+    "volunteer.list",
+    "volunteer.pick",
+    "volunteer.signup",
+    "volunteer.mine",
+    "volunteer.pick_mine",
+    "volunteer.cancel",
+    "volunteer.answer_offer",
+)
 
 
 def build_actions(
-    concerns: ConcernService | None = None, rights: RightsService | None = None
+    concerns: ConcernService | None = None,
+    rights: RightsService | None = None,
+    volunteers: VolunteerService | None = None,
 ) -> ActionRegistry:
-    """Every action a flow may name (concern and rights actions need the wired services)."""
+    """Every action a flow may name (concern, rights and volunteer actions need the wired services)."""
     registry = ActionRegistry()
     registry.register_all(school_info.ACTIONS)
     registry.register_all(language.ACTIONS)
@@ -68,6 +82,10 @@ def build_actions(
         registry.register_all(rights.actions())
     else:
         registry.register_all({name: _unwired for name in WIRED_ACTION_NAMES})
+    if volunteers is not None:
+        registry.register_all(volunteers.actions())
+    else:
+        registry.register_all({name: _unwired for name in VOLUNTEER_ACTION_NAMES})
     return registry
 
 
@@ -98,6 +116,7 @@ class Bot:
     conversation: Conversation
     consent: ConsentService
     concerns: ConcernService
+    volunteers: VolunteerService
     transport: Transport
     slack_transport: Transport
     slack_app: App | None = None
@@ -161,10 +180,23 @@ def build_bot(
             staff_ids=settings.staff_ids,
         ),
     )
-    actions = build_actions(concerns, RightsService(concerns))
+    volunteers = VolunteerService(
+        store=store,
+        flow_set=flow_set,
+        renderer=renderer,
+        schools=schools,
+        keywords=keywords,
+        config=VolunteerConfig(
+            zone=settings.timezone,
+            offer_hours=settings.volunteer_offer_hours,
+            quiet_start=settings.quiet_hours_start,
+            quiet_end=settings.quiet_hours_end,
+        ),
+    )
+    actions = build_actions(concerns, RightsService(concerns), volunteers)
     slack_app = None
     if settings.slack_live:
-        slack_app, live_slack_transport = build_slack(settings, concerns)
+        slack_app, live_slack_transport = build_slack(settings, concerns, volunteers)
         slack_transport = slack_transport or live_slack_transport
     else:
         log.info("no Slack credentials: staff alerts are written to the log (dry run)")
@@ -201,13 +233,16 @@ def build_bot(
         conversation=conversation,
         consent=ConsentService(store),
         concerns=concerns,
+        volunteers=volunteers,
         transport=transport or build_transport(settings),
         slack_transport=slack_transport or DryRunSlackTransport(),
         slack_app=slack_app,
     )
 
 
-def build_slack(settings: Settings, concerns: ConcernService) -> tuple[App, Transport]:
+def build_slack(
+    settings: Settings, concerns: ConcernService, volunteers: VolunteerService | None = None
+) -> tuple[App, Transport]:
     """The Bolt app staff talk to and the transport that posts concern alerts, sharing one client."""
     from bot.channels import slack_blocks
     from bot.channels.slack_app import CommandRequest, Subcommand, build_slack_app, web_client

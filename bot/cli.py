@@ -138,6 +138,20 @@ def _prepare(settings: Settings) -> None:
             log.info("no school in the database: loaded %s from %s", school.data.name, settings.school_file)
     finally:
         store.dispose()
+    if empty and settings.volunteers_file and settings.volunteers_file.exists():
+        _load_volunteers(settings, settings.volunteers_file)
+
+
+def _load_volunteers(settings: Settings, path: Path) -> None:
+    """Load volunteer opportunities (after the school, whose zone and id they use)."""
+    from bot.app import build_bot
+
+    bot = build_bot(settings)
+    try:
+        report = bot.volunteers.load(path)
+        log.info("loaded %d volunteer opportunities from %s", report.opportunities_created, path)
+    finally:
+        bot.close()
 
 
 @main.command("serve")

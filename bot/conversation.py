@@ -179,6 +179,10 @@ class Conversation:
             self._start(turn, "language")
         elif command == "rights":
             self._start(turn, "rights")
+        elif command == "volunteer":
+            self._start(turn, "volunteer")
+        elif command == "my_shifts":
+            self._start(turn, "volunteer", "my_shifts")
         elif paged is not None and paged.handled:
             self._drive(turn, paged)
         elif expired:

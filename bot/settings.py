@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     quiet_hours_end: time = time(8, 0)
     sender_messages_per_second: float = 1.0
     outbox_max_attempts: int = 8
+    # Volunteers: the opportunities `make run` loads into an empty database, and how long a place
+    # freed by a cancellation is held for the next parent on the waitlist
+    volunteers_file: Path = PROJECT_ROOT / "schools" / "demo_volunteers.yaml"
+    volunteer_offer_hours: float = 24.0
     # Conversations
     session_ttl_hours: float = 24.0
     language_detect_min_letters: int = 12
@@ -87,7 +91,12 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown locale {value!r}") from exc
         return value
 
-    @field_validator("sender_messages_per_second", "session_ttl_hours", "translation_timeout_seconds")
+    @field_validator(
+        "sender_messages_per_second",
+        "session_ttl_hours",
+        "translation_timeout_seconds",
+        "volunteer_offer_hours",
+    )
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:

@@ -53,7 +53,7 @@ class VolunteerShiftRow(Base):
 
 
 class VolunteerSignupRow(Base):
-    """A parent's place on a shift: confirmed, waitlisted, offered a freed place, cancelled, or how it went."""
+    """A parent's place on a shift: confirmed, waitlisted, offered a freed place, cancelled, or attended."""
 
     __tablename__ = "volunteer_signups"
     __table_args__ = (
