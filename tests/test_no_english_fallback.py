@@ -42,6 +42,9 @@ ANY = "*"
 SAME_AS_ENGLISH = {
     # Only a placeholder: a school's own rights topic, already picked in the parent's language.
     (ANY, "rights.school_topic", "{text}"),
+    # A shift in a list: its title and time, already in the parent's language.
+    (ANY, "volunteer.option_open", "{title}, {when}"),
+    (ANY, "volunteer.mine_confirmed", "{title}, {when}"),
     # Spanish "No" is the English "No".
     ("es", "concern.share.choice", "No"),
     ("es", "concern_survey.need_met.choice", "No"),

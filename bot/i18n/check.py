@@ -36,6 +36,13 @@ SAMPLE_VALUES = {
     "category": "safety or bullying",
     "resolution": "we took care of it at school.",
     "language": "English",
+    # Volunteer shifts (flows/volunteer.yaml, flows/volunteer_messages.yaml)
+    "title": "Reading with children",
+    "when": "Thu, Nov 26, 8:30 AM",
+    "until": "Fri, Nov 27, 8:30 AM",
+    "where": "Library, Room 12",
+    "needs": "a volunteer form, a TB test",
+    "position": "2",
 }
 UNKNOWN_SAMPLE = "x" * 20
 

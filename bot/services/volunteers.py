@@ -22,7 +22,7 @@ from bot.engine import engine
 from bot.engine.engine import ActionResult, Option
 from bot.engine.loader import FlowSet
 from bot.i18n.formatting import local_datetime
-from bot.i18n.keywords import KeywordTable
+from bot.i18n.keywords import KeywordTable, normalize
 from bot.i18n.render import Renderer
 from bot.services.actions import Action, ActionContext
 from bot.services.phones import mask_phone
@@ -48,6 +48,11 @@ REMINDER_KIND = "shift"
 FLOW = "volunteer"
 NUMBERS = re.compile(r"\d+")
 MINE, PROFILE = "mine", "profile"
+# "Yes" to an offered place, beyond 1 and each language's START words (which include yes, sí, да, oo, có):
+# the short yes of the languages whose START words do not mean yes. Compared after keywords.normalize.
+YES_WORDS = frozenset(
+    {"yes", "si", "ok", "okay", "네", "예", "是", "是的", "好", "好的", "այո", "بله", "آره", "نعم"}
+)
 
 
 @dataclass(frozen=True)
@@ -328,7 +333,7 @@ class VolunteerService:
             return ActionResult(
                 outcome="confirmed" if signup["status"] == "confirmed" else "expired", clear=clear
             )
-        yes = answer == "1" or self.keywords.command(answer) == "start"
+        yes = answer == "1" or normalize(answer) in YES_WORDS or self.keywords.command(answer) == "start"
         no = answer == "2"
         if not (yes or no):
             return ActionResult(outcome="unclear", clear=clear)
