@@ -40,7 +40,6 @@ SAMPLE_VALUES = {
     "title": "Reading with children",
     "when": "Thu, Nov 26, 8:30 AM",
     "until": "Fri, Nov 27, 8:30 AM",
-    "where": "Library, Room 12",
     "needs": "a volunteer form, a TB test",
     "position": "2",
 }
