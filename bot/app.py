@@ -28,6 +28,8 @@ from bot.services.concerns import ConcernConfig, ConcernService
 from bot.services.consent import ConsentService
 from bot.services.language import LanguageDetector
 from bot.services.matcher import TopicMatcher
+from bot.services.quiet_hours import QuietHours
+from bot.services.reminders import ReminderService
 from bot.services.rights import RightsService
 from bot.services.schools import SchoolDirectory
 from bot.settings import Settings
@@ -100,6 +102,8 @@ class Bot:
     concerns: ConcernService
     transport: Transport
     slack_transport: Transport
+    reminders: ReminderService
+    quiet_hours: QuietHours
     slack_app: App | None = None
 
     def dispatcher(self, worker: str | None = None) -> Dispatcher:
@@ -203,6 +207,8 @@ def build_bot(
         concerns=concerns,
         transport=transport or build_transport(settings),
         slack_transport=slack_transport or DryRunSlackTransport(),
+        reminders=ReminderService(store, settings.timezone),
+        quiet_hours=QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, settings.timezone),
         slack_app=slack_app,
     )
 

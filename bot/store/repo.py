@@ -29,6 +29,7 @@ from bot.store.models import (
     SessionRow,
     utcnow,
 )
+from bot.store.reminders_repo import ReminderQueries
 
 DuplicateError = IntegrityError
 T = TypeVar("T")
@@ -121,7 +122,7 @@ class Store:
         self.engine.dispose()
 
 
-class Tx(ConcernQueries):
+class Tx(ConcernQueries, ReminderQueries):
     """The queries available inside one transaction."""
 
     def __init__(self, session: Session, *, sqlite: bool) -> None:
@@ -339,6 +340,7 @@ class Tx(ConcernQueries):
         priority: int = 0,
         not_before: datetime | None = None,
         channel: str = "sms",
+        campaign: str | None = None,
     ) -> bool:
         """Queue a message once per idempotency key; False when the key was already queued."""
         if self.session.scalar(select(OutboxRow.id).where(OutboxRow.idempotency_key == key)):
@@ -353,6 +355,7 @@ class Tx(ConcernQueries):
                 priority=priority,
                 next_attempt_at=not_before or utcnow(),
                 channel=channel,
+                campaign=campaign,
             )
         )
         return True
