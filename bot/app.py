@@ -23,11 +23,14 @@ from bot.outbox.dispatcher import Dispatcher, DispatcherConfig
 from bot.outbox.transport import DryRunSlackTransport, DryRunTransport, Transport
 from bot.services import answers, language, school_info
 from bot.services.actions import ActionRegistry
+from bot.services.announcements import AnnouncementConfig, AnnouncementService
 from bot.services.answers import Answerer, QuestionLog
 from bot.services.concerns import ConcernConfig, ConcernService
 from bot.services.consent import ConsentService
 from bot.services.language import LanguageDetector
 from bot.services.matcher import TopicMatcher
+from bot.services.quiet_hours import QuietHours
+from bot.services.reminders import ReminderService
 from bot.services.rights import RightsService
 from bot.services.schools import SchoolDirectory
 from bot.services.volunteers import VolunteerConfig, VolunteerService
@@ -40,6 +43,7 @@ log = logging.getLogger(__name__)
 FLOWS_DIR = PROJECT_ROOT / "flows"
 SLACK_RATE = 1.0  # chat.postMessage allows about one message per second per channel
 LOCALES_DIR = PROJECT_ROOT / "locales"
+OFFER_CHECK_MINUTES = 5.0  # how often a waitlist offer whose time ran out passes to the next parent
 
 
 WIRED_ACTION_NAMES = (
@@ -119,6 +123,9 @@ class Bot:
     volunteers: VolunteerService
     transport: Transport
     slack_transport: Transport
+    reminders: ReminderService
+    announcements: AnnouncementService
+    quiet_hours: QuietHours
     slack_app: App | None = None
 
     def dispatcher(self, worker: str | None = None) -> Dispatcher:
@@ -126,11 +133,17 @@ class Bot:
         config = DispatcherConfig(
             messages_per_second=self.settings.sender_messages_per_second,
             max_attempts=self.settings.outbox_max_attempts,
+            quiet_hours=self.quiet_hours,
+            stale_after=timedelta(seconds=self.settings.outbox_stale_seconds),
         )
         name = worker or f"{socket.gethostname()}:{os.getpid()}"
         return Dispatcher(
             self.store, self.transport, config, name, {"slack": (self.slack_transport, SLACK_RATE)}
         )
+
+    def periodic_jobs(self) -> list[tuple[str, str, float]]:
+        """(job id, 'module:function', every N minutes) of the recurring jobs features add."""
+        return [("volunteers:expire_offers", "scheduler.jobs:expire_volunteer_offers", OFFER_CHECK_MINUTES)]
 
     def close(self) -> None:
         """Release database connections and the translator's HTTP client."""
@@ -180,6 +193,8 @@ def build_bot(
             staff_ids=settings.staff_ids,
         ),
     )
+    quiet_hours = QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, settings.timezone)
+    reminders = ReminderService(store, settings.timezone)
     volunteers = VolunteerService(
         store=store,
         flow_set=flow_set,
@@ -187,12 +202,11 @@ def build_bot(
         schools=schools,
         keywords=keywords,
         config=VolunteerConfig(
-            zone=settings.timezone,
-            offer_hours=settings.volunteer_offer_hours,
-            quiet_start=settings.quiet_hours_start,
-            quiet_end=settings.quiet_hours_end,
+            zone=settings.timezone, offer_hours=settings.volunteer_offer_hours, quiet=quiet_hours
         ),
+        reminders=reminders,
     )
+    reminders.register("shift", volunteers.send_reminder)
     actions = build_actions(concerns, RightsService(concerns), volunteers)
     slack_app = None
     if settings.slack_live:
@@ -231,11 +245,24 @@ def build_bot(
         schools=schools,
         detector=detector,
         conversation=conversation,
-        consent=ConsentService(store),
+        consent=ConsentService(store, settings.default_locale),
         concerns=concerns,
         volunteers=volunteers,
         transport=transport or build_transport(settings),
         slack_transport=slack_transport or DryRunSlackTransport(),
+        reminders=reminders,
+        announcements=AnnouncementService(
+            store,
+            schools,
+            AnnouncementConfig(
+                quiet=quiet_hours,
+                default_locale=settings.default_locale,
+                shipped=shipped,
+                price_per_segment=settings.sms_price_per_segment,
+                threshold=settings.home_language_threshold,
+            ),
+        ),
+        quiet_hours=quiet_hours,
         slack_app=slack_app,
     )
 

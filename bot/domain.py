@@ -72,3 +72,26 @@ class EvidenceFact:
     value: float | None = None
     detail: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder before an event or a volunteer shift, for one version of it."""
+
+    id: int
+    kind: str
+    ref_id: int
+    ref_version: int
+    minutes_before: int
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class AudienceContact:
+    """A contact who may receive bulk messages, with the tags an audience selects on."""
+
+    id: int
+    phone: str
+    locale: str | None
+    grades: tuple[str, ...]
+    groups: tuple[str, ...]

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
 
 # The order is the numbered list parents pick from (flows/volunteer.yaml, step `skills`).
 SKILLS = (
@@ -30,27 +28,6 @@ SIGNUP_STATUSES = ("confirmed", "waitlisted", "offered", "cancelled", "attended"
 
 class VolunteerError(Exception):
     """A staff request that cannot be done (unknown shift or sign-up, bad value); the message says why."""
-
-
-class ReminderPlanner(Protocol):
-    """The part of the reminders engine volunteer shifts use (bot/services/reminders.py)."""
-
-    def plan(
-        self,
-        tx: Any,
-        *,
-        kind: str,
-        ref_id: int,
-        version: int,
-        starts_at: datetime,
-        minutes_before: Sequence[int],
-    ) -> list[Any]:
-        """Cancel reminders of another version and create the missing ones."""
-        ...
-
-    def cancel(self, tx: Any, *, kind: str, ref_id: int) -> int:
-        """Cancel every pending reminder of the ref."""
-        ...
 
 
 @dataclass(frozen=True)

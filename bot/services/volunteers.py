@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain import Contact, EvidenceFact
+from bot.domain import Contact, EvidenceFact, Reminder
 from bot.engine import engine
 from bot.engine.engine import ActionResult, Option
 from bot.engine.loader import FlowSet
@@ -26,6 +26,8 @@ from bot.i18n.keywords import KeywordTable, normalize
 from bot.i18n.render import Renderer
 from bot.services.actions import Action, ActionContext
 from bot.services.phones import mask_phone
+from bot.services.quiet_hours import QuietHours
+from bot.services.reminders import ReminderService
 from bot.services.schools import SchoolDirectory
 from bot.services.volunteer_file import load_volunteer_file, shift_key
 from bot.services.volunteer_types import (
@@ -34,7 +36,6 @@ from bot.services.volunteer_types import (
     TIMES,
     TRAINING,
     LoadReport,
-    ReminderPlanner,
     Roster,
     RosterEntry,
     ShiftView,
@@ -62,8 +63,7 @@ class VolunteerConfig:
     zone: ZoneInfo
     offer_hours: float = 24.0
     max_listed: int = 4
-    quiet_start: time = time(21, 0)
-    quiet_end: time = time(8, 0)
+    quiet: QuietHours | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class VolunteerService:
         schools: SchoolDirectory,
         keywords: KeywordTable,
         config: VolunteerConfig,
-        reminders: ReminderPlanner | None = None,
+        reminders: ReminderService | None = None,
     ) -> None:
         self.store = store
         self.flows = flow_set.flows
@@ -517,9 +517,9 @@ class VolunteerService:
 
     # Reminders --------------------------------------------------------------------------
 
-    def send_reminder(self, tx: Tx, reminder: Any) -> int | None:
+    def send_reminder(self, tx: Tx, reminder: Reminder) -> int | None:
         """Queue a shift's reminder to each confirmed volunteer; None when the shift is gone or changed."""
-        shift = tx.shift(int(reminder.ref_id))
+        shift = tx.shift(reminder.ref_id)
         if shift is None or shift["status"] != "scheduled" or shift["version"] != reminder.ref_version:
             return None
         opportunity = tx.opportunity(shift["opportunity_id"]) or {}
@@ -739,14 +739,7 @@ class VolunteerService:
 
     def _outside_quiet_hours(self, now: datetime) -> datetime:
         """Now, or the end of the quiet hours when it is night at the school."""
-        local = now.astimezone(self.config.zone)
-        start, end = self.config.quiet_start, self.config.quiet_end
-        clock = local.time()
-        quiet = clock >= start or clock < end if start > end else start <= clock < end
-        if not quiet:
-            return now
-        day = local.date() if clock < end else local.date() + timedelta(days=1)
-        return datetime.combine(day, end, tzinfo=self.config.zone).astimezone(UTC)
+        return self.config.quiet.next_open(now) if self.config.quiet else now
 
 
 def _capacity(shift: dict[str, Any], opportunity: dict[str, Any]) -> int:
