@@ -33,6 +33,7 @@ from bot.services.quiet_hours import QuietHours
 from bot.services.reminders import ReminderService
 from bot.services.rights import RightsService
 from bot.services.schools import SchoolDirectory
+from bot.services.volunteer_flow import VolunteerFlow
 from bot.services.volunteers import VolunteerConfig, VolunteerService
 from bot.settings import Settings
 from bot.store import Store
@@ -87,7 +88,7 @@ def build_actions(
     else:
         registry.register_all({name: _unwired for name in WIRED_ACTION_NAMES})
     if volunteers is not None:
-        registry.register_all(volunteers.actions())
+        registry.register_all(VolunteerFlow(volunteers).actions())
     else:
         registry.register_all({name: _unwired for name in VOLUNTEER_ACTION_NAMES})
     return registry

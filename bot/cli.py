@@ -301,9 +301,11 @@ def scheduler_command() -> None:
 
 def _register_groups() -> None:
     from bot.cli_announce import announce, contacts
+    from bot.cli_volunteers import volunteers
 
     main.add_command(announce)
     main.add_command(contacts)
+    main.add_command(volunteers)
 
 
 _register_groups()

@@ -42,6 +42,7 @@ SAMPLE_VALUES = {
     "until": "Fri, Nov 27, 8:30 AM",
     "needs": "a volunteer form, a TB test",
     "position": "2",
+    "titles": "Reading with children; Family night set-up crew",
 }
 UNKNOWN_SAMPLE = "x" * 20
 

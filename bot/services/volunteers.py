@@ -10,7 +10,6 @@ lazily when parents look at shifts).
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,12 +18,11 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import Contact, EvidenceFact, Reminder
 from bot.engine import engine
-from bot.engine.engine import ActionResult, Option
 from bot.engine.loader import FlowSet
 from bot.i18n.formatting import local_datetime
-from bot.i18n.keywords import KeywordTable, normalize
+from bot.i18n.keywords import KeywordTable
 from bot.i18n.render import Renderer
-from bot.services.actions import Action, ActionContext
+from bot.services.announcement_preview import AnnouncementDraft
 from bot.services.phones import mask_phone
 from bot.services.quiet_hours import QuietHours
 from bot.services.reminders import ReminderService
@@ -32,8 +30,6 @@ from bot.services.schools import SchoolDirectory
 from bot.services.volunteer_file import load_volunteer_file, shift_key
 from bot.services.volunteer_types import (
     KNOWN_REQUIREMENTS,
-    SKILLS,
-    TIMES,
     TRAINING,
     LoadReport,
     Roster,
@@ -47,13 +43,7 @@ log = logging.getLogger(__name__)
 
 REMINDER_KIND = "shift"
 FLOW = "volunteer"
-NUMBERS = re.compile(r"\d+")
-MINE, PROFILE = "mine", "profile"
-# "Yes" to an offered place, beyond 1 and each language's START words (which include yes, sí, да, oo, có):
-# the short yes of the languages whose START words do not mean yes. Compared after keywords.normalize.
-YES_WORDS = frozenset(
-    {"yes", "si", "ok", "okay", "네", "예", "是", "是的", "好", "好的", "այո", "بله", "آره", "نعم"}
-)
+ANNOUNCED_TITLES = 2  # an announcement names the first two; more would not fit three UCS-2 segments
 
 
 @dataclass(frozen=True)
@@ -152,7 +142,7 @@ class VolunteerService:
         """Change a shift (or its opportunity's location or supervisor); a cancellation is texted."""
         moment = now or datetime.now(UTC)
         with self.store.transaction() as tx:
-            shift = self._require_shift(tx, shift_id, for_update=True)
+            shift = self.require_shift(tx, shift_id, for_update=True)
             opportunity = tx.opportunity(shift["opportunity_id"]) or {}
             changes: dict[str, Any] = {}
             if capacity is not None:
@@ -172,7 +162,7 @@ class VolunteerService:
             fields = {"location": location, "supervisor": supervisor}
             if any(value is not None for value in fields.values()):
                 tx.update_opportunity(opportunity["id"], **{k: v for k, v in fields.items() if v is not None})
-            shift = self._require_shift(tx, shift_id)
+            shift = self.require_shift(tx, shift_id)
             opportunity = tx.opportunity(shift["opportunity_id"]) or {}
             if changes.get("status") == "cancelled":
                 self._cancel_shift(tx, shift, opportunity)
@@ -182,173 +172,20 @@ class VolunteerService:
                 self._fill_from_waitlist(tx, shift_id, moment)
             return self._shift_view(tx, shift, opportunity)
 
-    # Parent side: the flow's actions -------------------------------------------------------
-
-    def actions(self) -> dict[str, Action]:
-        """The flow actions this service provides (flows/volunteer.yaml)."""
-        return {
-            "volunteer.open": self._open,
-            "volunteer.save_profile": self._save_profile,
-            "volunteer.list": self._list,
-            "volunteer.pick": self._pick,
-            "volunteer.signup": self._signup,
-            "volunteer.mine": self._mine,
-            "volunteer.pick_mine": self._pick_mine,
-            "volunteer.cancel": self._cancel,
-            "volunteer.answer_offer": self._answer_offer,
-        }
-
-    def _open(self, ctx: ActionContext) -> ActionResult:
-        """A parent without a profile is asked about skills and times first."""
-        profile = ctx.tx.volunteer_profile(ctx.contact.id)
-        return ActionResult(outcome="new" if profile is None else None)
-
-    def _save_profile(self, ctx: ActionContext) -> ActionResult:
-        skills = _picked(str(ctx.values.get("skills_text") or ""), SKILLS)
-        times = _picked(str(ctx.values.get("times_text") or ""), TIMES)
-        ctx.tx.save_volunteer_profile(ctx.contact.id, skills=skills, times=times)
-        ctx.record("3D", "skills_profile", ",".join(skills) or "none", float(len(skills)))
-        return ActionResult(clear=("skills_text", "times_text"))
-
-    def _list(self, ctx: ActionContext) -> ActionResult:
-        now = datetime.now(UTC)
-        self._expire(ctx.tx, now)
-        profile = ctx.tx.volunteer_profile(ctx.contact.id) or {}
-        shifts = ctx.tx.shifts_from(now)
-        counts = ctx.tx.shift_counts([s["id"] for s in shifts])
-        opportunities = {o["id"]: o for o in ctx.tx.opportunities() if o["status"] == "active"}
-        mine = {s["shift_id"] for s in ctx.tx.signups_of_contact(ctx.contact.id, now)}
-        listed = []
-        for shift in shifts:
-            opportunity = opportunities.get(shift["opportunity_id"])
-            if opportunity is None or shift["id"] in mine:
-                continue
-            held, _waiting = counts[shift["id"]]
-            has_room = held < _capacity(shift, opportunity)
-            score = self._fit(profile, opportunity, shift)
-            listed.append((not has_room, -score, shift["starts_at"], shift, opportunity, has_room))
-        listed.sort(key=lambda item: item[:3])
-        options = []
-        for _full, _score, _starts, shift, opportunity, has_room in listed[: self.config.max_listed]:
-            values = {"title": self._title(opportunity, ctx.locale), "when": self._when(shift, ctx.locale)}
-            label = ctx.message("volunteer", "option_open" if has_room else "option_full", **values)
-            options.append(Option(label, f"shift:{shift['id']}"))
-        options.append(Option(ctx.message("volunteer", "option_mine"), MINE))
-        options.append(Option(ctx.message("volunteer", "option_profile"), PROFILE))
-        return ActionResult(outcome=None if len(options) > 2 else "none", options=tuple(options))
-
-    def _pick(self, ctx: ActionContext) -> ActionResult:
-        choice = str(ctx.values.get("choice") or "")
-        if choice in (MINE, PROFILE):
-            return ActionResult(outcome=choice)
-        shift_id = _shift_id(choice)
-        shift = ctx.tx.shift(shift_id) if shift_id else None
-        now = datetime.now(UTC)
-        if shift is None or shift["status"] != "scheduled" or shift["starts_at"] <= now:
-            return ActionResult(outcome="gone")
-        existing = ctx.tx.volunteer_signup(shift["id"], ctx.contact.id)
-        if existing is not None and existing["status"] != "cancelled":
-            return ActionResult(outcome="already")
-        opportunity = ctx.tx.opportunity(shift["opportunity_id"]) or {}
-        held, _ = ctx.tx.shift_counts([shift["id"]])[shift["id"]]
-        values = {
-            "shift_id": shift["id"],
-            "title": self._title(opportunity, ctx.locale),
-            "when": self._when(shift, ctx.locale),
-            "where": opportunity.get("location") or "",
-        }
-        full = held >= _capacity(shift, opportunity)
-        return ActionResult(outcome="full" if full else "open", values=values)
-
-    def _signup(self, ctx: ActionContext) -> ActionResult:
-        shift_id = int(ctx.values.get("shift_id") or 0)
-        result = self._take_place(ctx.tx, shift_id, ctx.contact, ctx.locale, datetime.now(UTC))
-        clear = ("shift_id",)
-        if result.outcome in ("already", "gone"):
-            return ActionResult(outcome=result.outcome, clear=clear)
-        ctx.record("3B", "volunteer_signup", result.outcome)
-        ctx.record("3D", "skill_match", value=1.0 if result.skill_match else 0.0)
-        if result.outcome == "waitlisted":
-            return ActionResult(outcome="waitlisted", values={"position": result.position}, clear=clear)
-        needs = self._needs(ctx.tx, shift_id, ctx.contact.id, (ctx.locale, ctx.school.default_locale))
-        outcome = "confirmed_needs" if needs else "confirmed"
-        return ActionResult(outcome=outcome, values={"needs": needs}, clear=clear)
-
-    def _mine(self, ctx: ActionContext) -> ActionResult:
-        now = datetime.now(UTC)
-        self._expire(ctx.tx, now)
-        options = []
-        for signup in ctx.tx.signups_of_contact(ctx.contact.id, now):
-            shift = ctx.tx.shift(signup["shift_id"]) or {}
-            opportunity = ctx.tx.opportunity(shift["opportunity_id"]) or {}
-            values: dict[str, Any] = {
-                "title": self._title(opportunity, ctx.locale),
-                "when": self._when(shift, ctx.locale),
-            }
-            if signup["status"] == "waitlisted":
-                values["position"] = ctx.tx.waitlist_ahead(shift["id"], signup["position"] or 0)
-            label = ctx.message("volunteer", f"mine_{signup['status']}", **values)
-            options.append(Option(label, f"signup:{signup['id']}"))
-        return ActionResult(outcome=None if options else "none", options=tuple(options))
-
-    def _pick_mine(self, ctx: ActionContext) -> ActionResult:
-        signup_id = _shift_id(str(ctx.values.get("choice") or ""), prefix="signup:")
-        signup = ctx.tx.volunteer_signup_by_id(signup_id) if signup_id else None
-        if signup is None or signup["contact_id"] != ctx.contact.id or signup["status"] == "cancelled":
-            return ActionResult(outcome="gone")
-        shift = ctx.tx.shift(signup["shift_id"]) or {}
-        opportunity = ctx.tx.opportunity(shift["opportunity_id"]) or {}
-        values = {
-            "signup_id": signup["id"],
-            "title": self._title(opportunity, ctx.locale),
-            "when": self._when(shift, ctx.locale),
-        }
-        if signup["status"] == "offered" and signup["offered_until"]:
-            values["until"] = local_datetime(signup["offered_until"], ctx.locale, self.config.zone)
-            return ActionResult(outcome="offered", values=values)
-        return ActionResult(values=values)
-
-    def _cancel(self, ctx: ActionContext) -> ActionResult:
-        signup_id = int(ctx.values.get("signup_id") or 0)
-        signup = ctx.tx.volunteer_signup_by_id(signup_id) if signup_id else None
-        clear = ("signup_id",)
-        if signup is None or signup["contact_id"] != ctx.contact.id or signup["status"] == "cancelled":
-            return ActionResult(outcome="gone", clear=clear)
-        self._cancel_signup(ctx.tx, signup, datetime.now(UTC))
-        ctx.record("3B", "volunteer_cancelled", signup["status"])
-        return ActionResult(clear=clear)
-
-    def _answer_offer(self, ctx: ActionContext) -> ActionResult:
-        answer = str(ctx.values.get("offer_answer") or "").strip()
-        signup_id = int(ctx.values.get("signup_id") or 0)
-        now = datetime.now(UTC)
-        signup = ctx.tx.volunteer_signup_by_id(signup_id) if signup_id else None
-        clear = ("offer_answer",)
-        if signup is None or signup["contact_id"] != ctx.contact.id:
-            return ActionResult(outcome="expired", clear=clear)
-        if signup["status"] == "offered" and signup["offered_until"] and signup["offered_until"] <= now:
-            self._expire(ctx.tx, now)
-            signup = ctx.tx.volunteer_signup_by_id(signup_id) or signup
-        if signup["status"] != "offered":
-            return ActionResult(
-                outcome="confirmed" if signup["status"] == "confirmed" else "expired", clear=clear
+    def announcement(self, path: Path, send_at: datetime | None = None) -> AnnouncementDraft:
+        """An announcement of a file's opportunities to every family, in each shipped language."""
+        spec = load_volunteer_file(path)
+        with self.store.transaction() as tx:
+            school = self.schools.current(tx)
+        texts = {}
+        for locale in self.renderer.catalogs.available():
+            shown = spec.opportunities[:ANNOUNCED_TITLES]
+            titles = "; ".join(self.title({"titles": o.title, "key": o.key}, locale) for o in shown)
+            texts[locale] = self.renderer.message(
+                "volunteer", "announce", (locale,), school=school.data.name, titles=titles
             )
-        yes = answer == "1" or normalize(answer) in YES_WORDS or self.keywords.command(answer) == "start"
-        no = answer == "2"
-        if not (yes or no):
-            return ActionResult(outcome="unclear", clear=clear)
-        shift = self._require_shift(ctx.tx, signup["shift_id"], for_update=True)
-        if no:
-            self._cancel_signup(ctx.tx, signup, now)
-            ctx.record("3B", "offer_declined")
-            return ActionResult(outcome="declined", clear=(*clear, "signup_id"))
-        ctx.tx.update_volunteer_signup(signup["id"], status="confirmed", offered_until=None, position=None)
-        ctx.record("3B", "offer_accepted", ctx.locale)
-        needs = self._needs(ctx.tx, shift["id"], ctx.contact.id, (ctx.locale, ctx.school.default_locale))
-        return ActionResult(
-            outcome="accepted_needs" if needs else "accepted",
-            values={"needs": needs},
-            clear=(*clear, "signup_id"),
+        return AnnouncementDraft(
+            title="Volunteer opportunities", texts=texts, send_at=send_at, created_by="outreach volunteers"
         )
 
     # Taking and freeing places ------------------------------------------------------------
@@ -360,7 +197,7 @@ class VolunteerService:
             if contact is None:
                 raise VolunteerError(f"no contact {contact_id}")
             language = locale or contact.locale or "en"
-            result = self._take_place(tx, shift_id, contact, language, datetime.now(UTC))
+            result = self.take_place(tx, shift_id, contact, language, datetime.now(UTC))
             if result.outcome in ("confirmed", "waitlisted"):
                 for fact in (
                     EvidenceFact("3B", "volunteer_signup", detail=result.outcome),
@@ -369,9 +206,8 @@ class VolunteerService:
                     tx.add_evidence(fact, contact_id=contact_id, school_id=contact.school_id, locale=language)
             return result
 
-    def _take_place(
-        self, tx: Tx, shift_id: int, contact: Contact, locale: str, now: datetime
-    ) -> SignupResult:
+    def take_place(self, tx: Tx, shift_id: int, contact: Contact, locale: str, now: datetime) -> SignupResult:
+        """Take a place or a waitlist spot for a parent, under the shift row's lock."""
         shift = tx.shift(shift_id, for_update=True)  # the lock that makes the last place go once
         if shift is None or shift["status"] != "scheduled" or shift["starts_at"] <= now:
             return SignupResult("gone")
@@ -382,7 +218,7 @@ class VolunteerService:
         profile = tx.volunteer_profile(contact.id) or {}
         matched = bool(set(profile.get("skills") or ()) & set(opportunity.get("skills") or ()))
         held, _ = tx.shift_counts([shift_id])[shift_id]
-        full = held >= _capacity(shift, opportunity)
+        full = held >= capacity_of(shift, opportunity)
         fields: dict[str, Any] = {
             "status": "waitlisted" if full else "confirmed",
             "position": tx.next_waitlist_position(shift_id) if full else None,
@@ -399,7 +235,8 @@ class VolunteerService:
         position = tx.waitlist_ahead(shift_id, fields["position"]) if full else None
         return SignupResult(fields["status"], signup_id, position, matched)
 
-    def _cancel_signup(self, tx: Tx, signup: dict[str, Any], now: datetime) -> None:
+    def cancel_signup(self, tx: Tx, signup: dict[str, Any], now: datetime) -> None:
+        """Cancel a sign-up; a freed place goes to the first parent waiting."""
         tx.shift(signup["shift_id"], for_update=True)
         tx.update_volunteer_signup(signup["id"], status="cancelled", offered_until=None)
         if signup["status"] in ("confirmed", "offered"):
@@ -414,7 +251,7 @@ class VolunteerService:
         offered = 0
         while True:
             held, _ = tx.shift_counts([shift_id])[shift_id]
-            if held >= _capacity(shift, opportunity):
+            if held >= capacity_of(shift, opportunity):
                 return offered
             waiting = tx.first_waitlisted(shift_id)
             if waiting is None:
@@ -440,8 +277,8 @@ class VolunteerService:
         locale = contact.locale or signup["locale"] or school.data.default_locale
         values = {
             "signup_id": signup["id"],
-            "title": self._title(opportunity, locale),
-            "when": self._when(shift, locale),
+            "title": self.title(opportunity, locale),
+            "when": self.when(shift, locale),
             "until": local_datetime(until, locale, self.config.zone),
         }
         saved = tx.load_session(contact.id)
@@ -470,9 +307,10 @@ class VolunteerService:
     def expire_offers(self, now: datetime | None = None) -> int:
         """Pass every offer whose time ran out to the next parent waiting (the scheduler's job)."""
         with self.store.transaction() as tx:
-            return self._expire(tx, now or datetime.now(UTC))
+            return self.expire_in(tx, now or datetime.now(UTC))
 
-    def _expire(self, tx: Tx, now: datetime) -> int:
+    def expire_in(self, tx: Tx, now: datetime) -> int:
+        """`expire_offers` inside an open transaction (the flow calls it lazily)."""
         expired = tx.expired_offers(now)
         for signup in expired:
             tx.shift(signup["shift_id"], for_update=True)
@@ -502,8 +340,8 @@ class VolunteerService:
             "volunteer",
             message_id,
             (locale, school.data.default_locale),
-            title=self._title(opportunity, locale),
-            when=self._when(shift, locale),
+            title=self.title(opportunity, locale),
+            when=self.when(shift, locale),
         )
         tx.enqueue(
             key=f"volunteer-{message_id}:{signup['id']}:{now.isoformat()}",
@@ -536,8 +374,8 @@ class VolunteerService:
                 "volunteer",
                 "reminder",
                 (locale, school.data.default_locale),
-                title=self._title(opportunity, locale),
-                when=self._when(shift, locale),
+                title=self.title(opportunity, locale),
+                when=self.when(shift, locale),
                 where=opportunity.get("location") or "",
             )
             queued = tx.enqueue(
@@ -571,7 +409,7 @@ class VolunteerService:
         """Upcoming shifts with places filled and waitlist length, soonest first."""
         moment = now or datetime.now(UTC)
         with self.store.transaction() as tx:
-            self._expire(tx, moment)
+            self.expire_in(tx, moment)
             shifts = tx.shifts_from(moment)
             opportunities = {o["id"]: o for o in tx.opportunities()}
             counts = tx.shift_counts([s["id"] for s in shifts])
@@ -583,7 +421,7 @@ class VolunteerService:
     def roster(self, shift_id: int, *, full_phones: bool = False) -> Roster:
         """Who is coming to a shift and who waits: names only if given, phones masked unless asked."""
         with self.store.transaction() as tx:
-            shift = self._require_shift(tx, shift_id)
+            shift = self.require_shift(tx, shift_id)
             opportunity = tx.opportunity(shift["opportunity_id"]) or {}
             required = tuple(opportunity.get("requirements") or ())
             entries = []
@@ -611,7 +449,7 @@ class VolunteerService:
             signup = self._require_signup(tx, signup_id)
             if signup["status"] not in ("confirmed", "attended", "no_show"):
                 raise VolunteerError(f"sign-up {signup_id} is {signup['status']}, not on the shift")
-            shift = self._require_shift(tx, signup["shift_id"], for_update=True)
+            shift = self.require_shift(tx, signup["shift_id"], for_update=True)
             hours = (
                 round((shift["ends_at"] - shift["starts_at"]).total_seconds() / 3600, 2) if attended else 0.0
             )
@@ -633,7 +471,7 @@ class VolunteerService:
             if shift["attendance_recorded_at"] is None:
                 opportunity = tx.opportunity(shift["opportunity_id"]) or {}
                 held, _ = tx.shift_counts([shift["id"]])[shift["id"]]
-                rate = round(held / _capacity(shift, opportunity), 3)
+                rate = round(held / capacity_of(shift, opportunity), 3)
                 tx.add_evidence(
                     EvidenceFact("3D", "fill_rate", rate, f"opportunity:{opportunity.get('id')}"),
                     contact_id=None,
@@ -648,7 +486,7 @@ class VolunteerService:
         """Record, as staff reported it, that a volunteer met a requirement (3C); never the details."""
         with self.store.transaction() as tx:
             signup = self._require_signup(tx, signup_id)
-            shift = self._require_shift(tx, signup["shift_id"])
+            shift = self.require_shift(tx, signup["shift_id"])
             opportunity = tx.opportunity(shift["opportunity_id"]) or {}
             if requirement not in (opportunity.get("requirements") or ()):
                 raise VolunteerError(f"{requirement!r} is not a requirement of this opportunity")
@@ -673,7 +511,8 @@ class VolunteerService:
 
     # Internals -----------------------------------------------------------------------------
 
-    def _require_shift(self, tx: Tx, shift_id: int, *, for_update: bool = False) -> dict[str, Any]:
+    def require_shift(self, tx: Tx, shift_id: int, *, for_update: bool = False) -> dict[str, Any]:
+        """The shift, or VolunteerError."""
         shift = tx.shift(shift_id, for_update=for_update)
         if shift is None:
             raise VolunteerError(f"no shift {shift_id}")
@@ -701,14 +540,14 @@ class VolunteerService:
             supervisor=opportunity.get("supervisor") or "",
             starts_at=shift["starts_at"],
             ends_at=shift["ends_at"],
-            capacity=_capacity(shift, opportunity),
+            capacity=capacity_of(shift, opportunity),
             filled=held,
             waitlisted=waiting,
             status=shift["status"],
             requirements=tuple(opportunity.get("requirements") or ()),
         )
 
-    def _needs(self, tx: Tx, shift_id: int, contact_id: int, locales: tuple[str | None, ...]) -> str:
+    def needs(self, tx: Tx, shift_id: int, contact_id: int, locales: tuple[str | None, ...]) -> str:
         """The requirements the parent still has to meet, as staff recorded them, in their language."""
         shift = tx.shift(shift_id) or {}
         opportunity = tx.opportunity(shift.get("opportunity_id", 0)) or {}
@@ -721,20 +560,22 @@ class VolunteerService:
         ]
         return ", ".join(names)
 
-    def _fit(self, profile: dict[str, Any], opportunity: dict[str, Any], shift: dict[str, Any]) -> int:
+    def fit(self, profile: dict[str, Any], opportunity: dict[str, Any], shift: dict[str, Any]) -> int:
         """How well a shift fits a parent: shared skills count twice, a free time once."""
         skills = len(set(profile.get("skills") or ()) & set(opportunity.get("skills") or ()))
         times = set(profile.get("times") or ())
         return 2 * min(skills, 1) + (1 if _time_of(shift["starts_at"], self.config.zone) in times else 0)
 
-    def _title(self, opportunity: dict[str, Any], locale: str) -> str:
+    def title(self, opportunity: dict[str, Any], locale: str) -> str:
+        """The opportunity's title in the parent's language, else English."""
         titles = opportunity.get("titles") or {}
         for code in (locale, locale.split("_")[0], "en"):
             if titles.get(code):
                 return str(titles[code])
         return str(opportunity.get("key", ""))
 
-    def _when(self, shift: dict[str, Any], locale: str) -> str:
+    def when(self, shift: dict[str, Any], locale: str) -> str:
+        """The shift's start, in the parent's locale and the school's zone."""
         return local_datetime(shift["starts_at"], locale, self.config.zone)
 
     def _outside_quiet_hours(self, now: datetime) -> datetime:
@@ -742,23 +583,9 @@ class VolunteerService:
         return self.config.quiet.next_open(now) if self.config.quiet else now
 
 
-def _capacity(shift: dict[str, Any], opportunity: dict[str, Any]) -> int:
+def capacity_of(shift: dict[str, Any], opportunity: dict[str, Any]) -> int:
+    """A shift's places: its own capacity, or its opportunity's."""
     return int(shift.get("capacity") or opportunity.get("capacity") or 1)
-
-
-def _picked(text: str, names: tuple[str, ...]) -> list[str]:
-    """The names a parent picked by number ('1 3', '1,3', '1 y 3'); 0 or nothing picks none."""
-    chosen = [int(n) for n in NUMBERS.findall(text)]
-    return list(dict.fromkeys(names[n - 1] for n in chosen if 1 <= n <= len(names)))
-
-
-def _shift_id(choice: str, prefix: str = "shift:") -> int:
-    if not choice.startswith(prefix):
-        return 0
-    try:
-        return int(choice[len(prefix) :])
-    except ValueError:
-        return 0
 
 
 def _time_of(moment: datetime, zone: ZoneInfo) -> str:
