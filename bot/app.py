@@ -283,16 +283,27 @@ def build_slack(
         request.respond(text=text, blocks=blocks, response_type="ephemeral")
 
     client = web_client(token=settings.slack_bot_token, api_url=settings.slack_api_url)
+    subcommands = {
+        "questions": Subcommand(
+            "`/outreach questions`: what parents asked that no answer fitted", list_questions
+        )
+    }
+    staff_volunteers = None
+    if volunteers is not None:
+        from bot.channels.slack_app import StaffGate
+        from bot.channels.slack_volunteers import VolunteerListeners
+
+        gate = StaffGate(client, concerns, settings.staff_ids)
+        staff_volunteers = VolunteerListeners(volunteers, gate, concerns.claim_delivery)
+        subcommands.update(staff_volunteers.subcommands())
     app = build_slack_app(
         signing_secret=settings.slack_signing_secret,
         client=client,
         concerns=concerns,
         show_descriptions=settings.slack_show_descriptions,
         staff_ids=settings.staff_ids,
-        subcommands={
-            "questions": Subcommand(
-                "`/outreach questions`: what parents asked that no answer fitted", list_questions
-            )
-        },
+        subcommands=subcommands,
     )
+    if staff_volunteers is not None:
+        staff_volunteers.register(app)
     return app, SlackAlertTransport(client, concerns, settings.slack_show_descriptions)

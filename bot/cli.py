@@ -138,7 +138,7 @@ def _prepare(settings: Settings) -> None:
             log.info("no school in the database: loaded %s from %s", school.data.name, settings.school_file)
     finally:
         store.dispose()
-    if empty and settings.volunteers_file and settings.volunteers_file.exists():
+    if empty and settings.volunteers_file.is_file():
         _load_volunteers(settings, settings.volunteers_file)
 
 
