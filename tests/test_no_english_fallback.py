@@ -30,6 +30,7 @@ from bot.services.language import native_name
 from bot.services.rights import TOPICS
 from tests.fixtures.bots import DEMO_SCHOOL, make_bot
 from tests.fixtures.golden import age_session
+from tests.fixtures.volunteering import VOLUNTEERS
 
 FLOW_SET = load_flow_set(FLOWS_DIR)
 CATALOGS = Catalogs(LOCALES_DIR)
@@ -217,6 +218,11 @@ def converse(bot: Bot, locale: str) -> Parent:
             parent.say(parent.word("more"))
             step = str(rights.steps[step].more)
         parent.say(choice_number(rights, step, **endings.get(topic, {"next": "helped"})))
+    # Volunteering: skills and times, the shifts that fit, a sign-up, MY SHIFTS, keeping it.
+    bot.volunteers.load(VOLUNTEERS)
+    item("flow:volunteer")
+    for body in ("1 3", "1", "1", "1", parent.word("my_shifts"), "1", "2"):
+        parent.say(body)
     # The school's answers and the common questions.
     for target in ("contact", "hours", "parent_center", "staff"):
         item(target)
