@@ -461,9 +461,13 @@ class VolunteerService:
             )
             contact = tx.contact(signup["contact_id"])
             school_id = contact.school_id if contact else None
-            if attended and signup["status"] != "attended":
+            # A correction (attended, then "did not come") writes the hours back out, so sums stay true.
+            change = hours if attended and signup["status"] != "attended" else 0.0
+            if not attended and signup["status"] == "attended":
+                change = -(signup["hours"] or 0.0)
+            if change:
                 tx.add_evidence(
-                    EvidenceFact("3E", "volunteer_hours", hours, f"shift:{shift['id']}"),
+                    EvidenceFact("3E", "volunteer_hours", change, f"shift:{shift['id']}"),
                     contact_id=signup["contact_id"],
                     school_id=school_id,
                     locale=signup["locale"],

@@ -138,6 +138,9 @@ def test_attendance_records_hours_and_the_fill_rate_once(bot: Bot) -> None:
     roster = bot.volunteers.mark_attendance(signups[0] or 0, True, "U0STAFF")
     bot.volunteers.mark_attendance(signups[1] or 0, False, "U0STAFF")
     assert [(i, v) for i, v, _d in evidence(bot, "volunteer_hours")] == [("3E", 1.5)]
+    bot.volunteers.mark_attendance(signups[0] or 0, False, "U0STAFF")  # a correction
+    bot.volunteers.mark_attendance(signups[0] or 0, True, "U0STAFF")
+    assert sum(v or 0 for _i, v, _d in evidence(bot, "volunteer_hours")) == 1.5
     [(indicator, rate, detail)] = evidence(bot, "fill_rate")
     assert indicator == "3D" and rate == 1.0 and detail and detail.startswith("opportunity:")
     names = [e.name for e in roster.entries]
