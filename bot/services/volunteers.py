@@ -124,6 +124,8 @@ class VolunteerService:
                     )
                     if moved or new:
                         planned += self._plan_reminders(tx, shift_row, row)
+                    if moved and not new:
+                        self._tell_moved(tx, shift_row["id"], moment)
                     self._fill_from_waitlist(tx, shift_row["id"], moment)
         return LoadReport(created, updated, planned)
 
@@ -169,6 +171,7 @@ class VolunteerService:
             else:
                 if "version" in changes:
                     self._plan_reminders(tx, shift, opportunity)
+                    self._tell_moved(tx, shift_id, moment)
                 self._fill_from_waitlist(tx, shift_id, moment)
             return self._shift_view(tx, shift, opportunity)
 
@@ -327,6 +330,11 @@ class VolunteerService:
             if signup["status"] in ("confirmed", "offered", "waitlisted"):
                 tx.update_volunteer_signup(signup["id"], status="cancelled", offered_until=None)
                 self._tell(tx, signup, "shift_cancelled", now)
+
+    def _tell_moved(self, tx: Tx, shift_id: int, now: datetime) -> None:
+        for signup in tx.shift_signups(shift_id):
+            if signup["status"] in ("confirmed", "offered", "waitlisted"):
+                self._tell(tx, signup, "shift_moved", now)
 
     def _tell(self, tx: Tx, signup: dict[str, Any], message_id: str, now: datetime) -> None:
         contact = tx.contact(signup["contact_id"])

@@ -45,9 +45,14 @@ def test_a_local_shift_time_becomes_the_right_utc_instants_across_dst(bot: Bot, 
     assert {due.astimezone(LA).strftime("%H:%M") for m, due in dues.items() if m % 1440 == 0} == {"08:30"}
 
 
-def test_moving_a_shift_replans_its_reminders(bot: Bot, tmp_path: Path) -> None:
+def test_moving_a_shift_replans_its_reminders_and_tells_the_volunteers(bot: Bot, tmp_path: Path) -> None:
     shift_id = load(bot, tmp_path)
+    bot.volunteers.sign_up(shift_id, parent(bot, "+12135557421", "es"))
     bot.volunteers.edit_shift(shift_id, starts_at=datetime(2099, 11, 2, 10, 0, tzinfo=LA))
+    assert outbox_to(bot, "+12135557421") == [
+        "Lectura con niños tiene un nuevo horario: lun, 2 nov, 10:00. "
+        "Responda MIS TURNOS si ya no puede venir."
+    ]
     dues = sorted(r.due_at for r in bot.reminders.pending() if r.kind == "shift")
     assert dues[-1] == datetime(2099, 11, 2, 16, 0, tzinfo=UTC)  # two hours before 10:00 PST
     assert len(dues) == 3
