@@ -29,7 +29,7 @@ class VolunteerFlow:
         self.service = service
 
     def actions(self) -> dict[str, Action]:
-        """The flow actions this service provides (flows/volunteer.yaml)."""
+        """The actions flows/volunteer.yaml names, by name."""
         return {
             "volunteer.open": self._open,
             "volunteer.save_profile": self._save_profile,

@@ -39,8 +39,16 @@ def test_real_flows_load_with_their_messages() -> None:
         "language",
         "main",
         "rights",
+        "volunteer",
     ]
-    assert sorted(loaded.message_sets) == ["answer", "concern", "rights_topic", "staff", "system"]
+    assert sorted(loaded.message_sets) == [
+        "answer",
+        "concern",
+        "rights_topic",
+        "staff",
+        "system",
+        "volunteer",
+    ]
     assert loaded.flows["main"].start == "menu"
     assert {"welcome", "help", "stopped", "started", "error"} <= set(loaded.messages.messages)
 

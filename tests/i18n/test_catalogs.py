@@ -17,7 +17,7 @@ from bot.i18n.segments import is_gsm7
 
 FLOW_SET = load_flow_set(FLOWS_DIR)
 MENU_SAY = FLOW_SET.flows["main"].steps["menu"].say
-MENU_ES = "¿Cómo le ayudamos? Responda con un número:"
+MENU_ES = "¿Cómo le ayudamos? Elija un número:"
 NO_MESSAGES = MessageSet(spec_version=1, messages={})
 
 
