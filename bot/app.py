@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
@@ -36,6 +38,9 @@ from bot.services.schools import SchoolDirectory
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.db import build_engine
+
+if TYPE_CHECKING:
+    from bot.channels.slack_app import Extension
 
 log = logging.getLogger(__name__)
 
@@ -174,14 +179,30 @@ def build_bot(
         ),
     )
     actions = build_actions(concerns, RightsService(concerns))
+    shipped = tuple(catalogs.available())
+    quiet_hours = QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, settings.timezone)
+    announcements = AnnouncementService(
+        store,
+        schools,
+        AnnouncementConfig(
+            quiet=quiet_hours,
+            default_locale=settings.default_locale,
+            shipped=shipped,
+            price_per_segment=settings.sms_price_per_segment,
+            threshold=settings.home_language_threshold,
+        ),
+    )
     slack_app = None
     if settings.slack_live:
-        slack_app, live_slack_transport = build_slack(settings, concerns)
+        from bot.channels.slack_announce import announcement_extension
+
+        extensions = [
+            announcement_extension(announcements, shipped, settings.default_locale, settings.timezone)
+        ]
+        slack_app, live_slack_transport = build_slack(settings, concerns, extensions)
         slack_transport = slack_transport or live_slack_transport
     else:
         log.info("no Slack credentials: staff alerts are written to the log (dry run)")
-    shipped = tuple(catalogs.available())
-    quiet_hours = QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, settings.timezone)
     detector = LanguageDetector(
         shipped, settings.language_detect_min_letters, settings.language_detect_confidence
     )
@@ -217,23 +238,15 @@ def build_bot(
         transport=transport or build_transport(settings),
         slack_transport=slack_transport or DryRunSlackTransport(),
         reminders=ReminderService(store, settings.timezone),
-        announcements=AnnouncementService(
-            store,
-            schools,
-            AnnouncementConfig(
-                quiet=quiet_hours,
-                default_locale=settings.default_locale,
-                shipped=shipped,
-                price_per_segment=settings.sms_price_per_segment,
-                threshold=settings.home_language_threshold,
-            ),
-        ),
+        announcements=announcements,
         quiet_hours=quiet_hours,
         slack_app=slack_app,
     )
 
 
-def build_slack(settings: Settings, concerns: ConcernService) -> tuple[App, Transport]:
+def build_slack(
+    settings: Settings, concerns: ConcernService, extensions: Iterable[Extension] = ()
+) -> tuple[App, Transport]:
     """The Bolt app staff talk to and the transport that posts concern alerts, sharing one client."""
     from bot.channels import slack_blocks
     from bot.channels.slack_app import CommandRequest, Subcommand, build_slack_app, web_client
@@ -257,5 +270,6 @@ def build_slack(settings: Settings, concerns: ConcernService) -> tuple[App, Tran
                 "`/outreach questions`: what parents asked that no answer fitted", list_questions
             )
         },
+        extensions=extensions,
     )
     return app, SlackAlertTransport(client, concerns, settings.slack_show_descriptions)

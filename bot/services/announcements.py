@@ -104,39 +104,71 @@ class AnnouncementService:
 
     def create(self, draft: AnnouncementDraft, now: datetime | None = None) -> tuple[int, Preview]:
         """Schedule an announcement, or raise AnnouncementError with every reason it is refused."""
+        announcement_id = self.save_draft(draft)
+        try:
+            return announcement_id, self.schedule(announcement_id, now=now)
+        except AnnouncementError:
+            self._discard(announcement_id)
+            raise
+
+    def save_draft(self, draft: AnnouncementDraft) -> int:
+        """Keep a draft (for a preview step between writing and scheduling); nothing is sent."""
+        with self.store.transaction() as tx:
+            school = self.schools.current(tx)
+            row = tx.add_announcement(
+                school_id=school.id,
+                title=draft.title.strip()[:200],
+                texts={k: v.strip() for k, v in draft.texts.items() if v and v.strip()},
+                audience=normalize_audience(draft.audience),
+                channel=draft.channel,
+                send_at=(draft.send_at or datetime.now(UTC)).replace(microsecond=0),
+                urgent=draft.urgent,
+                status="draft",
+                override_48985=draft.override_48985,
+                override_reason=draft.override_reason.strip() or None,
+                created_by=draft.created_by,
+            )
+        return int(row["id"])
+
+    def schedule(self, announcement_id: int, now: datetime | None = None) -> Preview:
+        """Turn a draft into a scheduled announcement after checking it again against today's audience."""
         moment = now or datetime.now(UTC)
         with self.store.transaction() as tx:
+            row = tx.announcement(announcement_id, lock=True)
+            if row is None or row["status"] != "draft":
+                raise AnnouncementError(f"announcement {announcement_id} is not a draft any more")
+            draft = _draft(row)
             preview = self._preview(tx, draft, moment)
             reasons = preview.refusal(draft.override_48985)
             if reasons:
                 raise AnnouncementError("; ".join(reasons))
-            school = self.schools.current(tx)
             overridden = bool(preview.required_missing and draft.override_48985)
-            row = tx.add_announcement(
-                school_id=school.id,
-                title=draft.title.strip(),
-                texts={k: v.strip() for k, v in draft.texts.items() if v and v.strip()},
-                audience=normalize_audience(draft.audience),
-                channel=draft.channel,
-                send_at=(draft.send_at or moment).replace(microsecond=0),
-                urgent=draft.urgent,
+            tx.update_announcement(
+                announcement_id,
                 status="scheduled",
+                send_at=max(row["send_at"], moment.replace(microsecond=0)),
                 override_48985=overridden,
-                override_reason=draft.override_reason.strip() or None if overridden else None,
-                created_by=draft.created_by,
+                override_reason=row["override_reason"] if overridden else None,
             )
             if overridden:
                 tx.add_evidence(
-                    EvidenceFact("5A", "translation_override", detail=campaign(row["id"])),
+                    EvidenceFact("5A", "translation_override", detail=campaign(announcement_id)),
                     contact_id=None,
-                    school_id=school.id,
+                    school_id=row["school_id"],
                     locale=",".join(preview.required_missing),
                 )
         log.info(
-            "announcement %s scheduled for %s (%d recipients)", row["id"], preview.send_at, preview.recipients
+            "announcement %s scheduled for %s (%d recipients)",
+            announcement_id,
+            preview.send_at,
+            preview.recipients,
         )
         self.on_change()
-        return row["id"], preview
+        return preview
+
+    def _discard(self, announcement_id: int) -> None:
+        with self.store.transaction() as tx:
+            tx.update_announcement(announcement_id, status="discarded")
 
     # Sending -------------------------------------------------------------------------
     def due(self) -> list[DueAnnouncement]:
@@ -307,13 +339,18 @@ class AnnouncementService:
 
     def draft_of(self, announcement_id: int) -> AnnouncementDraft:
         """A stored announcement as a draft, to preview it again."""
-        row = self.get(announcement_id)
-        return AnnouncementDraft(
-            title=row["title"],
-            texts=row["texts"],
-            audience=row["audience"],
-            channel=row["channel"],
-            send_at=row["send_at"],
-            urgent=row["urgent"],
-            override_48985=row["override_48985"],
-        )
+        return _draft(self.get(announcement_id))
+
+
+def _draft(row: dict[str, Any]) -> AnnouncementDraft:
+    return AnnouncementDraft(
+        title=row["title"],
+        texts=row["texts"],
+        audience=row["audience"],
+        channel=row["channel"],
+        send_at=row["send_at"],
+        urgent=row["urgent"],
+        override_48985=row["override_48985"],
+        override_reason=row["override_reason"] or "",
+        created_by=row["created_by"],
+    )
