@@ -251,3 +251,9 @@ def concerns_escalate() -> None:
     finally:
         bot.close()
     click.echo(f"escalated {len(escalated)}: {', '.join(escalated)}" if escalated else "nothing overdue")
+
+
+# Reports and demo data live in their own packages; they are only registered here.
+from bot.report.commands import report_command  # noqa: E402
+
+main.add_command(report_command)

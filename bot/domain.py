@@ -72,3 +72,17 @@ class EvidenceFact:
     value: float | None = None
     detail: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    """One stored evidence row as the report reads it (the contact is a pseudonymous id)."""
+
+    indicator: str
+    kind: str
+    value: float | None
+    detail: str | None
+    locale: str | None
+    contact_ref: int | None
+    school_id: int | None
+    at: datetime

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     language_detect_confidence: float = 0.80
     default_region: str = "US"
     log_level: str = "INFO"
+    # Rubric evidence report
+    report_min_group: int = 5  # groups of fewer parents are shown as "fewer than N"
+    report_thresholds_file: Path | None = None  # default: bot/report/thresholds.yaml
 
     @field_validator("school_timezone")
     @classmethod
@@ -92,6 +95,13 @@ class Settings(BaseSettings):
     def _positive(cls, value: float) -> float:
         if value <= 0:
             raise ValueError("must be greater than 0")
+        return value
+
+    @field_validator("report_min_group")
+    @classmethod
+    def _at_least_one(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1")
         return value
 
     @field_validator("translation_provider")
