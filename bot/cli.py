@@ -254,6 +254,8 @@ def concerns_escalate() -> None:
 
 
 # Reports and demo data live in their own packages; they are only registered here.
+from bot.demo.commands import demo_data_command  # noqa: E402
 from bot.report.commands import report_command  # noqa: E402
 
 main.add_command(report_command)
+main.add_command(demo_data_command)

@@ -38,7 +38,10 @@ def _indicator(report: Report, indicator: IndicatorResult) -> list[str]:
     if not indicator.has_data:
         return [*lines, f"No data yet for {report.period}."]
     suggestion = indicator.suggestion
-    lines.append(f"**Suggested level: {level_name(suggestion.level)}.** {suggestion.reason}")
+    verdict = (
+        f"Suggested level: {level_name(suggestion.level)}." if suggestion.level else "No suggested level."
+    )
+    lines.append(f"**{verdict}** {suggestion.reason}")
     if suggestion.level:
         lines += ["", f"> {LEVEL_NAMES[suggestion.level]}: {indicator.rubric.levels[suggestion.level]}"]
     for result in suggestion.criteria:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.domain import EvidenceRecord, School
-from bot.store.models import EvidenceRow, SchoolRow
+from bot.store.models import ContactRow, EvidenceRow, SchoolRow
 from bot.store.repo import Tx
 
 
@@ -52,3 +52,8 @@ def add_evidence_records(tx: Tx, records: list[EvidenceRecord]) -> None:
         )
         for r in records
     )
+
+
+def contact_count(tx: Tx) -> int:
+    """How many contacts the database has (the demo refuses to mix into real ones)."""
+    return int(tx.session.scalar(select(func.count()).select_from(ContactRow)) or 0)
