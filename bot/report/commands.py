@@ -39,7 +39,7 @@ def report_command(
     """Figures per rubric indicator with a suggested level, from the evidence the bot logged."""
     from bot.cli import _settings
     from bot.clock import utcnow
-    from bot.report.service import ReportOptions, UnknownSchool, default_period, make_report, render
+    from bot.report.service import UnknownSchool, default_period, make_report, options_from, render
     from bot.report.thresholds import ThresholdsError
     from bot.store import Store
     from bot.store.db import build_engine
@@ -48,11 +48,7 @@ def report_command(
     settings = _settings()
     today = utcnow().astimezone(settings.timezone).date()
     first, last = default_period(_day(end) or today)
-    options = ReportOptions(
-        zone=settings.timezone,
-        min_group=settings.report_min_group,
-        thresholds=thresholds or settings.report_thresholds_file,
-    )
+    options = options_from(settings, thresholds)
     upgrade(settings.database_url)
     store = Store(build_engine(settings.database_url, pool_size=1))
     try:

@@ -15,6 +15,7 @@ from bot.report.render_csv import render_csv
 from bot.report.render_html import render_html
 from bot.report.render_md import render_md
 from bot.report.thresholds import load_thresholds
+from bot.settings import Settings
 from bot.store import Store
 from bot.store.evidence_repo import evidence_between, schools
 
@@ -32,6 +33,15 @@ class ReportOptions:
     zone: ZoneInfo
     min_group: int = 5
     thresholds: Path | None = None
+
+
+def options_from(settings: Settings, thresholds: Path | None = None) -> ReportOptions:
+    """Report options from the settings (REPORT_MIN_GROUP, REPORT_THRESHOLDS_FILE, the school's zone)."""
+    return ReportOptions(
+        zone=settings.timezone,
+        min_group=settings.report_min_group,
+        thresholds=thresholds or settings.report_thresholds_file,
+    )
 
 
 def default_period(today: date, months: int = 6) -> tuple[date, date]:
