@@ -36,6 +36,11 @@ svg.chart { width: 100%; height: auto; max-width: 40rem; display: block; }
 .charts { display: grid; grid-template-columns: 1fr; gap: 0.5rem 1.5rem; }
 @media (min-width: 56rem) { .charts { grid-template-columns: 1fr 1fr; } }
 details summary { cursor: pointer; color: var(--accent); }
+@media (max-width: 40rem) {
+  h1 { font-size: 1.3rem; }
+  h2 { font-size: 1.1rem; }
+  .summary .rubric-title { display: none; }
+}
 ul.evidence { padding-left: 1.2rem; }
 @media print {
   body { font-size: 11pt; }
@@ -43,7 +48,6 @@ ul.evidence { padding-left: 1.2rem; }
   section.indicator { break-inside: avoid-page; page-break-inside: avoid; }
   figure, table, blockquote { break-inside: avoid; }
   .table-wrap { overflow: visible; }
-  details > *:not(summary) { display: block; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -80,12 +84,13 @@ def _summary(report: Report) -> str:
         )
         rows.append(
             f'<tr><td><a href="#ind-{indicator.code}">{indicator.code}</a></td>'
-            f"<td>{escape(indicator.rubric.title)}</td>"
+            f'<td class="rubric-title">{escape(indicator.rubric.title)}</td>'
             f"<td>{escape(level_name(indicator.suggestion.level))}</td><td>{figure}</td></tr>"
         )
     return (
-        '<h2 id="summary">Summary</h2><div class="table-wrap"><table><thead><tr><th>Indicator</th>'
-        "<th>What the rubric asks</th><th>Suggested level</th><th>Key figure</th></tr></thead>"
+        '<h2 id="summary">Summary</h2><div class="table-wrap summary"><table><thead><tr><th>Indicator</th>'
+        '<th class="rubric-title">What the rubric asks</th><th>Suggested level</th><th>Key figure</th>'
+        "</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
@@ -139,7 +144,7 @@ def _suggestion(report: Report, indicator: IndicatorResult) -> str:
                 f"<td>{escape(needs)}</td><td>{escape(reached)}</td></tr>"
             )
         parts.append(
-            "<details><summary>Thresholds behind the suggestion</summary><div class='table-wrap'><table>"
+            "<details open><summary>Thresholds behind the suggestion</summary><div class='table-wrap'><table>"
             "<thead><tr><th>Figure</th><th class='num'>Value</th><th>Needed for each level</th>"
             f"<th>Reaches</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div></details>"
         )
