@@ -97,6 +97,18 @@ class Settings(BaseSettings):
             raise ValueError("must be greater than 0")
         return value
 
+    @field_validator("report_thresholds_file", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("report_thresholds_file")
+    @classmethod
+    def _readable_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{str(value)!r} is not a file (copy bot/report/thresholds.yaml and edit it)")
+        return value
+
     @field_validator("report_min_group")
     @classmethod
     def _at_least_one(cls, value: int) -> int:
