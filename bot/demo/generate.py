@@ -13,6 +13,7 @@ from bot.demo.activities import ACTIVITY_GENERATORS, ActivityGenerator
 from bot.demo.world import DemoWorld
 from bot.outbox.dispatcher import Dispatcher, DispatcherConfig
 from bot.outbox.transport import DryRunSlackTransport, DryRunTransport
+from bot.report.service import default_period
 
 
 @dataclass(frozen=True)
@@ -25,19 +26,6 @@ class DemoSummary:
     left_open: int
 
 
-def months_back(today: date, months: int) -> date:
-    """The same day `months` months earlier (clamped to the month's length)."""
-    year, month = today.year, today.month - months
-    while month < 1:
-        year, month = year - 1, month + 12
-    for day in range(today.day, 0, -1):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def generate(
     bot: Bot,
     months: int,
@@ -47,14 +35,16 @@ def generate(
     generators: Sequence[ActivityGenerator] | None = None,
     now: datetime | None = None,
 ) -> DemoSummary:
-    """Fill the database with `months` months of activity ending now; nothing is sent for real.
+    """Fill the database with activity from the first day of the month `months - 1` months back to now.
+
+    Nothing is sent for real.
 
     `intensity` scales how much happens per day (1.0: a school of a few hundred families).
     """
     end_at = now or utcnow()
     zone = bot.settings.timezone
     today = end_at.astimezone(zone).date()
-    start = months_back(today, months)
+    start, _ = default_period(today, months)  # the period `outreach report` shows by default
     chosen = list(generators) if generators is not None else [make() for make in ACTIVITY_GENERATORS]
     for generator in chosen:
         if hasattr(generator, "per_day"):

@@ -56,14 +56,14 @@ def month_keys(start: date, end: date) -> tuple[tuple[str, str], ...]:
 
 
 def language_label(code: str) -> str:
-    """A language's English name with its code, e.g. 'Spanish (es)'."""
+    """A language's English name, e.g. 'Spanish' for es (the code itself when Babel does not know it)."""
     if code == UNKNOWN_LANGUAGE:
         return "Language not known"
     try:
         name = Locale.parse(code).get_display_name("en")
     except (ValueError, TypeError):
         name = None
-    return f"{name} ({code})" if name else code
+    return name or code
 
 
 def build_report(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
 from bot.report.formatting import fewer_than, number
 from bot.report.model import Cell
 
-WIDTH = 640
+WIDTH = 480
 BAR = "#2f6f9f"
 MUTED = "#9aa5b1"
 GRID = "#d9dee3"
@@ -19,7 +20,13 @@ def _scale_top(cells: Sequence[Cell], unit: str) -> float:
     if unit == "share":
         return 1.0
     top = max((c.value for c in cells if c.value is not None), default=0.0)
-    return top if top > 0 else 1.0
+    return nice_ceiling(top) if top > 0 else 1.0
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 times a power of ten at or above `value` (axis ends read well)."""
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
 
 
 def month_chart(cells: Sequence[Cell], unit: str, min_group: int, title: str) -> str:
@@ -73,15 +80,15 @@ def month_chart(cells: Sequence[Cell], unit: str, min_group: int, title: str) ->
 
 
 def _tick(label: str, index: int, count: int) -> str:
-    # "Mar 2026" fits six to a chart; beyond that only January and the first month keep their year.
-    if count <= 6 or index == 0 or label.startswith("Jan"):
+    # "Mar 2026" fits four to a chart; beyond that only January and the first month keep their year.
+    if count <= 4 or index == 0 or label.startswith("Jan"):
         return label
     return label[:3]
 
 
 def language_chart(cells: Sequence[Cell], unit: str, min_group: int, title: str) -> str:
     """Horizontal bars, one per language, largest group first."""
-    row, top, label_w, right = 30, 8, 210, 110
+    row, top, label_w, right = 30, 8, 160, 100
     height = top * 2 + row * max(len(cells), 1)
     plot_w = WIDTH - label_w - right
     scale = _scale_top(cells, unit)

@@ -117,8 +117,9 @@ def _indicator(report: Report, indicator: IndicatorResult) -> str:
 def _suggestion(report: Report, indicator: IndicatorResult) -> str:
     suggestion = indicator.suggestion
     level = suggestion.level
+    named = level_name(level) if level else "none yet"
     parts = [
-        f'<p>Suggested level: <span class="level">{escape(level_name(level))}</span> '
+        f'<p>Suggested level: <span class="level">{escape(named)}</span> '
         f'<span class="muted">{escape(suggestion.reason)}</span></p>'
     ]
     if level is not None:
@@ -161,10 +162,20 @@ def _trend_figure(indicator: IndicatorResult) -> FigureResult | None:
 
 
 def _language_figure(indicator: IndicatorResult) -> FigureResult | None:
-    with_languages = [f for f in indicator.figures if f.languages]
-    counts = [f for f in with_languages if f.spec.unit == "count"]
-    chosen = counts or with_languages
-    return chosen[0] if chosen else None
+    # The figure that shows the most languages, preferring what the suggestion rests on, then counts.
+    criteria = {r.criterion.figure for r in indicator.suggestion.criteria}
+    candidates = [f for f in indicator.figures if f.languages]
+    if not candidates:
+        return None
+    return max(
+        candidates,
+        key=lambda f: (
+            sum(1 for c in f.languages if not c.suppressed),
+            f.spec.key in criteria,
+            f.spec.unit == "count",
+            -candidates.index(f),
+        ),
+    )
 
 
 def _charts(report: Report, indicator: IndicatorResult) -> str:
