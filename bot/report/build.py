@@ -138,6 +138,8 @@ class _Builder:
         details: tuple[Cell, ...] = ()
         if spec.detail_label and total.has_data:
             details = self._details(spec, code)
+        if spec.unit == "count":
+            months, languages, details = (protect(cells) for cells in (months, languages, details))
         return FigureResult(spec, total, months, languages, details)
 
     def _details(self, spec: FigureSpec, code: str) -> tuple[Cell, ...]:
@@ -167,6 +169,18 @@ class _Builder:
             cell = self.cell(kind, kind, float(rows_of_kind), group_size(rows), personal(rows))
             found.append(EvidenceCount(code, kind, cell))
         return tuple(found)
+
+
+def protect(cells: tuple[Cell, ...]) -> tuple[Cell, ...]:
+    """Hide the smallest shown cell too when only one is suppressed: the parts of a count add to its total."""
+    if sum(1 for c in cells if c.suppressed) != 1:
+        return cells
+    shown = [c for c in cells if c.value is not None]
+    if not shown:
+        return cells
+    smallest = min(shown, key=lambda c: (c.value or 0.0, c.n))
+    hidden = Cell(smallest.key, smallest.label, None, smallest.n, suppressed=True, protects=True)
+    return tuple(hidden if c is smallest else c for c in cells)
 
 
 def suggest(figures: Sequence[FigureResult], criteria: Sequence[Criterion], min_group: int) -> Suggestion:

@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-from bot.report.formatting import fewer_than, number
+from bot.report.formatting import number, shown
 from bot.report.model import Cell
 
 WIDTH = 480
@@ -52,9 +52,9 @@ def month_chart(cells: Sequence[Cell], unit: str, min_group: int, title: str) ->
             parts.append(
                 f'<rect class="bar-suppressed" x="{x:.1f}" y="{top + plot_h - stub:.1f}" width="{width:.1f}" '
                 f'height="{stub:.1f}" fill="{MUTED}" opacity="0.5"><title>{escape(cell.label)}: '
-                f"{escape(fewer_than(min_group))}</title></rect>"
+                f"{escape(shown(cell, unit, min_group))}</title></rect>"
             )
-            label = f"&lt;{min_group}"
+            label = "–" if cell.protects else f"&lt;{min_group}"
             label_y = top + plot_h - stub - 4
         elif cell.value is not None:
             bar_h = max(plot_h * min(cell.value / scale, 1.0), 1.0)
@@ -112,7 +112,7 @@ def language_chart(cells: Sequence[Cell], unit: str, min_group: int, title: str)
                 f'<rect class="bar-suppressed" x="{label_w}" y="{y + 4}" width="{plot_w * 0.03:.1f}" '
                 f'height="{row - 8}" fill="{MUTED}" opacity="0.5"/>'
             )
-            text, text_x = escape(fewer_than(min_group)), label_w + plot_w * 0.03 + 6
+            text, text_x = escape(shown(cell, unit, min_group)), label_w + plot_w * 0.03 + 6
         parts.append(
             f'<text x="{text_x:.1f}" y="{y + row / 2 + 4:.1f}" font-size="14" fill="{TEXT}">{text}</text>'
         )

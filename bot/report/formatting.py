@@ -7,6 +7,7 @@ from bot.report.rubric import LEVEL_NAMES
 
 NO_DATA = "no data"
 NO_DATA_YET = "no data yet"
+NOT_SHOWN = "not shown"
 
 
 def fewer_than(min_group: int) -> str:
@@ -29,6 +30,8 @@ def number(value: float, unit: str) -> str:
 
 def shown(cell: Cell, unit: str, min_group: int) -> str:
     """A cell as a reader sees it."""
+    if cell.protects:
+        return NOT_SHOWN
     if cell.suppressed:
         return fewer_than(min_group)
     if cell.value is None:

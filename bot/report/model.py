@@ -23,6 +23,7 @@ class Cell:
     value: float | None
     n: int
     suppressed: bool = False
+    protects: bool = False  # hidden though large, so a small group cannot be worked out by subtraction
 
     @property
     def has_data(self) -> bool:

@@ -72,7 +72,11 @@ def _row(
     else:
         value, status = f"{cell.value:.4g}" if cell.value != int(cell.value) else str(int(cell.value)), "ok"
     definition = figure.spec.definition
-    if cell.suppressed:
+    if cell.protects:
+        definition = (
+            f"Not shown, so a group of {fewer_than(report.min_group)} cannot be worked out. {definition}"
+        )
+    elif cell.suppressed:
         definition = f"{fewer_than(report.min_group)} parents: not shown. {definition}"
     return (
         report.school_key,

@@ -142,6 +142,15 @@ def test_small_groups_are_suppressed_before_any_renderer() -> None:
     assert value(built, "1B", "reminder_lead_hours_median") == pytest.approx(48.0)
 
 
+def test_a_lone_small_count_cannot_be_worked_out_from_the_total() -> None:
+    concerns = figure(report(min_group=5), "4B", "concerns_raised")
+    assert concerns.total.value == 6  # five Spanish parents and one Korean parent
+    languages = {c.key: c for c in concerns.languages}
+    assert languages["ko"].suppressed and not languages["ko"].protects
+    assert languages["es"].suppressed and languages["es"].protects and languages["es"].value is None
+    assert languages["es"].n == 5
+
+
 def test_the_minimum_group_is_configurable() -> None:
     ack = figure(report(min_group=3), "4E", "ack_hours_median")
     assert [c.value for c in ack.months] == [pytest.approx(2.0), pytest.approx(10.0)]
