@@ -93,7 +93,7 @@ def build_report(
         months=months,
         generated_at=generated_at,
         min_group=min_group,
-        thresholds_source=str(thresholds.source),
+        thresholds_source=thresholds.described(),
         timezone=str(scope.zone),
         indicators=indicators,
     )

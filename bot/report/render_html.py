@@ -61,7 +61,8 @@ def render_html(report: Report) -> str:
         f'<p class="meta">Evidence from the school text line, {escape(report.period)} '
         f"({escape(report.timezone)}), generated {report.generated_at:%Y-%m-%d %H:%M} UTC. "
         f"Aggregates only: any group of fewer than {report.min_group} parents is shown as "
-        f'"fewer than {report.min_group}". Suggested levels come from the thresholds in '
+        f'"fewer than {report.min_group}" (and a larger one as "not shown" where it would give a smaller '
+        "one away). Suggested levels come from the thresholds in "
         f"<code>{escape(report.thresholds_source)}</code>; they start a school team's discussion "
         "and do not replace its judgement.</p>",
         _summary(report),

@@ -18,7 +18,8 @@ def render_md(report: Report) -> str:
         "",
         f"Evidence from the school text line ({report.timezone}), generated "
         f"{report.generated_at:%Y-%m-%d %H:%M} UTC. Aggregates only: groups of fewer than "
-        f'{report.min_group} parents are shown as "fewer than {report.min_group}". Suggested levels come '
+        f'{report.min_group} parents are shown as "fewer than {report.min_group}" (a larger one as "not '
+        'shown" where it would give a smaller one away). Suggested levels come '
         f"from `{report.thresholds_source}`.",
         "",
         "| Indicator | Suggested level | Key figure |",

@@ -45,6 +45,12 @@ class Thresholds:
     source: Path
     criteria: dict[str, tuple[Criterion, ...]]
 
+    def described(self) -> str:
+        """Where the thresholds came from, for the report's reader."""
+        if self.source == DEFAULT_THRESHOLDS:
+            return "bot/report/thresholds.yaml (the shipped defaults)"
+        return str(self.source)
+
     def for_indicator(self, code: str) -> tuple[Criterion, ...]:
         """The criteria of one indicator (none: no suggestion)."""
         return self.criteria.get(code, ())
