@@ -36,7 +36,7 @@ class ActivityGenerator(Protocol):
 
 def _times(world: DemoWorld, day: date, per_day: float) -> int:
     """How many times an activity happens on a day: fewer at weekends, Poisson-ish around `per_day`."""
-    rate = per_day * (0.35 if day.weekday() >= 5 else 1.0)
+    rate = per_day * world.intensity * (0.35 if day.weekday() >= 5 else 1.0)
     whole = int(rate)
     return whole + (1 if world.rng.random() < rate - whole else 0)
 

@@ -46,9 +46,6 @@ def generate(
     today = end_at.astimezone(zone).date()
     start, _ = default_period(today, months)  # the period `outreach report` shows by default
     chosen = list(generators) if generators is not None else [make() for make in ACTIVITY_GENERATORS]
-    for generator in chosen:
-        if hasattr(generator, "per_day"):
-            generator.per_day *= intensity
     clock = ManualClock(datetime.combine(start, datetime.min.time(), zone))
     # A dispatcher of its own: dry-run transports whatever the settings say, and no rate limit.
     dispatcher = Dispatcher(
@@ -58,7 +55,7 @@ def generate(
         "demo-data",
         {"slack": (DryRunSlackTransport(), 1_000_000.0)},
     )
-    world = DemoWorld(bot, clock, random.Random(seed), dispatcher)
+    world = DemoWorld(bot, clock, random.Random(seed), dispatcher, intensity)
     total_days = max((today - start).days, 1)
     with running_at(clock):
         day = start

@@ -12,7 +12,7 @@ import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ class DemoParent:
 
     phone: str
     locale: str
-    busy_until: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=ZoneInfo("UTC")))
+    busy_until: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
     texts: int = 0
 
 
@@ -62,8 +62,16 @@ class _Task:
 class DemoWorld:
     """Parents, the clock and the queue of things to happen."""
 
-    def __init__(self, bot: Bot, clock: ManualClock, rng: random.Random, dispatcher: Dispatcher) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        clock: ManualClock,
+        rng: random.Random,
+        dispatcher: Dispatcher,
+        intensity: float = 1.0,
+    ) -> None:
         self.bot, self.clock, self.rng, self.dispatcher = bot, clock, rng, dispatcher
+        self.intensity = intensity  # scales how often every activity happens
         self.zone: ZoneInfo = bot.settings.timezone
         self.parents: list[DemoParent] = []
         self.phones = demo_phones()

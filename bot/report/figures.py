@@ -37,7 +37,7 @@ def _languages_in_use(rows: Rows) -> Measure:
     return stats.measure(float(len({row.detail or row.locale for row in found})), found)
 
 
-def _any_parent(row: object) -> bool:
+def _any_row(row: object) -> bool:
     return True
 
 
@@ -299,7 +299,7 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
             "Parents told about at least one right among all parents who used the text line in the period "
             "(4B rights_info_given / any evidence).",
             "share",
-            stats.parent_share(of_kind("4B", "rights_info_given"), _any_parent),
+            stats.parent_share(of_kind("4B", "rights_info_given"), _any_row),
         ),
         FigureSpec(
             "rights_requests",
