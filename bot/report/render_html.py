@@ -48,6 +48,9 @@ ul.evidence { padding-left: 1.2rem; }
   section.indicator { break-inside: avoid-page; page-break-inside: avoid; }
   figure, table, blockquote { break-inside: avoid; }
   .table-wrap { overflow: visible; }
+  table { font-size: 8.5pt; }
+  td.num, th.num { white-space: normal; }
+  .charts { grid-template-columns: 1fr 1fr; }
   a { color: inherit; text-decoration: none; }
 }
 """
