@@ -250,7 +250,9 @@ def build_slack(
     """The Bolt app staff talk to and the transport that posts concern alerts, sharing one client."""
     from bot.channels import slack_blocks
     from bot.channels.slack_app import CommandRequest, Subcommand, build_slack_app, web_client
+    from bot.channels.slack_report import report_subcommand
     from bot.channels.slack_transport import SlackAlertTransport
+    from bot.report.service import options_from
 
     questions = QuestionLog(concerns.store)
 
@@ -268,7 +270,8 @@ def build_slack(
         subcommands={
             "questions": Subcommand(
                 "`/outreach questions`: what parents asked that no answer fitted", list_questions
-            )
+            ),
+            "report": report_subcommand(concerns.store, options_from(settings)),
         },
         extensions=extensions,
     )

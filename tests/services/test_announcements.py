@@ -192,7 +192,9 @@ def test_delivery_callbacks_become_home_language_evidence(bot: Bot) -> None:
         assert bot.consent.record_delivery(provider_id, status, None)
         assert not bot.consent.record_delivery(provider_id, status, None)  # a repeated callback counts once
     with bot.store.transaction() as tx:
-        facts = [(kind, detail, locale) for _i, kind, detail, locale in tx.evidence("1B") if "deliver" in kind]
+        facts = [
+            (kind, detail, locale) for _i, kind, detail, locale in tx.evidence("1B") if "deliver" in kind
+        ]
         counts = tx.campaign_counts([campaign(announcement_id)])[campaign(announcement_id)]
     assert facts.count(("delivered", "home", "en")) == 9
     assert facts.count(("undelivered", "home", "en")) == 1
