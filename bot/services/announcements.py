@@ -6,9 +6,10 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from bot.clock import utcnow
 from bot.domain import EvidenceFact
 from bot.services.announcement_preview import (
     AnnouncementDraft,
@@ -83,7 +84,7 @@ class AnnouncementService:
     def preview(self, draft: AnnouncementDraft, now: datetime | None = None) -> Preview:
         """Recipients per language, missing translations, segments and cost, without storing anything."""
         with self.store.transaction() as tx:
-            return self._preview(tx, draft, now or datetime.now(UTC))
+            return self._preview(tx, draft, now or utcnow())
 
     def _preview(self, tx: Tx, draft: AnnouncementDraft, now: datetime) -> Preview:
         school = self.schools.current(tx)
@@ -121,7 +122,7 @@ class AnnouncementService:
                 texts={k: v.strip() for k, v in draft.texts.items() if v and v.strip()},
                 audience=normalize_audience(draft.audience),
                 channel=draft.channel,
-                send_at=(draft.send_at or datetime.now(UTC)).replace(microsecond=0),
+                send_at=(draft.send_at or utcnow()).replace(microsecond=0),
                 urgent=draft.urgent,
                 status="draft",
                 override_48985=draft.override_48985,
@@ -132,7 +133,7 @@ class AnnouncementService:
 
     def schedule(self, announcement_id: int, now: datetime | None = None) -> Preview:
         """Turn a draft into a scheduled announcement after checking it again against today's audience."""
-        moment = now or datetime.now(UTC)
+        moment = now or utcnow()
         with self.store.transaction() as tx:
             row = tx.announcement(announcement_id, lock=True)
             if row is None or row["status"] != "draft":
@@ -173,7 +174,7 @@ class AnnouncementService:
     # Sending -------------------------------------------------------------------------
     def due(self) -> list[DueAnnouncement]:
         """Announcements the scheduler should queue; a run cut off by a crash is due again at once."""
-        stale = datetime.now(UTC) - STALE_RUN
+        stale = utcnow() - STALE_RUN
         with self.store.transaction() as tx:
             return [
                 DueAnnouncement(announcement_id, send_at, urgent)
@@ -190,7 +191,7 @@ class AnnouncementService:
         now: datetime | None = None,
     ) -> str:
         """Write one outbox row per recipient (idempotent: a resumed run adds only what is missing)."""
-        moment = now or datetime.now(UTC)
+        moment = now or utcnow()
         with self.store.transaction() as tx:
             row = tx.announcement(announcement_id, lock=True)
             if row is None or row["status"] not in ("scheduled", "queuing"):
@@ -222,7 +223,7 @@ class AnnouncementService:
                     )
                     return "cancelled"
                 tx.enqueue_bulk(chunk)
-                tx.update_announcement(announcement_id, queued_at=datetime.now(UTC))
+                tx.update_announcement(announcement_id, queued_at=utcnow())
             written += len(chunk)
             if progress:
                 progress(written, total)
@@ -230,9 +231,7 @@ class AnnouncementService:
             current = tx.announcement(announcement_id, lock=True)
             if current is None or current["status"] != "queuing":
                 return "cancelled"
-            tx.update_announcement(
-                announcement_id, status="queued", recipients=total, queued_at=datetime.now(UTC)
-            )
+            tx.update_announcement(announcement_id, status="queued", recipients=total, queued_at=utcnow())
             self._evidence(tx, row, languages, total)
         log.info("announcement %s: %d messages queued", announcement_id, total)
         return "queued"
@@ -306,7 +305,7 @@ class AnnouncementService:
             counts = tx.campaign_counts([campaign(announcement_id)])[campaign(announcement_id)]
             if row["status"] == "queued" and not counts.get("queued") and not withdrawn:
                 raise AnnouncementError(f"announcement {announcement_id} has already been sent")
-            tx.update_announcement(announcement_id, status="cancelled", cancelled_at=datetime.now(UTC))
+            tx.update_announcement(announcement_id, status="cancelled", cancelled_at=utcnow())
         self.on_change()
         log.info("announcement %s cancelled; %d messages withdrawn", announcement_id, withdrawn)
         return withdrawn
