@@ -17,7 +17,7 @@ from bot.channels.slack_app import (
     REFUSAL,
     TROUBLE,
     CommandRequest,
-    StaffGate,
+    Extension,
     Subcommand,
     actor_of,
     delivery_key,
@@ -29,11 +29,24 @@ log = logging.getLogger(__name__)
 Body = dict[str, Any]
 
 
+def volunteer_extension(volunteers: VolunteerService, claim: Callable[[str], bool]) -> Extension:
+    """The Slack part of volunteers, for `build_slack_app(extensions=...)`; `claim` acts once per delivery."""
+
+    def extend(app: App, allows: Callable[[str], bool]) -> dict[str, Subcommand]:
+        listeners = VolunteerListeners(volunteers, allows, claim)
+        listeners.register(app)
+        return listeners.subcommands()
+
+    return extend
+
+
 class VolunteerListeners:
     """The `/outreach` subcommands and roster buttons for volunteers."""
 
-    def __init__(self, volunteers: VolunteerService, gate: StaffGate, claim: Callable[[str], bool]) -> None:
-        self.volunteers, self.gate, self.claim = volunteers, gate, claim
+    def __init__(
+        self, volunteers: VolunteerService, allows: Callable[[str], bool], claim: Callable[[str], bool]
+    ) -> None:
+        self.volunteers, self.allows, self.claim = volunteers, allows, claim
 
     def subcommands(self) -> dict[str, Subcommand]:
         """The subcommands to add to `/outreach`."""
@@ -79,7 +92,7 @@ class VolunteerListeners:
         """Attended, did not come, or a requirement met: record it once and redraw the roster."""
         ack()
         who = actor_of(body)
-        if not self.gate.allows(who.user_id):
+        if not self.allows(who.user_id):
             respond(text=REFUSAL, response_type="ephemeral", replace_original=False)
             return
         key = delivery_key(body)

@@ -82,7 +82,12 @@ class AnnouncementQueries:
 
     def recent_announcements(self, limit: int = 10) -> list[dict[str, Any]]:
         """The latest announcements, newest first."""
-        query = select(AnnouncementRow).order_by(AnnouncementRow.id.desc()).limit(limit)
+        query = (
+            select(AnnouncementRow)
+            .where(AnnouncementRow.status.not_in(("draft", "discarded")))
+            .order_by(AnnouncementRow.id.desc())
+            .limit(limit)
+        )
         return [_record(r) for r in self.session.scalars(query)]
 
     def enqueue_bulk(self, rows: Sequence[dict[str, Any]]) -> None:
