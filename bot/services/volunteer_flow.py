@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 
+from bot.clock import utcnow
 from bot.engine.engine import ActionResult, Option
 from bot.i18n.formatting import local_datetime
 from bot.i18n.keywords import normalize
@@ -55,7 +55,7 @@ class VolunteerFlow:
         return ActionResult(clear=("skills_text", "times_text"))
 
     def _list(self, ctx: ActionContext) -> ActionResult:
-        now = datetime.now(UTC)
+        now = utcnow()
         self.service.expire_in(ctx.tx, now)
         profile = ctx.tx.volunteer_profile(ctx.contact.id) or {}
         shifts = ctx.tx.shifts_from(now)
@@ -90,7 +90,7 @@ class VolunteerFlow:
             return ActionResult(outcome=choice)
         shift_id = _shift_id(choice)
         shift = ctx.tx.shift(shift_id) if shift_id else None
-        now = datetime.now(UTC)
+        now = utcnow()
         if shift is None or shift["status"] != "scheduled" or shift["starts_at"] <= now:
             return ActionResult(outcome="gone")
         existing = ctx.tx.volunteer_signup(shift["id"], ctx.contact.id)
@@ -109,7 +109,7 @@ class VolunteerFlow:
 
     def _signup(self, ctx: ActionContext) -> ActionResult:
         shift_id = int(ctx.values.get("shift_id") or 0)
-        result = self.service.take_place(ctx.tx, shift_id, ctx.contact, ctx.locale, datetime.now(UTC))
+        result = self.service.take_place(ctx.tx, shift_id, ctx.contact, ctx.locale, utcnow())
         clear = ("shift_id",)
         if result.outcome in ("already", "gone"):
             return ActionResult(outcome=result.outcome, clear=clear)
@@ -122,7 +122,7 @@ class VolunteerFlow:
         return ActionResult(outcome=outcome, values={"needs": needs}, clear=clear)
 
     def _mine(self, ctx: ActionContext) -> ActionResult:
-        now = datetime.now(UTC)
+        now = utcnow()
         self.service.expire_in(ctx.tx, now)
         options = []
         for signup in ctx.tx.signups_of_contact(ctx.contact.id, now):
@@ -161,14 +161,14 @@ class VolunteerFlow:
         clear = ("signup_id",)
         if signup is None or signup["contact_id"] != ctx.contact.id or signup["status"] == "cancelled":
             return ActionResult(outcome="gone", clear=clear)
-        self.service.cancel_signup(ctx.tx, signup, datetime.now(UTC))
+        self.service.cancel_signup(ctx.tx, signup, utcnow())
         ctx.record("3B", "volunteer_cancelled", signup["status"])
         return ActionResult(clear=clear)
 
     def _answer_offer(self, ctx: ActionContext) -> ActionResult:
         answer = str(ctx.values.get("offer_answer") or "").strip()
         signup_id = int(ctx.values.get("signup_id") or 0)
-        now = datetime.now(UTC)
+        now = utcnow()
         signup = ctx.tx.volunteer_signup_by_id(signup_id) if signup_id else None
         clear = ("offer_answer",)
         if signup is None or signup["contact_id"] != ctx.contact.id:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.clock import utcnow
 from bot.domain import Contact, EvidenceFact, Reminder
 from bot.engine import engine
 from bot.engine.loader import FlowSet
@@ -93,7 +94,7 @@ class VolunteerService:
     def load(self, path: Path, now: datetime | None = None) -> LoadReport:
         """Load or update opportunities and shifts from a YAML file (idempotent by key)."""
         spec = load_volunteer_file(path)
-        moment = now or datetime.now(UTC)
+        moment = now or utcnow()
         today = moment.astimezone(self.config.zone).date()
         created = updated = planned = 0
         with self.store.transaction() as tx:
@@ -129,6 +130,29 @@ class VolunteerService:
                     self._fill_from_waitlist(tx, shift_row["id"], moment)
         return LoadReport(created, updated, planned)
 
+    def add_shift(
+        self,
+        opportunity_key: str,
+        key: str,
+        *,
+        starts_at: datetime,
+        ends_at: datetime,
+        capacity: int | None = None,
+    ) -> ShiftView:
+        """Add (or move) one shift of a loaded opportunity, planning its reminders."""
+        with self.store.transaction() as tx:
+            opportunity = tx.opportunity_by_key(opportunity_key)
+            if opportunity is None:
+                raise VolunteerError(f"no opportunity {opportunity_key!r}")
+            if ends_at <= starts_at:
+                raise VolunteerError("the shift must end after it starts")
+            shift, moved = tx.upsert_shift(
+                opportunity["id"], key, starts_at=starts_at, ends_at=ends_at, capacity=capacity
+            )
+            if moved:
+                self._plan_reminders(tx, shift, opportunity)
+            return self._shift_view(tx, shift, opportunity)
+
     def edit_shift(
         self,
         shift_id: int,
@@ -142,7 +166,7 @@ class VolunteerService:
         now: datetime | None = None,
     ) -> ShiftView:
         """Change a shift (or its opportunity's location or supervisor); a cancellation is texted."""
-        moment = now or datetime.now(UTC)
+        moment = now or utcnow()
         with self.store.transaction() as tx:
             shift = self.require_shift(tx, shift_id, for_update=True)
             opportunity = tx.opportunity(shift["opportunity_id"]) or {}
@@ -200,7 +224,7 @@ class VolunteerService:
             if contact is None:
                 raise VolunteerError(f"no contact {contact_id}")
             language = locale or contact.locale or "en"
-            result = self.take_place(tx, shift_id, contact, language, datetime.now(UTC))
+            result = self.take_place(tx, shift_id, contact, language, utcnow())
             if result.outcome in ("confirmed", "waitlisted"):
                 for fact in (
                     EvidenceFact("3B", "volunteer_signup", detail=result.outcome),
@@ -310,7 +334,7 @@ class VolunteerService:
     def expire_offers(self, now: datetime | None = None) -> int:
         """Pass every offer whose time ran out to the next parent waiting (the scheduler's job)."""
         with self.store.transaction() as tx:
-            return self.expire_in(tx, now or datetime.now(UTC))
+            return self.expire_in(tx, now or utcnow())
 
     def expire_in(self, tx: Tx, now: datetime) -> int:
         """`expire_offers` inside an open transaction (the flow calls it lazily)."""
@@ -325,7 +349,7 @@ class VolunteerService:
     def _cancel_shift(self, tx: Tx, shift: dict[str, Any], opportunity: dict[str, Any]) -> None:
         if self.reminders is not None:
             self.reminders.cancel(tx, kind=REMINDER_KIND, ref_id=shift["id"])
-        now = datetime.now(UTC)
+        now = utcnow()
         for signup in tx.shift_signups(shift["id"]):
             if signup["status"] in ("confirmed", "offered", "waitlisted"):
                 tx.update_volunteer_signup(signup["id"], status="cancelled", offered_until=None)
@@ -415,7 +439,7 @@ class VolunteerService:
 
     def upcoming(self, now: datetime | None = None) -> list[ShiftView]:
         """Upcoming shifts with places filled and waitlist length, soonest first."""
-        moment = now or datetime.now(UTC)
+        moment = now or utcnow()
         with self.store.transaction() as tx:
             self.expire_in(tx, moment)
             shifts = tx.shifts_from(moment)
@@ -452,7 +476,7 @@ class VolunteerService:
 
     def mark_attendance(self, signup_id: int, attended: bool, actor: str) -> Roster:
         """Record that a volunteer came (hours, 3E) or not; the shift's fill rate is noted once (3D)."""
-        now = datetime.now(UTC)
+        now = utcnow()
         with self.store.transaction() as tx:
             signup = self._require_signup(tx, signup_id)
             if signup["status"] not in ("confirmed", "attended", "no_show"):

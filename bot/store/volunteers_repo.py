@@ -52,6 +52,13 @@ class VolunteerQueries:
         row = self.session.get(VolunteerOpportunityRow, opportunity_id)
         return _record(row) if row else None
 
+    def opportunity_by_key(self, key: str) -> dict[str, Any] | None:
+        """One opportunity by its key in the volunteer file."""
+        row = self.session.scalars(
+            select(VolunteerOpportunityRow).where(VolunteerOpportunityRow.key == key)
+        ).first()
+        return _record(row) if row else None
+
     def opportunities(self) -> list[dict[str, Any]]:
         """Every opportunity, in the order they were created."""
         rows = self.session.scalars(select(VolunteerOpportunityRow).order_by(VolunteerOpportunityRow.id))

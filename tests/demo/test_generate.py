@@ -35,6 +35,11 @@ def test_two_months_of_activity_land_in_the_past_through_the_services(bot: Bot) 
         ("4E", "satisfaction"),
         ("4E", "need_met"),
         ("5C", "ucp_info_given"),
+        ("3B", "volunteer_signup"),
+        ("3C", "requirement_met"),
+        ("3D", "skill_match"),
+        ("3D", "fill_rate"),
+        ("3E", "volunteer_hours"),
     ]:
         assert kinds[wanted] > 0, wanted
     months = {r.at.strftime("%Y-%m") for r in rows}
@@ -84,4 +89,5 @@ def test_generators_are_a_list_features_extend() -> None:
         "questions",
         "rights",
         "concerns",
+        "volunteers",
     ]
