@@ -22,10 +22,11 @@ from bot.i18n.render import Renderer
 from bot.outbox.dispatcher import Dispatcher, DispatcherConfig
 from bot.outbox.transport import DryRunSlackTransport, DryRunTransport, Transport
 from bot.services import answers, language, school_info
-from bot.services.actions import ActionRegistry
+from bot.services.actions import Action, ActionRegistry
 from bot.services.answers import Answerer, QuestionLog
 from bot.services.concerns import ConcernConfig, ConcernService
 from bot.services.consent import ConsentService
+from bot.services.events import EventConfig, EventService
 from bot.services.language import LanguageDetector
 from bot.services.matcher import TopicMatcher
 from bot.services.quiet_hours import QuietHours
@@ -54,22 +55,27 @@ WIRED_ACTION_NAMES = (
     "rights.school_topic",
     "rights.request",
     "rights.self_check",
+    "events.list",
+    "events.open",
+    "events.rsvp",
 )
 
 
 def build_actions(
-    concerns: ConcernService | None = None, rights: RightsService | None = None
+    concerns: ConcernService | None = None,
+    rights: RightsService | None = None,
+    events: EventService | None = None,
 ) -> ActionRegistry:
-    """Every action a flow may name (concern and rights actions need the wired services)."""
+    """Every action a flow may name (concern, rights and event actions need the wired services)."""
     registry = ActionRegistry()
     registry.register_all(school_info.ACTIONS)
     registry.register_all(language.ACTIONS)
     registry.register_all(answers.ACTIONS)
-    if concerns is not None and rights is not None:
-        registry.register_all(concerns.actions())
-        registry.register_all(rights.actions())
-    else:
-        registry.register_all({name: _unwired for name in WIRED_ACTION_NAMES})
+    wired: dict[str, Action] = {}
+    for service in (concerns, rights, events):
+        if service is not None:
+            wired.update(service.actions())
+    registry.register_all({name: wired.get(name, _unwired) for name in WIRED_ACTION_NAMES})
     return registry
 
 
@@ -104,6 +110,7 @@ class Bot:
     slack_transport: Transport
     reminders: ReminderService
     quiet_hours: QuietHours
+    events: EventService
     slack_app: App | None = None
 
     def dispatcher(self, worker: str | None = None) -> Dispatcher:
@@ -165,10 +172,19 @@ def build_bot(
             staff_ids=settings.staff_ids,
         ),
     )
-    actions = build_actions(concerns, RightsService(concerns))
+    reminders = ReminderService(store, settings.timezone)
+    events = EventService(
+        store=store,
+        reminders=reminders,
+        renderer=renderer,
+        schools=schools,
+        config=EventConfig(zone=settings.timezone),
+    )
+    reminders.register("event", events.send_reminder)
+    actions = build_actions(concerns, RightsService(concerns), events)
     slack_app = None
     if settings.slack_live:
-        slack_app, live_slack_transport = build_slack(settings, concerns)
+        slack_app, live_slack_transport = build_slack(settings, concerns, events)
         slack_transport = slack_transport or live_slack_transport
     else:
         log.info("no Slack credentials: staff alerts are written to the log (dry run)")
@@ -207,13 +223,16 @@ def build_bot(
         concerns=concerns,
         transport=transport or build_transport(settings),
         slack_transport=slack_transport or DryRunSlackTransport(),
-        reminders=ReminderService(store, settings.timezone),
+        reminders=reminders,
         quiet_hours=QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, settings.timezone),
+        events=events,
         slack_app=slack_app,
     )
 
 
-def build_slack(settings: Settings, concerns: ConcernService) -> tuple[App, Transport]:
+def build_slack(
+    settings: Settings, concerns: ConcernService, events: EventService | None = None
+) -> tuple[App, Transport]:
     """The Bolt app staff talk to and the transport that posts concern alerts, sharing one client."""
     from bot.channels import slack_blocks
     from bot.channels.slack_app import CommandRequest, Subcommand, build_slack_app, web_client

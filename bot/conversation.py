@@ -179,6 +179,8 @@ class Conversation:
             self._start(turn, "language")
         elif command == "rights":
             self._start(turn, "rights")
+        elif command == "events":
+            self._start(turn, "events")
         elif paged is not None and paged.handled:
             self._drive(turn, paged)
         elif expired:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.domain import Contact, EvidenceFact, OutboxItem, School
 from bot.store.concerns_repo import ConcernQueries
 from bot.store.db import is_sqlite
+from bot.store.events_repo import EventQueries
 from bot.store.models import (
     ConsentEventRow,
     ContactRow,
@@ -122,7 +123,7 @@ class Store:
         self.engine.dispose()
 
 
-class Tx(ConcernQueries, ReminderQueries):
+class Tx(ConcernQueries, ReminderQueries, EventQueries):
     """The queries available inside one transaction."""
 
     def __init__(self, session: Session, *, sqlite: bool) -> None:
