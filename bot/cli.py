@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from bot.events_cli import events as events_group
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("outreach")
@@ -138,6 +139,27 @@ def _prepare(settings: Settings) -> None:
             log.info("no school in the database: loaded %s from %s", school.data.name, settings.school_file)
     finally:
         store.dispose()
+    if empty:
+        _load_school_events(settings)
+
+
+def _load_school_events(settings: Settings) -> None:
+    """Load the events file beside a newly loaded school file (schools/demo.events.yaml for the demo)."""
+    events_file = settings.school_file.with_suffix(".events.yaml")
+    if not events_file.exists():
+        return
+    from bot.app import build_bot
+    from bot.services.event_file import EventFileError
+
+    bot = build_bot(settings)
+    try:
+        saved = bot.events.load_file(events_file, actor="setup")
+        log.info("loaded %d events from %s", len(saved), events_file)
+    except EventFileError as exc:
+        # The school works without its events; `outreach events load` shows the same errors.
+        log.warning("events not loaded: %s", exc)
+    finally:
+        bot.close()
 
 
 @main.command("serve")
@@ -226,6 +248,9 @@ def chat(phone: str) -> None:
                 click.echo("")
     finally:
         bot.close()
+
+
+main.add_command(events_group)
 
 
 @main.group()
