@@ -41,8 +41,10 @@ from bot.store import Store, Tx
 log = logging.getLogger(__name__)
 
 REMINDER_KIND = "event"
-LIST_LIMIT = 3  # three events with dates fit one text in every language
-DETAILS_MAX = 160  # characters of the description a parent gets in the details text
+LIST_LIMIT = 3
+LIST_CHARS = 130  # labels of the list together, so that it fits three UCS-2 segments with its header
+TITLE_MAX = 48
+DETAILS_MAX = 100  # characters of the description in the details text, which should stay one text
 EDITABLE = frozenset(
     {
         "kind",
@@ -248,10 +250,16 @@ class EventService:
         ][:LIST_LIMIT]
         if not found:
             return ActionResult(outcome="none")
-        options = tuple(
-            Option(f"{self._title(e, ctx)}, {self._when(e, ctx.locale)}", str(e["id"])) for e in found
-        )
-        return ActionResult(options=options)
+        options: list[Option] = []
+        for event in found:
+            title = self._title(event, ctx)
+            if len(title) > TITLE_MAX:
+                title = title[: TITLE_MAX - 3].rstrip() + "..."
+            option = Option(f"{title}, {self._when(event, ctx.locale)}", str(event["id"]))
+            if options and sum(len(o.label) for o in (*options, option)) > LIST_CHARS:
+                break  # the list stays one text even in languages sent as UCS-2
+            options.append(option)
+        return ActionResult(options=tuple(options))
 
     def _open(self, ctx: ActionContext) -> ActionResult:
         event = self._open_event(ctx, ctx.values.get("choice"))
