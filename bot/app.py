@@ -236,6 +236,7 @@ def build_slack(
     """The Bolt app staff talk to and the transport that posts concern alerts, sharing one client."""
     from bot.channels import slack_blocks
     from bot.channels.slack_app import CommandRequest, Subcommand, build_slack_app, web_client
+    from bot.channels.slack_events import EventListeners
     from bot.channels.slack_transport import SlackAlertTransport
 
     questions = QuestionLog(concerns.store)
@@ -245,16 +246,29 @@ def build_slack(
         request.respond(text=text, blocks=blocks, response_type="ephemeral")
 
     client = web_client(token=settings.slack_bot_token, api_url=settings.slack_api_url)
+    subcommands = {
+        "questions": Subcommand(
+            "`/outreach questions`: what parents asked that no answer fitted", list_questions
+        )
+    }
+    event_listeners = None
+    if events is not None:
+        event_listeners = EventListeners(
+            client=client,
+            events=events,
+            concerns=concerns,
+            staff_ids=settings.staff_ids,
+            zone=settings.timezone,
+        )
+        subcommands.update(event_listeners.subcommands())
     app = build_slack_app(
         signing_secret=settings.slack_signing_secret,
         client=client,
         concerns=concerns,
         show_descriptions=settings.slack_show_descriptions,
         staff_ids=settings.staff_ids,
-        subcommands={
-            "questions": Subcommand(
-                "`/outreach questions`: what parents asked that no answer fitted", list_questions
-            )
-        },
+        subcommands=subcommands,
     )
+    if event_listeners is not None:
+        event_listeners.register(app)
     return app, SlackAlertTransport(client, concerns, settings.slack_show_descriptions)

@@ -192,6 +192,13 @@ class EventService:
             events = tx.events_starting_after(None, moment, include_cancelled=include_cancelled)
             return self._views(tx, events)
 
+    def school_languages(self) -> tuple[str, list[str]]:
+        """The school's default language and its families' languages, most spoken first."""
+        with self.store.transaction() as tx:
+            data = self.schools.current(tx).data
+        ordered = [code for code, _ in sorted(data.languages.items(), key=lambda item: -item[1])]
+        return data.default_locale, ordered
+
     # Reminders -------------------------------------------------------------------------
 
     def send_reminder(self, tx: Tx, reminder: Reminder) -> int | None:
