@@ -88,7 +88,7 @@ class EventService:
     # Coordinators ---------------------------------------------------------------------
 
     def save(self, spec: EventSpec, actor: str = "cli") -> tuple[EventView, str]:
-        """Create the event, or update the one with the same key; says 'created', 'updated' or 'unchanged'."""
+        """Create the event or update the one with its key; says created, updated, unchanged or cancelled."""
         _check(spec)
         with self.store.transaction() as tx:
             school = self.schools.current(tx)
@@ -106,7 +106,9 @@ class EventService:
                 self._plan(tx, event)
                 return self._view(tx, event["id"]), "created"
             if existing["status"] == "cancelled":
-                raise EventStateError(f"event {existing['id']} ({key}) is cancelled; use another key")
+                return self._view(
+                    tx, existing["id"]
+                ), "cancelled"  # stays cancelled; a new key makes a new one
             changed = _changes(existing, spec.columns())
             if not changed:
                 return self._view(tx, existing["id"]), "unchanged"
