@@ -23,6 +23,7 @@ from bot.outbox.dispatcher import Dispatcher, DispatcherConfig
 from bot.outbox.transport import DryRunSlackTransport, DryRunTransport, Transport
 from bot.services import answers, language, school_info
 from bot.services.actions import Action, ActionRegistry
+from bot.services.announcements import AnnouncementConfig, AnnouncementService
 from bot.services.answers import Answerer, QuestionLog
 from bot.services.concerns import ConcernConfig, ConcernService
 from bot.services.consent import ConsentService
@@ -109,6 +110,7 @@ class Bot:
     transport: Transport
     slack_transport: Transport
     reminders: ReminderService
+    announcements: AnnouncementService
     quiet_hours: QuietHours
     events: EventService
     slack_app: App | None = None
@@ -118,11 +120,17 @@ class Bot:
         config = DispatcherConfig(
             messages_per_second=self.settings.sender_messages_per_second,
             max_attempts=self.settings.outbox_max_attempts,
+            quiet_hours=self.quiet_hours,
+            stale_after=timedelta(seconds=self.settings.outbox_stale_seconds),
         )
         name = worker or f"{socket.gethostname()}:{os.getpid()}"
         return Dispatcher(
             self.store, self.transport, config, name, {"slack": (self.slack_transport, SLACK_RATE)}
         )
+
+    def periodic_jobs(self) -> list[tuple[str, str, float]]:
+        """(job id, 'module:function', every N minutes) of the recurring jobs features add."""
+        return []
 
     def close(self) -> None:
         """Release database connections and the translator's HTTP client."""
@@ -189,6 +197,7 @@ def build_bot(
     else:
         log.info("no Slack credentials: staff alerts are written to the log (dry run)")
     shipped = tuple(catalogs.available())
+    quiet_hours = QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, settings.timezone)
     detector = LanguageDetector(
         shipped, settings.language_detect_min_letters, settings.language_detect_confidence
     )
@@ -219,12 +228,23 @@ def build_bot(
         schools=schools,
         detector=detector,
         conversation=conversation,
-        consent=ConsentService(store),
+        consent=ConsentService(store, settings.default_locale),
         concerns=concerns,
         transport=transport or build_transport(settings),
         slack_transport=slack_transport or DryRunSlackTransport(),
         reminders=reminders,
-        quiet_hours=QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, settings.timezone),
+        announcements=AnnouncementService(
+            store,
+            schools,
+            AnnouncementConfig(
+                quiet=quiet_hours,
+                default_locale=settings.default_locale,
+                shipped=shipped,
+                price_per_segment=settings.sms_price_per_segment,
+                threshold=settings.home_language_threshold,
+            ),
+        ),
+        quiet_hours=quiet_hours,
         events=events,
         slack_app=slack_app,
     )

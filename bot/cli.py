@@ -168,8 +168,11 @@ def _load_school_events(settings: Settings) -> None:
 @click.option(
     "--no-dispatcher", is_flag=True, help="Serve webhooks only; run `outreach dispatcher` elsewhere."
 )
-def serve(host: str, port: int, no_dispatcher: bool) -> None:
-    """Run the web server (Twilio webhooks) with the outbox dispatcher."""
+@click.option(
+    "--no-scheduler", is_flag=True, help="Do not run the scheduler; run `outreach scheduler` elsewhere."
+)
+def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool) -> None:
+    """Run the web server (Twilio webhooks) with the outbox dispatcher and the scheduler."""
     import uvicorn
 
     from bot.app import build_bot
@@ -185,7 +188,7 @@ def serve(host: str, port: int, no_dispatcher: bool) -> None:
         raise click.ClickException(str(exc)) from None
     bot = build_bot(settings)
     bot.detector.warm_up()
-    app = create_app(bot, run_dispatcher=not no_dispatcher)
+    app = create_app(bot, run_dispatcher=not no_dispatcher, run_scheduler=not no_scheduler)
     database = bot.store.engine.url.render_as_string(hide_password=True)
     click.echo(
         f"Parent outreach bot on http://{host}:{port}\n"
@@ -276,3 +279,42 @@ def concerns_escalate() -> None:
     finally:
         bot.close()
     click.echo(f"escalated {len(escalated)}: {', '.join(escalated)}" if escalated else "nothing overdue")
+
+
+# Scheduling and announcements ----------------------------------------------------------
+
+
+@main.command("scheduler")
+def scheduler_command() -> None:
+    """Run only the scheduler (reminders, announcements, escalations); a second one waits for the lock."""
+    import signal
+    import threading
+
+    from bot.app import build_bot
+    from bot.logs import configure_logging
+    from scheduler.service import OutreachScheduler
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    _prepare(settings)
+    bot = build_bot(settings)
+    runner = OutreachScheduler(bot, sync_seconds=settings.scheduler_sync_seconds)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: runner.stopping.set())
+    try:
+        runner.run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runner.stopping.set()
+        bot.close()
+
+
+def _register_groups() -> None:
+    from bot.cli_announce import announce, contacts
+
+    main.add_command(announce)
+    main.add_command(contacts)
+
+
+_register_groups()

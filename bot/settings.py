@@ -59,7 +59,11 @@ class Settings(BaseSettings):
     quiet_hours_start: time = time(21, 0)
     quiet_hours_end: time = time(8, 0)
     sender_messages_per_second: float = 1.0
+    sms_price_per_segment: float = 0.0083  # USD, for the cost estimate in announcement previews
+    home_language_threshold: float = 0.15  # Education Code 48985: notices in languages of 15%+ of pupils
+    scheduler_sync_seconds: float = 15.0
     outbox_max_attempts: int = 8
+    outbox_stale_seconds: float = 120.0  # a claim older than this is checked with the provider, then retried
     # Conversations
     session_ttl_hours: float = 24.0
     language_detect_min_letters: int = 12
@@ -87,11 +91,23 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown locale {value!r}") from exc
         return value
 
-    @field_validator("sender_messages_per_second", "session_ttl_hours", "translation_timeout_seconds")
+    @field_validator(
+        "sender_messages_per_second",
+        "session_ttl_hours",
+        "translation_timeout_seconds",
+        "scheduler_sync_seconds",
+    )
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:
             raise ValueError("must be greater than 0")
+        return value
+
+    @field_validator("home_language_threshold")
+    @classmethod
+    def _share(cls, value: float) -> float:
+        if not 0 < value <= 1:
+            raise ValueError("must be a share between 0 and 1, such as 0.15")
         return value
 
     @field_validator("translation_provider")

@@ -19,8 +19,8 @@ from bot.channels.sms import sms_router
 log = logging.getLogger(__name__)
 
 
-def create_app(bot: Bot, *, run_dispatcher: bool = True) -> FastAPI:
-    """The web app for a wired bot; the outbox dispatcher runs in a thread while it serves."""
+def create_app(bot: Bot, *, run_dispatcher: bool = True, run_scheduler: bool = False) -> FastAPI:
+    """The web app for a wired bot; the dispatcher (and the scheduler when asked) run while it serves."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -29,9 +29,17 @@ def create_app(bot: Bot, *, run_dispatcher: bool = True) -> FastAPI:
         if dispatcher is not None:
             thread = threading.Thread(target=dispatcher.run_forever, name="outbox-dispatcher", daemon=True)
             thread.start()
+        runner = None
+        if run_scheduler:
+            from scheduler.service import OutreachScheduler
+
+            runner = OutreachScheduler(bot, sync_seconds=bot.settings.scheduler_sync_seconds)
+            runner.start_in_background()
         try:
             yield
         finally:
+            if runner is not None:
+                runner.stop()
             if dispatcher is not None and thread is not None:
                 dispatcher.stop()
                 thread.join(timeout=10)

@@ -1,1 +1,1 @@
-"""APScheduler 3 wiring and jobs (reminders, scheduled sends); arrives with the scheduler issue."""
+"""APScheduler 3 wiring: the jobs that send reminders and announcements on time, once."""

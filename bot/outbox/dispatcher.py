@@ -8,6 +8,7 @@ went out before deciding to send it again, so a crash neither drops nor doubles 
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 import time
@@ -23,6 +24,7 @@ from bot.outbox.transport import (
     Transport,
 )
 from bot.services.phones import mask_phone
+from bot.services.quiet_hours import QuietHours
 from bot.store import Store, Tx
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ class DispatcherConfig:
     stale_after: timedelta = timedelta(minutes=2)
     base_backoff: float = 2.0
     max_backoff: float = 600.0
+    quiet_hours: QuietHours | None = None  # bulk rows wait while it is quiet; replies never do
 
 
 class RateLimiter:
@@ -106,7 +109,12 @@ class Dispatcher:
     def drain_once(self) -> int:
         """Claim one batch and send it; returns how many rows were handled."""
         with self.store.transaction() as tx:
-            items = tx.claim_outbox(self.worker, self.config.batch_size)
+            items = tx.claim_outbox(
+                self.worker,
+                self.config.batch_size,
+                bulk_limit=max(1, math.ceil(self.config.messages_per_second)),
+                bulk_allowed=self._bulk_allowed(),
+            )
             opted_out = {i.id for i in items if i.contact_id and _opted_out(tx, i.contact_id)}
         for item in items:
             if self._stop.is_set():
@@ -117,6 +125,10 @@ class Dispatcher:
                 continue
             self._send(item)
         return len(items)
+
+    def _bulk_allowed(self) -> bool:
+        quiet = self.config.quiet_hours
+        return quiet is None or not quiet.contains(datetime.now(UTC))
 
     def recover_stale(self) -> int:
         """Settle rows a dead dispatcher left in 'sending': mark them sent if the provider has them."""

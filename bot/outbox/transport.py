@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -62,13 +63,15 @@ class DryRunTransport:
 
     def __init__(self) -> None:
         self._ids = itertools.count(1)
+        # Ids must stay unique across restarts: stored messages are unique per provider id.
+        self._run = uuid.uuid4().hex[:8].upper()
         self._lock = threading.Lock()
         self.sent: list[tuple[str, str, str]] = []
 
     def send(self, to: str, body: str) -> SendReceipt:
         """Log the text and pretend the provider accepted it."""
         with self._lock:
-            provider_id = f"DRY{next(self._ids):012d}"
+            provider_id = f"DRY{self._run}{next(self._ids):012d}"
             self.sent.append((provider_id, to, body))
         log.info("dry-run SMS to %s (%s): %s", mask_phone(to), provider_id, body.replace("\n", " | "))
         return SendReceipt(provider_id)

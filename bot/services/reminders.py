@@ -97,6 +97,13 @@ class ReminderService:
         self.on_change()
         return count
 
+    def skip(self, reminder_ids: list[int], status: str) -> None:
+        """Close reminders that will not be sent (too late to help), with the reason as status."""
+        with self.store.transaction() as tx:
+            for reminder_id in reminder_ids:
+                tx.finish_reminder(reminder_id, status, None)
+        log.warning("reminders %s: too late to send; marked %s", reminder_ids, status)
+
     def pending(self) -> list[Reminder]:
         """Every reminder still to send, soonest first."""
         with self.store.transaction() as tx:

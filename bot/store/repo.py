@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import Contact, EvidenceFact, OutboxItem, School
+from bot.store.announcements_repo import AnnouncementQueries
 from bot.store.concerns_repo import ConcernQueries
 from bot.store.db import is_sqlite
 from bot.store.events_repo import EventQueries
@@ -31,6 +32,7 @@ from bot.store.models import (
     utcnow,
 )
 from bot.store.reminders_repo import ReminderQueries
+from bot.store.roster_repo import RosterQueries
 
 DuplicateError = IntegrityError
 T = TypeVar("T")
@@ -123,7 +125,7 @@ class Store:
         self.engine.dispose()
 
 
-class Tx(ConcernQueries, ReminderQueries, EventQueries):
+class Tx(ConcernQueries, ReminderQueries, AnnouncementQueries, RosterQueries, EventQueries):
     """The queries available inside one transaction."""
 
     def __init__(self, session: Session, *, sqlite: bool) -> None:
@@ -361,18 +363,18 @@ class Tx(ConcernQueries, ReminderQueries, EventQueries):
         )
         return True
 
-    def claim_outbox(self, worker: str, limit: int) -> list[OutboxItem]:
-        """Claim due rows for one dispatcher, interactive before bulk; skips rows others hold."""
+    def claim_outbox(
+        self, worker: str, limit: int, *, bulk_limit: int | None = None, bulk_allowed: bool = True
+    ) -> list[OutboxItem]:
+        """Claim due rows for one dispatcher: interactive rows first, bulk only when none wait.
+
+        Bulk rows come in small batches (`bulk_limit`) so a reply that arrives meanwhile waits for at
+        most one batch; they are not claimed at all while `bulk_allowed` is False (quiet hours).
+        """
         now = utcnow()
-        query = (
-            select(OutboxRow)
-            .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
-            .order_by(OutboxRow.priority, OutboxRow.next_attempt_at, OutboxRow.id)
-            .limit(limit)
-        )
-        if not self.sqlite:
-            query = query.with_for_update(skip_locked=True)
-        rows = list(self.session.scalars(query))
+        rows = self._claimable(OutboxRow.priority == 0, now, limit)
+        if not rows and bulk_allowed:
+            rows = self._claimable(OutboxRow.priority > 0, now, bulk_limit or limit)
         for row in rows:
             row.status, row.claimed_by, row.claimed_at = "sending", worker, now
             row.attempts += 1
@@ -380,6 +382,17 @@ class Tx(ConcernQueries, ReminderQueries, EventQueries):
             OutboxItem(r.id, r.to_address, r.body, r.attempts, r.contact_id, r.claimed_at, r.channel)
             for r in rows
         ]
+
+    def _claimable(self, which: Any, now: datetime, limit: int) -> list[OutboxRow]:
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now, which)
+            .order_by(OutboxRow.priority, OutboxRow.next_attempt_at, OutboxRow.id)
+            .limit(limit)
+        )
+        if not self.sqlite:
+            query = query.with_for_update(skip_locked=True)
+        return list(self.session.scalars(query))
 
     def reclaim_stale(self, worker: str, older_than: timedelta) -> list[OutboxItem]:
         """Take over rows a dead dispatcher left in 'sending'; items carry the old claim time."""

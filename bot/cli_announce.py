@@ -1,0 +1,173 @@
+"""`outreach announce` and `outreach contacts`: coordinators' commands for bulk messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+import yaml
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+
+def _bot() -> Bot:
+    from bot.app import build_bot
+    from bot.cli import _prepare, _settings
+    from bot.logs import configure_logging
+
+    settings = _settings()
+    configure_logging("WARNING")
+    _prepare(settings)
+    return build_bot(settings)
+
+
+def _when(bot: Bot, moment: object) -> str:
+    from datetime import datetime
+
+    from bot.i18n.formatting import local_datetime
+
+    assert isinstance(moment, datetime)
+    return local_datetime(moment, "en", bot.settings.timezone)
+
+
+@click.group()
+def announce() -> None:
+    """Announcements: one message to many families, each in their language."""
+
+
+@announce.command("create")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Schedule without asking after the preview.")
+@click.option("--override-48985", "override", help="Schedule although a 15% language has no text; give why.")
+def announce_create(file: Path, yes: bool, override: str | None) -> None:
+    """Preview an announcement from a YAML file, then schedule it (send_at: now queues it at once)."""
+    from dataclasses import replace
+
+    from bot.services.announcement_file import AnnouncementFileError, parse_announcement
+    from bot.services.announcement_preview import AnnouncementError, preview_text
+
+    bot = _bot()
+    try:
+        try:
+            draft = parse_announcement(
+                yaml.safe_load(file.read_text(encoding="utf-8")), bot.settings.timezone
+            )
+        except (AnnouncementFileError, yaml.YAMLError) as exc:
+            errors = getattr(exc, "errors", [str(exc)])
+            raise click.ClickException(f"{file}:\n  " + "\n  ".join(errors)) from None
+        if override:
+            draft = replace(draft, override_48985=True, override_reason=override)
+        preview = bot.announcements.preview(draft)
+        click.echo(preview_text(preview, _when(bot, preview.send_at)))
+        reasons = preview.refusal(draft.override_48985)
+        if reasons:
+            raise click.ClickException("not scheduled: " + "; ".join(reasons))
+        if not yes and not click.confirm("Schedule it?", default=False):
+            click.echo("not scheduled")
+            return
+        try:
+            announcement_id, preview = bot.announcements.create(draft)
+        except AnnouncementError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"announcement {announcement_id} scheduled for {_when(bot, preview.send_at)}")
+        if draft.send_at is None and not preview.deferred:
+            _queue_with_progress(bot, announcement_id)
+    finally:
+        bot.close()
+
+
+def _queue_with_progress(bot: Bot, announcement_id: int) -> None:
+    with click.progressbar(length=1, label="queuing", show_pos=True) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        outcome = bot.announcements.queue(announcement_id, progress=progress)
+    click.echo(f"announcement {announcement_id}: {outcome}; the dispatcher sends at the sender's rate")
+
+
+@announce.command("preview")
+@click.argument("target")
+def announce_preview(target: str) -> None:
+    """Show recipients per language, missing translations, segments and cost (an ID or a YAML file)."""
+    from bot.services.announcement_file import AnnouncementFileError, parse_announcement
+    from bot.services.announcement_preview import AnnouncementError, preview_text
+
+    bot = _bot()
+    try:
+        try:
+            if target.isdigit():
+                draft = bot.announcements.draft_of(int(target))
+            else:
+                draft = parse_announcement(
+                    yaml.safe_load(Path(target).read_text(encoding="utf-8")), bot.settings.timezone
+                )
+        except (AnnouncementError, AnnouncementFileError, OSError, yaml.YAMLError) as exc:
+            raise click.ClickException(str(exc)) from None
+        preview = bot.announcements.preview(draft)
+        click.echo(preview_text(preview, _when(bot, preview.send_at)))
+        for reason in preview.refusal(draft.override_48985):
+            click.echo(f"Refused: {reason}")
+    finally:
+        bot.close()
+
+
+@announce.command("cancel")
+@click.argument("announcement_id", type=int)
+def announce_cancel(announcement_id: int) -> None:
+    """Cancel an announcement; what has not been handed to the dispatcher is never sent."""
+    from bot.services.announcement_preview import AnnouncementError
+
+    bot = _bot()
+    try:
+        withdrawn = bot.announcements.cancel(announcement_id)
+    except AnnouncementError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        bot.close()
+    click.echo(f"announcement {announcement_id} cancelled; {withdrawn} messages withdrawn")
+
+
+@announce.command("list")
+@click.option("--limit", default=10, show_default=True)
+def announce_list(limit: int) -> None:
+    """Scheduled and recent announcements with delivery counts."""
+    bot = _bot()
+    try:
+        for item in bot.announcements.recent(limit):
+            counts = ", ".join(f"{k} {v}" for k, v in sorted(item.counts.items())) or "nothing queued yet"
+            urgent = " URGENT" if item.urgent else ""
+            click.echo(
+                f"{item.id:>4} {item.status:<9}{urgent} {_when(bot, item.send_at)}  {item.title}  [{counts}]"
+            )
+    finally:
+        bot.close()
+
+
+@click.group()
+def contacts() -> None:
+    """Families the school knows (a roster import gives announcements their audience)."""
+
+
+@contacts.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def contacts_import(file: Path) -> None:
+    """Import a CSV with columns phone, language, grades, groups, name (grades and groups split on ';')."""
+    from bot.services.roster import RosterError, import_roster
+
+    bot = _bot()
+    try:
+        result = import_roster(
+            bot.store,
+            file.read_text(encoding="utf-8-sig"),
+            bot.settings.default_region,
+            tuple(bot.catalogs.available()),
+        )
+    except RosterError as exc:
+        raise click.ClickException(f"{file}:\n  " + "\n  ".join(exc.errors)) from None
+    finally:
+        bot.close()
+    click.echo(f"{result.added} added, {result.updated} updated")

@@ -1,0 +1,39 @@
+"""The scheduled jobs. Each re-reads its row and does nothing if the row is gone or changed.
+
+Jobs are referenced by 'scheduler.jobs:<name>' in the job store, so their names and arguments are
+part of the stored data: keep them stable, and pass only ids and ISO timestamps.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from scheduler import runtime
+
+log = logging.getLogger(__name__)
+
+
+def send_reminder(reminder_id: int, due_at: str) -> str:
+    """Queue one reminder's messages if it is still pending and still due at `due_at`."""
+    return runtime.current().reminders.send(reminder_id, datetime.fromisoformat(due_at))
+
+
+def send_announcement(announcement_id: int, send_at: str) -> str:
+    """Queue one announcement's messages if it is still scheduled for `send_at` (resumes a cut-off run)."""
+    return runtime.current().announcements.queue(
+        announcement_id, expected_send_at=datetime.fromisoformat(send_at)
+    )
+
+
+def escalate_concerns() -> str:
+    """Escalate concerns that passed their acknowledgement or resolution target."""
+    escalated = runtime.current().concerns.escalate_overdue()
+    return f"{len(escalated)} escalated"
+
+
+def sync() -> str:
+    """Make the job store match the reminder and announcement rows (picks up other processes' changes)."""
+    from scheduler.service import active
+
+    return active().sync()

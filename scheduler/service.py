@@ -1,0 +1,228 @@
+"""The scheduler process: holds the lock, keeps the job store in step with the rows, runs the jobs."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+    JobEvent,
+    JobExecutionEvent,
+)
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from scheduler import runtime
+from scheduler.lock import SchedulerLock
+from scheduler.plan import ANNOUNCEMENT_PREFIX, REMINDER_PREFIX, JobSpec, announcement_job, reminder_job
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger(__name__)
+
+JOB_TABLE = "apscheduler_jobs"
+# coalesce: a job that missed several run times runs once. misfire_grace_time: a date job whose time
+# passed while no scheduler ran still runs if it is less than an hour late; later than that the next
+# sync decides from the row (a reminder while half its lead time remains, an announcement at once).
+JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": 3600, "max_instances": 1}
+
+_active: OutreachScheduler | None = None
+
+
+def active() -> OutreachScheduler:
+    """The scheduler running in this process."""
+    if _active is None:
+        raise RuntimeError("no scheduler is running in this process")
+    return _active
+
+
+class OutreachScheduler:
+    """APScheduler 3 with its job store in the project's database, one per database (see lock.py)."""
+
+    def __init__(self, bot: Bot, *, sync_seconds: float = 15.0, escalate_minutes: float = 5.0) -> None:
+        self.bot = bot
+        self.sync_seconds = sync_seconds
+        self.escalate_minutes = escalate_minutes
+        self.lock = SchedulerLock(bot.store.engine)
+        self.stopping = threading.Event()
+        self.running = threading.Event()
+        self._scheduler: BackgroundScheduler | None = None
+        self._thread: threading.Thread | None = None
+        # A date job leaves the store when it starts; until it ends, sync must not add it back.
+        self._in_flight: set[str] = set()
+        self._in_flight_lock = threading.Lock()
+
+    # Life cycle -------------------------------------------------------------------
+    def start_in_background(self) -> None:
+        """Wait for the lock in a thread and start when it is ours (used by `outreach serve`)."""
+        self._thread = threading.Thread(target=self._run, name="scheduler", daemon=True)
+        self._thread.start()
+
+    def run_forever(self) -> None:
+        """Wait for the lock, run until `stop()` (used by `outreach scheduler`)."""
+        self._run()
+
+    def stop(self) -> None:
+        """Stop running jobs, release the lock and let a waiting scheduler take over."""
+        self.stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        global _active
+        while not self.stopping.is_set():
+            if not self.lock.acquire(self.stopping):
+                return
+            _active = self
+            runtime.install(self.bot)
+            self._start_apscheduler()
+            log.info("scheduler running (sync every %ss)", self.sync_seconds)
+            try:
+                while not self.stopping.wait(self.sync_seconds) and self.lock.held():
+                    pass
+            finally:
+                self._shutdown()
+                runtime.install(None)
+                _active = None
+                self.lock.release()
+            if not self.stopping.is_set():
+                log.error("scheduler lost its lock; waiting to take it again")
+
+    def _start_apscheduler(self) -> None:
+        engine = self.bot.store.engine
+        scheduler = BackgroundScheduler(
+            jobstores={
+                "default": SQLAlchemyJobStore(engine=engine, tablename=JOB_TABLE),
+                "memory": MemoryJobStore(),
+            },
+            executors={"default": ThreadPoolExecutor(4)},
+            job_defaults=JOB_DEFAULTS,
+            timezone=UTC,
+        )
+        scheduler.add_listener(self._track, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+        scheduler.add_listener(_log_job, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+        now = datetime.now(UTC)
+        scheduler.add_job(
+            "scheduler.jobs:sync",
+            "interval",
+            seconds=self.sync_seconds,
+            id="sync",
+            jobstore="memory",
+            next_run_time=now,
+            replace_existing=True,
+        )
+        scheduler.add_job(
+            "scheduler.jobs:escalate_concerns",
+            "interval",
+            minutes=self.escalate_minutes,
+            id="concerns:escalate",
+            jobstore="memory",
+            next_run_time=now,
+            replace_existing=True,
+        )
+        for job_id, func, minutes in self.bot.periodic_jobs():
+            scheduler.add_job(
+                func, "interval", minutes=minutes, id=job_id, jobstore="memory", replace_existing=True
+            )
+        scheduler.start()
+        self._scheduler = scheduler
+        self.bot.reminders.on_change = self.wake
+        announcements = getattr(self.bot, "announcements", None)
+        if announcements is not None:
+            announcements.on_change = self.wake
+        self.running.set()
+
+    def _shutdown(self) -> None:
+        self.running.clear()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=True)
+            self._scheduler = None
+
+    # Work ---------------------------------------------------------------------------
+    def wake(self) -> None:
+        """Run the sync soon, so a change made in this process is scheduled without waiting."""
+        if self._scheduler is not None:
+            soon = datetime.now(UTC) + timedelta(seconds=1)
+            self._scheduler.modify_job("sync", jobstore="memory", next_run_time=soon)
+
+    def specs(self, now: datetime | None = None) -> list[JobSpec]:
+        """The date jobs the reminder and announcement rows call for right now."""
+        now = now or datetime.now(UTC)
+        quiet = self.bot.quiet_hours
+        specs: list[JobSpec] = []
+        late: list[int] = []
+        for reminder in self.bot.reminders.pending():
+            spec = reminder_job(reminder, quiet, now)
+            if spec is None:
+                late.append(reminder.id)
+            else:
+                specs.append(spec)
+        if late:
+            self.bot.reminders.skip(late, "missed")
+        specs += [announcement_job(a, quiet, now) for a in self.bot.announcements.due()]
+        return specs
+
+    def sync(self) -> str:
+        """Add, move or remove date jobs so the store holds exactly one per due row."""
+        scheduler = self._scheduler
+        if scheduler is None:
+            return "not running"
+        wanted = {spec.id: spec for spec in self.specs()}
+        existing: dict[str, Any] = {job.id: job for job in scheduler.get_jobs(jobstore="default")}
+        added = removed = 0
+        for job_id in existing:
+            if job_id.startswith((REMINDER_PREFIX, ANNOUNCEMENT_PREFIX)) and job_id not in wanted:
+                scheduler.remove_job(job_id, jobstore="default")
+                removed += 1
+        with self._in_flight_lock:
+            in_flight = set(self._in_flight)
+        for spec in wanted.values():
+            if spec.id in in_flight:
+                continue
+            job = existing.get(spec.id)
+            if job is not None and job.next_run_time == spec.run_at and tuple(job.args) == spec.args:
+                continue
+            scheduler.add_job(
+                spec.func,
+                "date",
+                run_date=spec.run_at,
+                args=list(spec.args),
+                id=spec.id,
+                jobstore="default",
+                replace_existing=True,
+            )
+            added += 1
+        if added or removed:
+            log.info("scheduler sync: %d jobs added or moved, %d removed", added, removed)
+        return f"{added} added, {removed} removed"
+
+    def _track(self, event: JobEvent) -> None:
+        with self._in_flight_lock:
+            if event.code == EVENT_JOB_SUBMITTED:
+                self._in_flight.add(event.job_id)
+            else:
+                self._in_flight.discard(event.job_id)
+
+    def jobs(self) -> list[tuple[str, datetime | None]]:
+        """(id, next run time) of every job, for `outreach scheduler jobs` and tests."""
+        if self._scheduler is None:
+            return []
+        return [(job.id, job.next_run_time) for job in self._scheduler.get_jobs()]
+
+
+def _log_job(event: JobExecutionEvent) -> None:
+    if event.code == EVENT_JOB_ERROR:
+        log.error("job %s failed: %r", event.job_id, event.exception)
+    elif event.code == EVENT_JOB_MISSED:
+        log.warning("job %s missed its run time %s", event.job_id, event.scheduled_run_time)
+    elif event.job_id != "sync":
+        log.info("job %s done: %s", event.job_id, event.retval)
