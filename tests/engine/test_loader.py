@@ -36,11 +36,12 @@ def test_real_flows_load_with_their_messages() -> None:
         "concern",
         "concern_status",
         "concern_survey",
+        "events",
         "language",
         "main",
         "rights",
     ]
-    assert sorted(loaded.message_sets) == ["answer", "concern", "rights_topic", "staff", "system"]
+    assert sorted(loaded.message_sets) == ["answer", "concern", "event", "rights_topic", "staff", "system"]
     assert loaded.flows["main"].start == "menu"
     assert {"welcome", "help", "stopped", "started", "error"} <= set(loaded.messages.messages)
 
