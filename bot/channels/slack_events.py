@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 USAGE_NEW = "`/outreach event new`: create an event (a form opens)"
 USAGE_SHOW = "`/outreach event 12`: one event with its RSVP counts"
+USAGE_CANCEL = "`/outreach event cancel 12`: cancel it; parents who said yes are told"
 USAGE_LIST = "`/outreach events`: upcoming events with their RSVP counts"
 
 
@@ -48,7 +49,7 @@ class EventListeners:
     def subcommands(self) -> dict[str, Subcommand]:
         """The `/outreach` subcommands to add to the command's table."""
         return {
-            "event": Subcommand(f"{USAGE_NEW}; {USAGE_SHOW}", self.event),
+            "event": Subcommand(f"{USAGE_NEW}; {USAGE_SHOW}; {USAGE_CANCEL}", self.event),
             "events": Subcommand(USAGE_LIST, self.list_events),
         }
 
@@ -58,12 +59,16 @@ class EventListeners:
 
     def event(self, request: CommandRequest) -> None:
         """`/outreach event new` opens the form; `/outreach event 12` shows one event."""
-        argument = request.args.split()[0].lower() if request.args else ""
+        words = request.args.lower().split()
+        argument = words[0] if words else ""
         if argument == "new":
             self.open_modal(request)
             return
+        if argument == "cancel" and len(words) == 2 and words[1].lstrip("#").isdigit():
+            self.cancel(request, int(words[1].lstrip("#")))
+            return
         if not argument.lstrip("#").isdigit():
-            request.respond(text=f"{USAGE_NEW}\n{USAGE_SHOW}", response_type="ephemeral")
+            request.respond(text=f"{USAGE_NEW}\n{USAGE_SHOW}\n{USAGE_CANCEL}", response_type="ephemeral")
             return
         try:
             view = self.events.view(int(argument.lstrip("#")))
@@ -72,6 +77,16 @@ class EventListeners:
             return
         text, blocks = kit.event_detail(view, self.zone)
         request.respond(text=text, blocks=blocks, response_type="ephemeral")
+
+    def cancel(self, request: CommandRequest, event_id: int) -> None:
+        """`/outreach event cancel 12`: cancel the event and its reminders."""
+        try:
+            view, told = self.events.cancel(event_id, actor=request.user_id)
+        except (EventNotFound, EventStateError) as exc:
+            request.respond(text=f":warning: {exc}", response_type="ephemeral")
+            return
+        text = f":no_entry_sign: Event #{view.id} {view.title()} is cancelled; {told} parent(s) who said yes"
+        request.respond(text=f"{text} will get a text in their language.", response_type="ephemeral")
 
     def list_events(self, request: CommandRequest) -> None:
         """`/outreach events`: upcoming events, soonest first."""

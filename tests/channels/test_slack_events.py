@@ -204,3 +204,7 @@ def test_staff_see_counts_and_the_list(rig: Rig) -> None:
     rig.command("event 999", "missing")
     [missing] = rig.slack.wait_for_response("missing")
     assert missing.body["text"] == "No event #999."
+    rig.command(f"event cancel {view.id}", "cancel")
+    [cancelled] = rig.slack.wait_for_response("cancel")
+    assert "is cancelled; 2 parent(s) who said yes" in cancelled.body["text"]
+    assert rig.bot.events.view(view.id).status == "cancelled"
