@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
@@ -37,6 +39,9 @@ from bot.services.schools import SchoolDirectory
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.db import build_engine
+
+if TYPE_CHECKING:
+    from bot.channels.slack_app import Extension
 
 log = logging.getLogger(__name__)
 
@@ -190,14 +195,32 @@ def build_bot(
     )
     reminders.register("event", events.send_reminder)
     actions = build_actions(concerns, RightsService(concerns), events)
+    shipped = tuple(catalogs.available())
+    quiet_hours = QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, settings.timezone)
+    announcements = AnnouncementService(
+        store,
+        schools,
+        AnnouncementConfig(
+            quiet=quiet_hours,
+            default_locale=settings.default_locale,
+            shipped=shipped,
+            price_per_segment=settings.sms_price_per_segment,
+            threshold=settings.home_language_threshold,
+        ),
+    )
     slack_app = None
     if settings.slack_live:
-        slack_app, live_slack_transport = build_slack(settings, concerns, events)
+        from bot.channels.slack_announce import announcement_extension
+        from bot.channels.slack_events import event_extension
+
+        extensions = [
+            announcement_extension(announcements, shipped, settings.default_locale, settings.timezone),
+            event_extension(events, settings.timezone),
+        ]
+        slack_app, live_slack_transport = build_slack(settings, concerns, extensions)
         slack_transport = slack_transport or live_slack_transport
     else:
         log.info("no Slack credentials: staff alerts are written to the log (dry run)")
-    shipped = tuple(catalogs.available())
-    quiet_hours = QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, settings.timezone)
     detector = LanguageDetector(
         shipped, settings.language_detect_min_letters, settings.language_detect_confidence
     )
@@ -233,17 +256,7 @@ def build_bot(
         transport=transport or build_transport(settings),
         slack_transport=slack_transport or DryRunSlackTransport(),
         reminders=reminders,
-        announcements=AnnouncementService(
-            store,
-            schools,
-            AnnouncementConfig(
-                quiet=quiet_hours,
-                default_locale=settings.default_locale,
-                shipped=shipped,
-                price_per_segment=settings.sms_price_per_segment,
-                threshold=settings.home_language_threshold,
-            ),
-        ),
+        announcements=announcements,
         quiet_hours=quiet_hours,
         events=events,
         slack_app=slack_app,
@@ -251,13 +264,14 @@ def build_bot(
 
 
 def build_slack(
-    settings: Settings, concerns: ConcernService, events: EventService | None = None
+    settings: Settings, concerns: ConcernService, extensions: Iterable[Extension] = ()
 ) -> tuple[App, Transport]:
     """The Bolt app staff talk to and the transport that posts concern alerts, sharing one client."""
     from bot.channels import slack_blocks
     from bot.channels.slack_app import CommandRequest, Subcommand, build_slack_app, web_client
-    from bot.channels.slack_events import EventListeners
+    from bot.channels.slack_report import report_subcommand
     from bot.channels.slack_transport import SlackAlertTransport
+    from bot.report.service import options_from
 
     questions = QuestionLog(concerns.store)
 
@@ -266,29 +280,18 @@ def build_slack(
         request.respond(text=text, blocks=blocks, response_type="ephemeral")
 
     client = web_client(token=settings.slack_bot_token, api_url=settings.slack_api_url)
-    subcommands = {
-        "questions": Subcommand(
-            "`/outreach questions`: what parents asked that no answer fitted", list_questions
-        )
-    }
-    event_listeners = None
-    if events is not None:
-        event_listeners = EventListeners(
-            client=client,
-            events=events,
-            concerns=concerns,
-            staff_ids=settings.staff_ids,
-            zone=settings.timezone,
-        )
-        subcommands.update(event_listeners.subcommands())
     app = build_slack_app(
         signing_secret=settings.slack_signing_secret,
         client=client,
         concerns=concerns,
         show_descriptions=settings.slack_show_descriptions,
         staff_ids=settings.staff_ids,
-        subcommands=subcommands,
+        subcommands={
+            "questions": Subcommand(
+                "`/outreach questions`: what parents asked that no answer fitted", list_questions
+            ),
+            "report": report_subcommand(concerns.store, options_from(settings)),
+        },
+        extensions=extensions,
     )
-    if event_listeners is not None:
-        event_listeners.register(app)
     return app, SlackAlertTransport(client, concerns, settings.slack_show_descriptions)

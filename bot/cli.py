@@ -311,10 +311,13 @@ def scheduler_command() -> None:
 
 
 def _register_groups() -> None:
+    """Commands that live in their own modules are only registered here."""
     from bot.cli_announce import announce, contacts
+    from bot.demo.commands import demo_data_command
+    from bot.report.commands import report_command
 
-    main.add_command(announce)
-    main.add_command(contacts)
+    for command in (announce, contacts, report_command, demo_data_command):
+        main.add_command(command)
 
 
 _register_groups()

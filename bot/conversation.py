@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.clock import utcnow
 from bot.domain import Contact, EvidenceFact, Exchange, Inbound
 from bot.engine import engine
 from bot.engine.engine import Result, Text
@@ -409,4 +410,4 @@ def _clean_text(text: str) -> str:
 
 
 def _older_than(moment: datetime, age: timedelta) -> bool:
-    return datetime.now(UTC) - moment > age
+    return utcnow() - moment > age

@@ -95,3 +95,17 @@ class AudienceContact:
     locale: str | None
     grades: tuple[str, ...]
     groups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    """One stored evidence row as the report reads it (the contact is a pseudonymous id)."""
+
+    indicator: str
+    kind: str
+    value: float | None
+    detail: str | None
+    locale: str | None
+    contact_ref: int | None
+    school_id: int | None
+    at: datetime

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     language_detect_confidence: float = 0.80
     default_region: str = "US"
     log_level: str = "INFO"
+    # Rubric evidence report
+    report_min_group: int = 5  # groups of fewer parents are shown as "fewer than N"
+    report_thresholds_file: Path | None = None  # default: bot/report/thresholds.yaml
 
     @field_validator("school_timezone")
     @classmethod
@@ -108,6 +111,25 @@ class Settings(BaseSettings):
     def _share(cls, value: float) -> float:
         if not 0 < value <= 1:
             raise ValueError("must be a share between 0 and 1, such as 0.15")
+        return value
+
+    @field_validator("report_thresholds_file", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("report_thresholds_file")
+    @classmethod
+    def _readable_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{str(value)!r} is not a file (copy bot/report/thresholds.yaml and edit it)")
+        return value
+
+    @field_validator("report_min_group")
+    @classmethod
+    def _at_least_one(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1")
         return value
 
     @field_validator("translation_provider")

@@ -69,6 +69,11 @@ class Subcommand:
     run: Callable[[CommandRequest], None]
 
 
+# A feature's Slack part: given the app and the staff check, it registers its views and buttons and
+# returns its `/outreach` subcommands.
+Extension = Callable[[App, Callable[[str], bool]], Mapping[str, Subcommand]]
+
+
 class StaffGate:
     """Decides whether a Slack user is staff, resolving configured user groups (S…) with the Web API."""
 
@@ -438,6 +443,7 @@ def build_slack_app(
     show_descriptions: bool,
     staff_ids: Iterable[str] = (),
     subcommands: Mapping[str, Subcommand] | None = None,
+    extensions: Iterable[Extension] = (),
     command: str = "/outreach",
     submit_budget: float = SUBMIT_BUDGET_SECONDS,
 ) -> App:
@@ -468,6 +474,8 @@ def build_slack_app(
         }
     )
     listeners.subcommands.update(subcommands or {})
+    for extend in extensions:
+        listeners.subcommands.update(extend(app, listeners.gate.allows))
     for action_id in kit.ALERT_ACTIONS:
         app.action(action_id)(listeners.on_button)
     app.action(kit.CANNED_ACTION)(listeners.on_canned_selected)

@@ -7,9 +7,8 @@ checked again, and its errors travel in the ack (`response_action: errors`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,9 +16,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import clock
 from bot.channels import slack_event_blocks as kit
-from bot.channels.slack_app import NOT_STAFF, CommandRequest, StaffGate, Subcommand, actor_of
-from bot.services.concern_types import StaffConcernActions
+from bot.channels.slack_app import NOT_STAFF, CommandRequest, Extension, Subcommand, actor_of
 from bot.services.event_types import EventNotFound, EventStateError
 from bot.services.events import EventService
 
@@ -35,16 +34,9 @@ class EventListeners:
     """The slash subcommands and the modal listener for events, bound to one client and service."""
 
     def __init__(
-        self,
-        *,
-        client: WebClient,
-        events: EventService,
-        concerns: StaffConcernActions,
-        staff_ids: Iterable[str],
-        zone: ZoneInfo,
+        self, *, client: WebClient, events: EventService, allows: Callable[[str], bool], zone: ZoneInfo
     ) -> None:
-        self.client, self.events, self.zone = client, events, zone
-        self.gate = StaffGate(client, concerns, staff_ids)
+        self.client, self.events, self.allows, self.zone = client, events, allows, zone
 
     def subcommands(self) -> dict[str, Subcommand]:
         """The `/outreach` subcommands to add to the command's table."""
@@ -102,14 +94,14 @@ class EventListeners:
             second_locale=second,
             languages=languages,
             channel=request.channel_id,
-            today=kit.default_day(datetime.now(UTC), self.zone),
+            today=kit.default_day(clock.utcnow(), self.zone),
         )
         request.client.views_open(trigger_id=request.trigger_id, view=modal)
 
     def on_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """Store the event, or show what to fix in the form."""
         user = actor_of(body).user_id
-        if not self.gate.allows(user):
+        if not self.allows(user):
             ack(response_action="errors", errors={kit.TITLE_BLOCK: NOT_STAFF})
             return
         default, _ = self.events.school_languages()
@@ -136,3 +128,14 @@ class EventListeners:
             self.client.chat_postEphemeral(channel=channel, user=user, text=text)
         except (SlackApiError, OSError) as exc:
             log.warning("cannot tell %s about their new event: %s", user, exc)
+
+
+def event_extension(events: EventService, zone: ZoneInfo) -> Extension:
+    """The Slack part of events, for `build_slack_app(extensions=...)`."""
+
+    def extend(app: App, allows: Callable[[str], bool]) -> dict[str, Subcommand]:
+        listeners = EventListeners(client=app.client, events=events, allows=allows, zone=zone)
+        listeners.register(app)
+        return listeners.subcommands()
+
+    return extend

@@ -12,7 +12,10 @@ import math
 import random
 import threading
 import time
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -28,6 +31,8 @@ from bot.services.quiet_hours import QuietHours
 from bot.store import Store, Tx
 
 log = logging.getLogger(__name__)
+
+WINDOW = 1.001  # one second, and a millisecond for clock resolution
 
 
 @dataclass(frozen=True)
@@ -45,22 +50,45 @@ class DispatcherConfig:
 
 
 class RateLimiter:
-    """A token bucket: never more than `rate` sends in any one-second window on average, no bursts."""
+    """Paces sends evenly at `rate` per second; no one-second window ever sees more than `rate` of them.
+
+    The window rule counts from when the send `rate` places back *finished* (its answer came back, so
+    the provider had it by then) to when the next one *starts*: whatever the network's delays, the
+    provider never receives more than `rate` in any second.
+    """
 
     def __init__(self, rate: float) -> None:
         self.interval = 1.0 / rate
         self._next = 0.0
-        self._lock = threading.Lock()
+        # One cell per recent send: [finish time], or [None] while it is in flight.
+        self._finished: deque[list[float | None]] = deque(maxlen=max(1, math.floor(rate)))
+        self._changed = threading.Condition()
 
-    def wait(self) -> None:
-        """Block until the next send is allowed."""
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        delay = slot - now
-        if delay > 0:
-            time.sleep(delay)
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Wait for the next allowed start, then hold the slot while the send runs."""
+        with self._changed:
+            while True:
+                now = time.monotonic()
+                start = max(now, self._next)
+                if len(self._finished) < (self._finished.maxlen or 1):
+                    break
+                oldest = self._finished[0][0]
+                if oldest is not None:
+                    start = max(start, oldest + WINDOW)
+                    break
+                self._changed.wait(0.05)  # the send `rate` places back is still in flight
+            cell: list[float | None] = [None]
+            self._finished.append(cell)
+            self._next = start + self.interval
+        if start > now:
+            time.sleep(start - now)
+        try:
+            yield
+        finally:
+            with self._changed:
+                cell[0] = time.monotonic()
+                self._changed.notify_all()
 
 
 class Dispatcher:
@@ -84,6 +112,8 @@ class Dispatcher:
         for channel, (other, rate) in (others or {}).items():
             self.routes[channel] = (other, RateLimiter(rate))
         self._stop = threading.Event()
+        self._senders = min(8, math.ceil(config.messages_per_second / 25))
+        self._pool: ThreadPoolExecutor | None = None
 
     def run_forever(self) -> None:
         """Drain until `stop()` is called; errors are logged and the loop goes on."""
@@ -105,6 +135,8 @@ class Dispatcher:
     def stop(self) -> None:
         """Ask the loop to finish after the current message."""
         self._stop.set()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
 
     def drain_once(self) -> int:
         """Claim one batch and send it; returns how many rows were handled."""
@@ -116,7 +148,23 @@ class Dispatcher:
                 bulk_allowed=self._bulk_allowed(),
             )
             opted_out = {i.id for i in items if i.contact_id and _opted_out(tx, i.contact_id)}
+        # One recipient's messages go in order; different recipients' go side by side, so the time a
+        # send takes does not cap the rate (the limiter still paces every start).
+        by_recipient: dict[str, list[OutboxItem]] = {}
         for item in items:
+            by_recipient.setdefault(item.to_address, []).append(item)
+        groups = list(by_recipient.values())
+        if len(groups) == 1 or self._senders < 2 or self._stop.is_set():
+            for group in groups:
+                self._send_in_order(group, opted_out)
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._senders, thread_name_prefix="send")
+            list(self._pool.map(lambda group: self._send_in_order(group, opted_out), groups))
+        return len(items)
+
+    def _send_in_order(self, group: list[OutboxItem], opted_out: set[int]) -> None:
+        for item in group:
             if self._stop.is_set():
                 self._release(item)
                 continue
@@ -124,7 +172,6 @@ class Dispatcher:
                 self._finish_failed(item, "contact opted out", "suppressed")
                 continue
             self._send(item)
-        return len(items)
 
     def _bulk_allowed(self) -> bool:
         quiet = self.config.quiet_hours
@@ -157,8 +204,8 @@ class Dispatcher:
     def _send(self, item: OutboxItem) -> None:
         try:
             transport, limiter = self._route(item)
-            limiter.wait()
-            receipt = transport.send(item.to_address, item.body)
+            with limiter.slot():
+                receipt = transport.send(item.to_address, item.body)
         except TransientSendError as exc:
             self._retry(item, str(exc), exc.retry_after)
             return

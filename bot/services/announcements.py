@@ -6,9 +6,10 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from bot.clock import utcnow
 from bot.domain import EvidenceFact
 from bot.services.announcement_preview import (
     AnnouncementDraft,
@@ -83,7 +84,7 @@ class AnnouncementService:
     def preview(self, draft: AnnouncementDraft, now: datetime | None = None) -> Preview:
         """Recipients per language, missing translations, segments and cost, without storing anything."""
         with self.store.transaction() as tx:
-            return self._preview(tx, draft, now or datetime.now(UTC))
+            return self._preview(tx, draft, now or utcnow())
 
     def _preview(self, tx: Tx, draft: AnnouncementDraft, now: datetime) -> Preview:
         school = self.schools.current(tx)
@@ -104,44 +105,76 @@ class AnnouncementService:
 
     def create(self, draft: AnnouncementDraft, now: datetime | None = None) -> tuple[int, Preview]:
         """Schedule an announcement, or raise AnnouncementError with every reason it is refused."""
-        moment = now or datetime.now(UTC)
+        announcement_id = self.save_draft(draft)
+        try:
+            return announcement_id, self.schedule(announcement_id, now=now)
+        except AnnouncementError:
+            self._discard(announcement_id)
+            raise
+
+    def save_draft(self, draft: AnnouncementDraft) -> int:
+        """Keep a draft (for a preview step between writing and scheduling); nothing is sent."""
         with self.store.transaction() as tx:
+            school = self.schools.current(tx)
+            row = tx.add_announcement(
+                school_id=school.id,
+                title=draft.title.strip()[:200],
+                texts={k: v.strip() for k, v in draft.texts.items() if v and v.strip()},
+                audience=normalize_audience(draft.audience),
+                channel=draft.channel,
+                send_at=(draft.send_at or utcnow()).replace(microsecond=0),
+                urgent=draft.urgent,
+                status="draft",
+                override_48985=draft.override_48985,
+                override_reason=draft.override_reason.strip() or None,
+                created_by=draft.created_by,
+            )
+        return int(row["id"])
+
+    def schedule(self, announcement_id: int, now: datetime | None = None) -> Preview:
+        """Turn a draft into a scheduled announcement after checking it again against today's audience."""
+        moment = now or utcnow()
+        with self.store.transaction() as tx:
+            row = tx.announcement(announcement_id, lock=True)
+            if row is None or row["status"] != "draft":
+                raise AnnouncementError(f"announcement {announcement_id} is not a draft any more")
+            draft = _draft(row)
             preview = self._preview(tx, draft, moment)
             reasons = preview.refusal(draft.override_48985)
             if reasons:
                 raise AnnouncementError("; ".join(reasons))
-            school = self.schools.current(tx)
             overridden = bool(preview.required_missing and draft.override_48985)
-            row = tx.add_announcement(
-                school_id=school.id,
-                title=draft.title.strip(),
-                texts={k: v.strip() for k, v in draft.texts.items() if v and v.strip()},
-                audience=normalize_audience(draft.audience),
-                channel=draft.channel,
-                send_at=(draft.send_at or moment).replace(microsecond=0),
-                urgent=draft.urgent,
+            tx.update_announcement(
+                announcement_id,
                 status="scheduled",
+                send_at=max(row["send_at"], moment.replace(microsecond=0)),
                 override_48985=overridden,
-                override_reason=draft.override_reason.strip() or None if overridden else None,
-                created_by=draft.created_by,
+                override_reason=row["override_reason"] if overridden else None,
             )
             if overridden:
                 tx.add_evidence(
-                    EvidenceFact("5A", "translation_override", detail=campaign(row["id"])),
+                    EvidenceFact("5A", "translation_override", detail=campaign(announcement_id)),
                     contact_id=None,
-                    school_id=school.id,
+                    school_id=row["school_id"],
                     locale=",".join(preview.required_missing),
                 )
         log.info(
-            "announcement %s scheduled for %s (%d recipients)", row["id"], preview.send_at, preview.recipients
+            "announcement %s scheduled for %s (%d recipients)",
+            announcement_id,
+            preview.send_at,
+            preview.recipients,
         )
         self.on_change()
-        return row["id"], preview
+        return preview
+
+    def _discard(self, announcement_id: int) -> None:
+        with self.store.transaction() as tx:
+            tx.update_announcement(announcement_id, status="discarded")
 
     # Sending -------------------------------------------------------------------------
     def due(self) -> list[DueAnnouncement]:
         """Announcements the scheduler should queue; a run cut off by a crash is due again at once."""
-        stale = datetime.now(UTC) - STALE_RUN
+        stale = utcnow() - STALE_RUN
         with self.store.transaction() as tx:
             return [
                 DueAnnouncement(announcement_id, send_at, urgent)
@@ -158,7 +191,7 @@ class AnnouncementService:
         now: datetime | None = None,
     ) -> str:
         """Write one outbox row per recipient (idempotent: a resumed run adds only what is missing)."""
-        moment = now or datetime.now(UTC)
+        moment = now or utcnow()
         with self.store.transaction() as tx:
             row = tx.announcement(announcement_id, lock=True)
             if row is None or row["status"] not in ("scheduled", "queuing"):
@@ -190,7 +223,7 @@ class AnnouncementService:
                     )
                     return "cancelled"
                 tx.enqueue_bulk(chunk)
-                tx.update_announcement(announcement_id, queued_at=datetime.now(UTC))
+                tx.update_announcement(announcement_id, queued_at=utcnow())
             written += len(chunk)
             if progress:
                 progress(written, total)
@@ -198,9 +231,7 @@ class AnnouncementService:
             current = tx.announcement(announcement_id, lock=True)
             if current is None or current["status"] != "queuing":
                 return "cancelled"
-            tx.update_announcement(
-                announcement_id, status="queued", recipients=total, queued_at=datetime.now(UTC)
-            )
+            tx.update_announcement(announcement_id, status="queued", recipients=total, queued_at=utcnow())
             self._evidence(tx, row, languages, total)
         log.info("announcement %s: %d messages queued", announcement_id, total)
         return "queued"
@@ -274,7 +305,7 @@ class AnnouncementService:
             counts = tx.campaign_counts([campaign(announcement_id)])[campaign(announcement_id)]
             if row["status"] == "queued" and not counts.get("queued") and not withdrawn:
                 raise AnnouncementError(f"announcement {announcement_id} has already been sent")
-            tx.update_announcement(announcement_id, status="cancelled", cancelled_at=datetime.now(UTC))
+            tx.update_announcement(announcement_id, status="cancelled", cancelled_at=utcnow())
         self.on_change()
         log.info("announcement %s cancelled; %d messages withdrawn", announcement_id, withdrawn)
         return withdrawn
@@ -307,13 +338,18 @@ class AnnouncementService:
 
     def draft_of(self, announcement_id: int) -> AnnouncementDraft:
         """A stored announcement as a draft, to preview it again."""
-        row = self.get(announcement_id)
-        return AnnouncementDraft(
-            title=row["title"],
-            texts=row["texts"],
-            audience=row["audience"],
-            channel=row["channel"],
-            send_at=row["send_at"],
-            urgent=row["urgent"],
-            override_48985=row["override_48985"],
-        )
+        return _draft(self.get(announcement_id))
+
+
+def _draft(row: dict[str, Any]) -> AnnouncementDraft:
+    return AnnouncementDraft(
+        title=row["title"],
+        texts=row["texts"],
+        audience=row["audience"],
+        channel=row["channel"],
+        send_at=row["send_at"],
+        urgent=row["urgent"],
+        override_48985=row["override_48985"],
+        override_reason=row["override_reason"] or "",
+        created_by=row["created_by"],
+    )

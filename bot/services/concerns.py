@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 
+from bot.clock import utcnow
 from bot.domain import Contact, EvidenceFact
 from bot.engine import engine
 from bot.engine.engine import ActionResult
@@ -145,7 +146,7 @@ class ConcernService:
         when: str | None,
     ) -> tuple[str, datetime]:
         values = ctx.values
-        now = datetime.now(UTC)
+        now = utcnow()
         year = now.astimezone(self.config.zone).year
         reference = ctx.tx.next_concern_reference(year)
         ack_due = add_school_days(now, self.config.ack_target_days, ctx.school, self.config.zone)
@@ -326,7 +327,7 @@ class ConcernService:
         """Resolve: the parent gets the resolution and a short satisfaction survey."""
         if resolution_category not in RESOLUTION_CATEGORIES:
             raise ConcernStateError(f"unknown resolution category {resolution_category!r}")
-        now = datetime.now(UTC)
+        now = utcnow()
         with self.store.transaction() as tx:
             concern = self._require(tx, reference, for_update=True)
             if concern["status"] == "resolved":
@@ -362,7 +363,7 @@ class ConcernService:
 
     def reopen(self, reference: str, actor: str, note: str) -> ConcernView:
         """Reopen a resolved concern with a new resolution target; the parent is told."""
-        now = datetime.now(UTC)
+        now = utcnow()
         with self.store.transaction() as tx:
             concern = self._require(tx, reference, for_update=True)
             if concern["status"] != "resolved":
@@ -412,7 +413,7 @@ class ConcernService:
 
         This is the job the scheduler runs; it returns the references escalated.
         """
-        moment = now or datetime.now(UTC)
+        moment = now or utcnow()
         escalated: list[str] = []
         with self.store.transaction() as tx:
             for concern, missed in tx.overdue_concerns(moment):
@@ -454,7 +455,7 @@ class ConcernService:
         )
 
     def _acknowledge(self, tx: Tx, concern: dict[str, Any], actor: str, *, tell_parent: bool = True) -> None:
-        now = datetime.now(UTC)
+        now = utcnow()
         tx.update_concern(concern["id"], status="acknowledged", acknowledged_by=actor, acknowledged_at=now)
         tx.add_concern_event(concern["id"], "acknowledged", actor)
         hours = (now - concern["created_at"]).total_seconds() / 3600

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot import clock
 from bot.services.audience import normalize_audience
 from bot.services.event_types import EventSpec
 from bot.services.reminders import parse_offset
@@ -153,7 +154,7 @@ def parse_events(
             where = ".".join(str(part) for part in error["loc"]) or "(top)"
             errors.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
         raise EventFileError(path, errors) from None
-    moment = now or datetime.now(UTC)
+    moment = now or clock.utcnow()
     specs: list[EventSpec] = []
     errors = []
     seen: dict[str, int] = {}

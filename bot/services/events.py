@@ -10,11 +10,12 @@ import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import clock
 from bot.domain import EvidenceFact, Reminder
 from bot.engine.engine import ActionResult, Option
 from bot.i18n.formatting import local_datetime
@@ -189,7 +190,7 @@ class EventService:
 
     def upcoming(self, now: datetime | None = None, *, include_cancelled: bool = False) -> list[EventView]:
         """Events still to come, soonest first, with their counts."""
-        moment = now or datetime.now(UTC)
+        moment = now or clock.utcnow()
         with self.store.transaction() as tx:
             events = tx.events_starting_after(None, moment, include_cancelled=include_cancelled)
             return self._views(tx, events)
@@ -236,7 +237,7 @@ class EventService:
             ):
                 queued += 1
         detail = f"event:{event['id']}"
-        lead_hours = (event["starts_at"] - datetime.now(UTC)).total_seconds() / 3600
+        lead_hours = (event["starts_at"] - clock.utcnow()).total_seconds() / 3600
         for fact in (
             EvidenceFact("1B", "reminder_lead_hours", round(lead_hours, 2), detail),
             EvidenceFact("1E", "invitation_sent", float(queued), detail),
@@ -254,7 +255,7 @@ class EventService:
         grades, groups = ctx.tx.contact_tags(ctx.contact.id)
         found = [
             event
-            for event in ctx.tx.events_starting_after(ctx.school_id, datetime.now(UTC))
+            for event in ctx.tx.events_starting_after(ctx.school_id, clock.utcnow())
             if matches(event["audience"], ctx.locale, grades, groups)
         ][:LIST_LIMIT]
         if not found:
@@ -310,7 +311,7 @@ class EventService:
         except ValueError:
             return None
         event = ctx.tx.event(event_id)
-        if event is None or event["status"] != "scheduled" or event["starts_at"] <= datetime.now(UTC):
+        if event is None or event["status"] != "scheduled" or event["starts_at"] <= clock.utcnow():
             return None
         grades, groups = ctx.tx.contact_tags(ctx.contact.id)
         return event if matches(event["audience"], ctx.locale, grades, groups) else None

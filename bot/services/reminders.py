@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.clock import utcnow
 from bot.domain import Reminder
 from bot.store import Store, Tx
 
@@ -67,7 +68,7 @@ class ReminderService:
         now: datetime | None = None,
     ) -> list[Reminder]:
         """Make the pending reminders of a ref match this version and start time; returns them."""
-        now = now or datetime.now(UTC)
+        now = now or utcnow()
         wanted = {m: self.due_at(starts_at, m) for m in set(minutes_before)}
         keep = [
             r.id

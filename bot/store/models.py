@@ -19,13 +19,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from bot import clock
+
 # BigInteger ids on PostgreSQL, INTEGER PRIMARY KEY (rowid alias) on SQLite.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware in UTC (read through bot.clock, the demo data's seam)."""
+    return clock.utcnow()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

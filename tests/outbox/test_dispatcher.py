@@ -173,11 +173,35 @@ def test_rate_limiter_never_exceeds_its_rate() -> None:
     limiter = RateLimiter(50.0)
     stamps = []
     for _ in range(26):
-        limiter.wait()
-        stamps.append(time.monotonic())
+        with limiter.slot():
+            stamps.append(time.monotonic())
     elapsed = stamps[-1] - stamps[0]
     assert elapsed >= 25 / 50.0 * 0.98
     assert elapsed < 25 / 50.0 * 1.5
+
+
+def test_rate_limiter_window_counts_from_when_slow_sends_finished() -> None:
+    import threading
+
+    limiter = RateLimiter(5.0)
+    starts: dict[int, float] = {}
+    finishes: dict[int, float] = {}
+
+    def send(n: int) -> None:
+        with limiter.slot():
+            starts[n] = time.monotonic()
+            time.sleep(0.3 if n == 0 else 0.0)  # the first answer from the provider is slow
+            finishes[n] = time.monotonic()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.01)
+    for thread in threads:
+        thread.join()
+    # The sixth send may start only a second after the first one's answer came back.
+    assert starts[5] >= finishes[0] + 1.0
+    assert starts[4] < finishes[0] + 1.0  # the others only keep the even pace
 
 
 def test_run_forever_drains_and_stops(live_bot: Bot, fake: FakeTwilio) -> None:

@@ -171,3 +171,34 @@ def _rows(tx, announcement_id: int) -> list[dict]:  # type: ignore[no-untyped-de
         for i in tx.pending_outbox_ids()
         if tx.outbox_row(i)["campaign"] == campaign(announcement_id)
     ]
+
+
+def test_delivery_callbacks_become_home_language_evidence(bot: Bot) -> None:
+    add_families(bot, {"en": 10, "es": 5, "ko": 1})
+    announcement_id, _ = bot.announcements.create(DRAFT, now=NOW)
+    bot.announcements.queue(announcement_id)
+    while bot.dispatcher().drain_once():
+        pass
+    with bot.store.transaction() as tx:
+        sent = [
+            (row["provider_id"], row["locale"], row["to_address"])
+            for row in (tx.outbox_row(i) for i in range(1, 17))
+            if row and row["campaign"] == campaign(announcement_id)
+        ]
+    assert len(sent) == 16
+    korean = "+12135550015"
+    for provider_id, _locale, phone in sent:
+        status = "undelivered" if phone == "+12135550000" else "delivered"
+        assert bot.consent.record_delivery(provider_id, status, None)
+        assert not bot.consent.record_delivery(provider_id, status, None)  # a repeated callback counts once
+    with bot.store.transaction() as tx:
+        facts = [
+            (kind, detail, locale) for _i, kind, detail, locale in tx.evidence("1B") if "deliver" in kind
+        ]
+        counts = tx.campaign_counts([campaign(announcement_id)])[campaign(announcement_id)]
+    assert facts.count(("delivered", "home", "en")) == 9
+    assert facts.count(("undelivered", "home", "en")) == 1
+    assert facts.count(("delivered", "home", "es")) == 5
+    assert facts.count(("delivered", "fallback", "en")) == 1  # the Korean family got the English text
+    assert korean in {phone for _p, _l, phone in sent}
+    assert counts == {"delivered": 15, "failed": 1}

@@ -1,0 +1,1 @@
+"""Demo data: months of realistic activity at the demo school, made through the real services."""

@@ -1,0 +1,435 @@
+"""Every figure the report shows, per rubric indicator: its definition and how it is computed.
+
+A feature that writes a new evidence kind adds its figures here (and a criterion in thresholds.yaml
+when the figure should drive the suggested level). docs/evidence.md lists them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.report import stats
+from bot.report.stats import Measure, Rows, mean, median, of_kind, percentile, total, with_detail
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One figure: a stable key (used by thresholds and CSV), its words, and how to compute it."""
+
+    key: str
+    label: str
+    definition: str
+    unit: str  # count | share | hours | score | number
+    compute: Callable[[Rows], Measure]
+    by_language: bool = True
+    detail_label: str | None = None  # also broken down by the evidence detail (topic, category...)
+
+
+def _p90(numbers: Sequence[float]) -> float | None:
+    return percentile(numbers, 0.9)
+
+
+def _languages_in_use(rows: Rows) -> Measure:
+    found = stats.select(rows, of_kind("1B", "language_detected", "language_chosen"))
+    if not found:
+        return stats.NO_DATA
+    return stats.measure(float(len({row.detail or row.locale for row in found})), found)
+
+
+def _any_row(row: object) -> bool:
+    return True
+
+
+def _need_not_met(row: stats.EvidenceRecord) -> bool:
+    return row.indicator == "4E" and row.kind == "need_met" and row.value == 0
+
+
+ACK = of_kind("4E", "time_to_acknowledge")
+RESOLVE = of_kind("4E", "time_to_resolve")
+SELF_CHECK = of_kind("4A", "self_check_yes", "self_check_no")
+DELIVERY = of_kind("1B", "delivered", "undelivered")
+
+FIGURES: dict[str, tuple[FigureSpec, ...]] = {
+    "1B": (
+        FigureSpec(
+            "texts_delivered",
+            "Texts delivered",
+            "Announcements and reminders the carrier confirmed delivered (1B delivered), "
+            "by the text's language.",
+            "count",
+            stats.count(of_kind("1B", "delivered")),
+        ),
+        FigureSpec(
+            "delivery_rate",
+            "Delivery rate",
+            "Delivered texts among texts with a final delivery status "
+            "(1B delivered / (delivered + undelivered)).",
+            "share",
+            stats.share(of_kind("1B", "delivered"), DELIVERY),
+        ),
+        FigureSpec(
+            "home_language_share",
+            "Share in the home language",
+            "Texts queued in the recipient's own home language rather than a fallback "
+            "(1B queued, detail home; each row counts the messages of one language of one announcement).",
+            "share",
+            stats.weighted_share(with_detail(of_kind("1B", "queued"), "home"), of_kind("1B", "queued")),
+        ),
+        FigureSpec(
+            "reminder_lead_hours_median",
+            "Median reminder lead time",
+            "Median hours between an event reminder going out and the event starting "
+            "(1B reminder_lead_hours).",
+            "hours",
+            stats.summarize(of_kind("1B", "reminder_lead_hours"), median),
+        ),
+        FigureSpec(
+            "parents_language_known",
+            "Parents served in their language",
+            "Parents whose home language the bot detected from a first text or who chose it from the menu "
+            "(1B language_detected, language_chosen).",
+            "count",
+            stats.distinct_parents(of_kind("1B", "language_detected", "language_chosen")),
+        ),
+        FigureSpec(
+            "languages_in_use",
+            "Languages in use",
+            "Different home languages parents were served in (1B language_detected, language_chosen).",
+            "count",
+            _languages_in_use,
+            by_language=False,
+        ),
+    ),
+    "1D": (
+        FigureSpec(
+            "questions_answered",
+            "Questions answered",
+            "Parents' own questions in free text that the bot matched to an answer (1D question_answered).",
+            "count",
+            stats.count(of_kind("1D", "question_answered")),
+        ),
+        FigureSpec(
+            "questions_unanswered",
+            "Questions without an answer",
+            "Questions no answer fitted, kept for staff (1D question_unanswered).",
+            "count",
+            stats.count(of_kind("1D", "question_unanswered")),
+        ),
+        FigureSpec(
+            "answer_rate",
+            "Answer rate",
+            "Answered questions among all free-text questions (answered / (answered + unanswered)).",
+            "share",
+            stats.share(
+                of_kind("1D", "question_answered"), of_kind("1D", "question_answered", "question_unanswered")
+            ),
+        ),
+        FigureSpec(
+            "quick_answers",
+            "Menu answers",
+            "School contact details, hours, parent center, staff and FAQ answers picked from the menu "
+            "(1D quick_answer).",
+            "count",
+            stats.count(of_kind("1D", "quick_answer")),
+            detail_label="answer",
+        ),
+        FigureSpec(
+            "parents_asking",
+            "Parents who asked the school",
+            "Different parents with a question or menu answer (any 1D evidence).",
+            "count",
+            stats.distinct_parents(lambda row: row.indicator == "1D"),
+        ),
+    ),
+    "1E": (
+        FigureSpec(
+            "invitations_sent",
+            "Invitations sent",
+            "Invitations to classroom activities and events sent to parents (1E invitation_sent).",
+            "count",
+            stats.count(of_kind("1E", "invitation_sent")),
+        ),
+        FigureSpec(
+            "rsvps_yes",
+            "Parents who said yes",
+            "RSVPs answered yes (1E rsvp, detail yes).",
+            "count",
+            stats.count(with_detail(of_kind("1E", "rsvp"), "yes")),
+        ),
+        FigureSpec(
+            "rsvp_yes_rate",
+            "Yes per invitation",
+            "RSVPs answered yes per invitation sent (1E rsvp yes / invitation_sent).",
+            "share",
+            stats.rate(with_detail(of_kind("1E", "rsvp"), "yes"), of_kind("1E", "invitation_sent")),
+        ),
+    ),
+    "2C": (
+        FigureSpec(
+            "attendance_total",
+            "Attendance",
+            "People attending parent classes and events, as recorded by staff (2C attended, summed).",
+            "count",
+            stats.summarize(of_kind("2C", "attended"), total),
+        ),
+        FigureSpec(
+            "attendance_per_event",
+            "Attendance per event",
+            "Average number attending each recorded event (2C attended).",
+            "number",
+            stats.summarize(of_kind("2C", "attended"), mean),
+            by_language=False,
+        ),
+    ),
+    "3B": (
+        FigureSpec(
+            "volunteer_signups",
+            "Volunteer signups",
+            "Signups for volunteer opportunities, confirmed or waitlisted (3B volunteer_signup).",
+            "count",
+            stats.count(of_kind("3B", "volunteer_signup")),
+            detail_label="status",
+        ),
+        FigureSpec(
+            "volunteer_parents",
+            "Parents volunteering",
+            "Different parents who signed up to volunteer (3B volunteer_signup).",
+            "count",
+            stats.distinct_parents(of_kind("3B", "volunteer_signup")),
+        ),
+        FigureSpec(
+            "volunteer_cancellations",
+            "Cancellations",
+            "Volunteer signups cancelled (3B volunteer_cancelled).",
+            "count",
+            stats.count(of_kind("3B", "volunteer_cancelled")),
+        ),
+    ),
+    "3C": (
+        FigureSpec(
+            "trainings_completed",
+            "Trainings completed",
+            "Volunteer trainings completed (3C training_completed).",
+            "count",
+            stats.count(of_kind("3C", "training_completed")),
+        ),
+        FigureSpec(
+            "requirements_met",
+            "Requirements met",
+            "Volunteer requirements met, such as a TB test or fingerprints (3C requirement_met).",
+            "count",
+            stats.count(of_kind("3C", "requirement_met")),
+            detail_label="requirement",
+        ),
+        FigureSpec(
+            "trained_share",
+            "Confirmed volunteers trained",
+            "Parents with a completed training among parents with a confirmed signup "
+            "(3C training_completed / 3B volunteer_signup confirmed).",
+            "share",
+            stats.parent_share(
+                of_kind("3C", "training_completed"),
+                with_detail(of_kind("3B", "volunteer_signup"), "confirmed"),
+            ),
+        ),
+    ),
+    "3D": (
+        FigureSpec(
+            "fill_rate_mean",
+            "Average fill rate",
+            "Volunteer places filled per place offered, averaged over opportunities (3D fill_rate).",
+            "share",
+            stats.summarize(of_kind("3D", "fill_rate"), mean),
+            by_language=False,
+        ),
+        FigureSpec(
+            "skill_match_rate",
+            "Signups matching a skill",
+            "Signups where the parent's stated skill matches the task (3D skill_match, 1 or 0 per signup).",
+            "share",
+            stats.summarize(of_kind("3D", "skill_match"), mean),
+        ),
+    ),
+    "3E": (
+        FigureSpec(
+            "volunteer_hours",
+            "Volunteer hours",
+            "Hours volunteered, as recorded (3E volunteer_hours, summed).",
+            "hours",
+            stats.summarize(of_kind("3E", "volunteer_hours"), total),
+        ),
+    ),
+    "4A": (
+        FigureSpec(
+            "topics_viewed",
+            "Rights topics read",
+            "Topics of the Parents' Bill of Rights read by text (4A rights_topic_viewed).",
+            "count",
+            stats.count(of_kind("4A", "rights_topic_viewed")),
+            detail_label="topic",
+        ),
+        FigureSpec(
+            "parents_reading_rights",
+            "Parents who read their rights",
+            "Different parents who read at least one rights topic (4A rights_topic_viewed).",
+            "count",
+            stats.distinct_parents(of_kind("4A", "rights_topic_viewed")),
+        ),
+        FigureSpec(
+            "self_check_helped_share",
+            "Topic answered the question",
+            "Self-checks saying 'this answered my question' among all self-checks after a topic "
+            "(4A self_check_yes / (self_check_yes + self_check_no)).",
+            "share",
+            stats.share(of_kind("4A", "self_check_yes"), SELF_CHECK),
+        ),
+    ),
+    "4B": (
+        FigureSpec(
+            "rights_info_given",
+            "Rights information given",
+            "Times a parent was told about a right by text (4B rights_info_given).",
+            "count",
+            stats.count(of_kind("4B", "rights_info_given")),
+        ),
+        FigureSpec(
+            "rights_reach_share",
+            "Parents told their rights",
+            "Parents told about at least one right among all parents who used the text line in the period "
+            "(4B rights_info_given / any evidence).",
+            "share",
+            stats.parent_share(of_kind("4B", "rights_info_given"), _any_row),
+        ),
+        FigureSpec(
+            "rights_requests",
+            "Requests from a right",
+            "Classroom visits, meetings, records and other requests made from a rights topic "
+            "(4B rights_request).",
+            "count",
+            stats.count(of_kind("4B", "rights_request")),
+            detail_label="topic",
+        ),
+        FigureSpec(
+            "concerns_raised",
+            "Concerns raised",
+            "Concerns parents raised by text (4B concern_raised), by category.",
+            "count",
+            stats.count(of_kind("4B", "concern_raised")),
+            detail_label="category",
+        ),
+    ),
+    "4E": (
+        FigureSpec(
+            "ack_hours_median",
+            "Median time to acknowledge",
+            "Median hours from a concern being raised to staff acknowledging it (4E time_to_acknowledge).",
+            "hours",
+            stats.summarize(ACK, median),
+        ),
+        FigureSpec(
+            "ack_hours_p90",
+            "90th percentile time to acknowledge",
+            "Nine in ten concerns were acknowledged within this many hours (4E time_to_acknowledge).",
+            "hours",
+            stats.summarize(ACK, _p90),
+        ),
+        FigureSpec(
+            "ack_within_target_share",
+            "Acknowledged within target",
+            "Concerns acknowledged within the school-day target (CONCERN_ACK_TARGET_SCHOOL_DAYS).",
+            "share",
+            stats.share(with_detail(ACK, "within_target"), ACK),
+        ),
+        FigureSpec(
+            "resolve_hours_median",
+            "Median time to resolve",
+            "Median hours from a concern being raised to staff resolving it (4E time_to_resolve).",
+            "hours",
+            stats.summarize(RESOLVE, median),
+        ),
+        FigureSpec(
+            "resolve_hours_p90",
+            "90th percentile time to resolve",
+            "Nine in ten concerns were resolved within this many hours (4E time_to_resolve).",
+            "hours",
+            stats.summarize(RESOLVE, _p90),
+        ),
+        FigureSpec(
+            "resolve_within_target_share",
+            "Resolved within target",
+            "Concerns resolved within the school-day target (CONCERN_RESOLVE_TARGET_SCHOOL_DAYS).",
+            "share",
+            stats.share(with_detail(RESOLVE, "within_target"), RESOLVE),
+        ),
+        FigureSpec(
+            "satisfaction_mean",
+            "Average satisfaction",
+            "Parents' answer to 'how happy are you with how we handled your concern', 1 (not at all) "
+            "to 5 (very happy) (4E satisfaction).",
+            "score",
+            stats.summarize(of_kind("4E", "satisfaction"), mean),
+        ),
+        FigureSpec(
+            "need_met_share",
+            "Need met",
+            "Survey answers saying the child's need was met (4E need_met, 1 or 0).",
+            "share",
+            stats.summarize(of_kind("4E", "need_met"), mean),
+        ),
+        FigureSpec(
+            "status_checks",
+            "Status checks",
+            "Times parents checked a concern's status by text (4E status_checked).",
+            "count",
+            stats.count(of_kind("4E", "status_checked")),
+        ),
+    ),
+    "5A": (
+        FigureSpec(
+            "home_language_coverage_mean",
+            "Home-language coverage",
+            "Share of each announcement's audience who got it in their home language, averaged over "
+            "announcements (5A home_language_coverage).",
+            "share",
+            stats.summarize(of_kind("5A", "home_language_coverage"), mean),
+            by_language=False,
+        ),
+        FigureSpec(
+            "translation_overrides",
+            "Translations corrected by staff",
+            "Announcements whose translation staff replaced by hand (5A translation_override).",
+            "count",
+            stats.count(of_kind("5A", "translation_override")),
+            by_language=False,
+        ),
+    ),
+    "5C": (
+        FigureSpec(
+            "ucp_info_given",
+            "UCP information given",
+            "Times a parent was told about the Uniform Complaint Procedure and the district form "
+            "(5C ucp_info_given), by what led to it.",
+            "count",
+            stats.count(of_kind("5C", "ucp_info_given")),
+            detail_label="reason",
+        ),
+        FigureSpec(
+            "parents_told_ucp",
+            "Parents told about the UCP",
+            "Different parents told about the Uniform Complaint Procedure (5C ucp_info_given).",
+            "count",
+            stats.distinct_parents(of_kind("5C", "ucp_info_given")),
+        ),
+        FigureSpec(
+            "need_not_met_share",
+            "Need not met after resolution",
+            "Survey answers after a resolution saying the child's need was not met (4E need_met = 0): the "
+            "concerns that could become UCP complaints.",
+            "share",
+            stats.share(_need_not_met, of_kind("4E", "need_met")),
+        ),
+    ),
+}
+
+REPORTED_INDICATORS = tuple(FIGURES)

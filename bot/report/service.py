@@ -1,0 +1,82 @@
+"""Making a report from the store: pick the school and period, read the rows, build, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.clock import utcnow
+from bot.report.build import ReportScope, build_report
+from bot.report.model import Report
+from bot.report.render_csv import render_csv
+from bot.report.render_html import render_html
+from bot.report.render_md import render_md
+from bot.report.thresholds import load_thresholds
+from bot.settings import Settings
+from bot.store import Store
+from bot.store.evidence_repo import evidence_between, schools
+
+RENDERERS: dict[str, Callable[[Report], str]] = {"html": render_html, "csv": render_csv, "md": render_md}
+
+
+class UnknownSchool(LookupError):
+    """The --school given matches no loaded school."""
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What to report on and how: the settings' defaults, overridden by the command's options."""
+
+    zone: ZoneInfo
+    min_group: int = 5
+    thresholds: Path | None = None
+
+
+def options_from(settings: Settings, thresholds: Path | None = None) -> ReportOptions:
+    """Report options from the settings (REPORT_MIN_GROUP, REPORT_THRESHOLDS_FILE, the school's zone)."""
+    return ReportOptions(
+        zone=settings.timezone,
+        min_group=settings.report_min_group,
+        thresholds=thresholds or settings.report_thresholds_file,
+    )
+
+
+def default_period(today: date, months: int = 6) -> tuple[date, date]:
+    """From the first day of the month `months - 1` months back, through today."""
+    year, month = today.year, today.month - (months - 1)
+    while month < 1:
+        year, month = year - 1, month + 12
+    return date(year, month, 1), today
+
+
+def make_report(
+    store: Store, options: ReportOptions, start: date, end: date, school: str | None = None
+) -> Report:
+    """The report for a period: of one school (by id or slug), or of every school in the database."""
+    if end < start:
+        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+    thresholds = load_thresholds(options.thresholds)
+    with store.transaction() as tx:
+        loaded = schools(tx)
+        school_id = None
+        if school is not None:
+            chosen = next((s for s in loaded if str(s.id) == school or s.slug == school), None)
+            if chosen is None:
+                known = ", ".join(f"{s.id} ({s.slug})" for s in loaded) or "none loaded"
+                raise UnknownSchool(f"no school {school!r}; schools: {known}")
+            school_id, name, key = chosen.id, chosen.name, chosen.slug
+        elif len(loaded) == 1:
+            name, key = loaded[0].name, loaded[0].slug
+        else:
+            name, key = "All schools", "all"
+        scope = ReportScope(start, end, options.zone, school=name, school_key=key)
+        rows = evidence_between(tx, *scope.bounds(), school_id=school_id)
+    return build_report(rows, scope, thresholds, min_group=options.min_group, generated_at=utcnow())
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report in one of the formats: html, csv or md."""
+    return RENDERERS[fmt](report)

@@ -1,0 +1,59 @@
+"""Queries for the rubric evidence report: evidence rows in a period, and the schools they belong to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from bot.domain import EvidenceRecord, School
+from bot.store.models import ContactRow, EvidenceRow, SchoolRow
+from bot.store.repo import Tx
+
+
+def evidence_between(
+    tx: Tx, start: datetime, end: datetime, school_id: int | None = None
+) -> list[EvidenceRecord]:
+    """Evidence rows with start <= at < end (of one school, or of every school), oldest first."""
+    query = select(
+        EvidenceRow.indicator,
+        EvidenceRow.kind,
+        EvidenceRow.value,
+        EvidenceRow.detail,
+        EvidenceRow.locale,
+        EvidenceRow.contact_ref,
+        EvidenceRow.school_id,
+        EvidenceRow.at,
+    ).where(EvidenceRow.at >= start, EvidenceRow.at < end)
+    if school_id is not None:
+        query = query.where(EvidenceRow.school_id == school_id)
+    rows = tx.session.execute(query.order_by(EvidenceRow.at, EvidenceRow.id))
+    return [EvidenceRecord(*row) for row in rows]
+
+
+def schools(tx: Tx) -> list[School]:
+    """Every loaded school, in the order they were loaded."""
+    rows = tx.session.scalars(select(SchoolRow).order_by(SchoolRow.id))
+    return [School(id=r.id, slug=r.slug, name=r.name, data=r.data) for r in rows]
+
+
+def add_evidence_records(tx: Tx, records: list[EvidenceRecord]) -> None:
+    """Store evidence rows as given, times included (tests and imports; services use Tx.add_evidence)."""
+    tx.session.add_all(
+        EvidenceRow(
+            indicator=r.indicator,
+            kind=r.kind,
+            value=r.value,
+            detail=r.detail,
+            locale=r.locale,
+            contact_ref=r.contact_ref,
+            school_id=r.school_id,
+            at=r.at,
+        )
+        for r in records
+    )
+
+
+def contact_count(tx: Tx) -> int:
+    """How many contacts the database has (the demo refuses to mix into real ones)."""
+    return int(tx.session.scalar(select(func.count()).select_from(ContactRow)) or 0)
