@@ -173,13 +173,9 @@ class EventService:
                     ids.append(contact.id)
                 marked = tx.mark_attended(event_id, ids)
                 count = max(count or 0, marked)
+            # One row per event, corrected when staff count again, so totals never count anyone twice.
             indicator = "2C" if event["kind"] in PARENT_CLASS_KINDS else "1E"
-            tx.add_evidence(
-                EvidenceFact(indicator, "attended", float(count or 0), f"event:{event_id}"),
-                contact_id=None,
-                school_id=event["school_id"],
-                locale=None,
-            )
+            tx.set_attendance_evidence(indicator, event_id, count or 0, event["school_id"])
             return self._view(tx, event_id)
 
     def view(self, event_id: int) -> EventView:
@@ -215,6 +211,7 @@ class EventService:
         answered = tx.rsvp_contact_ids(event["id"], "yes") | declined
         bodies: dict[tuple[str, bool], str] = {}
         queued = 0
+        invited: list[tuple[int, str | None]] = []
         for contact in tx.audience_contacts(event["school_id"]):
             if contact.id in declined or not matches(
                 event["audience"], contact.locale, contact.grades, contact.groups
@@ -236,13 +233,17 @@ class EventService:
                 campaign=f"reminder:{reminder.id}",
             ):
                 queued += 1
-        detail = f"event:{event['id']}"
+                invited.append((contact.id, locale))
         lead_hours = (event["starts_at"] - clock.utcnow()).total_seconds() / 3600
-        for fact in (
-            EvidenceFact("1B", "reminder_lead_hours", round(lead_hours, 2), detail),
-            EvidenceFact("1E", "invitation_sent", float(queued), detail),
-        ):
-            tx.add_evidence(fact, contact_id=None, school_id=event["school_id"], locale=None)
+        tx.add_evidence(
+            EvidenceFact("1B", "reminder_lead_hours", round(lead_hours, 2), f"event:{event['id']}"),
+            contact_id=None,
+            school_id=event["school_id"],
+            locale=None,
+        )
+        # The first reminder that goes out is the invitation; later ones remind the same parents.
+        if not any(status == "sent" for _, _, status in tx.reminder_rows(REMINDER_KIND, event["id"])):
+            tx.add_invitations(event["id"], event["school_id"], invited)
         return queued
 
     # Parents: flow actions -----------------------------------------------------------------

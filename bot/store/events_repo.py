@@ -6,11 +6,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.models import ContactRow, EvidenceRow, utcnow
+from bot.clock import utcnow
+from bot.store.models import ContactRow, EvidenceRow
 from bot.store.models_events import EventRow, EventRsvpRow, ReminderRow
+
+EVIDENCE_TABLE: Table = EvidenceRow.__table__  # type: ignore[assignment]
 
 
 def _event(row: EventRow) -> dict[str, Any]:
@@ -142,6 +145,50 @@ class EventQueries:
             )
             or 0
         )
+
+    def add_invitations(
+        self, event_id: int, school_id: int | None, recipients: Iterable[tuple[int, str | None]]
+    ) -> None:
+        """One `1E invitation_sent` evidence row per (contact, locale) invited, in one statement."""
+        now = utcnow()
+        rows = [
+            {
+                "indicator": "1E",
+                "kind": "invitation_sent",
+                "value": None,
+                "detail": f"event:{event_id}",
+                "locale": locale,
+                "contact_ref": contact_id,
+                "school_id": school_id,
+                "at": now,
+            }
+            for contact_id, locale in recipients
+        ]
+        if rows:
+            self.session.connection().execute(insert(EVIDENCE_TABLE), rows)
+
+    def set_attendance_evidence(
+        self, indicator: str, event_id: int, count: int, school_id: int | None
+    ) -> None:
+        """The one attendance evidence row of an event: written once, then corrected in place."""
+        detail = f"event:{event_id}"
+        row = self.session.scalars(
+            select(EvidenceRow).where(EvidenceRow.kind == "attended", EvidenceRow.detail == detail)
+        ).first()
+        if row is None:
+            self.session.add(
+                EvidenceRow(
+                    indicator=indicator,
+                    kind="attended",
+                    value=float(count),
+                    detail=detail,
+                    school_id=school_id,
+                    at=utcnow(),
+                )
+            )
+        else:
+            row.indicator, row.value, row.at = indicator, float(count), utcnow()
+        self.session.flush()
 
     def latest_attendance(self, event_ids: Iterable[int]) -> dict[int, int]:
         """The last attendance count recorded as evidence for each event that has one."""

@@ -106,9 +106,22 @@ def test_a_reminder_reaches_the_audience_in_each_language(bot: Bot) -> None:
     # No Korean title: the school's default language, with the date in Korean.
     assert "Family reading night" in ko["body"] and local_datetime(view.starts_at, "ko", LA) in ko["body"]
     assert bot.reminders.send(reminder.id, reminder.due_at) == "stale"  # once only
+    second = bot.events.view(view.id).reminders[1]
     with bot.store.transaction() as tx:
-        kinds = {(i, k) for i, k, _, _ in tx.evidence()}
-    assert {("1B", "reminder_lead_hours"), ("1E", "invitation_sent")} <= kinds
+        later = next(
+            r for r in tx.reminders_of("event", view.id) if r.minutes_before == second.minutes_before
+        )
+    assert bot.reminders.send(later.id, later.due_at) == "sent"
+    with bot.store.transaction() as tx:
+        facts = [(i, k, d, loc) for i, k, d, loc in tx.evidence() if i in ("1B", "1E")]
+    lead = ("1B", "reminder_lead_hours", f"event:{view.id}", None)
+    invitations = [f for f in facts if f[1] == "invitation_sent"]
+    # One invitation per parent, with the first reminder only; a lead time per reminder.
+    assert sorted(invitations) == [
+        ("1E", "invitation_sent", f"event:{view.id}", "es"),
+        ("1E", "invitation_sent", f"event:{view.id}", "ko"),
+    ]
+    assert facts.count(lead) == 2
 
 
 def test_a_cancelled_event_tells_those_who_said_yes(bot: Bot) -> None:
@@ -183,7 +196,8 @@ def test_attendance_counts_as_evidence_for_parent_classes(bot: Bot) -> None:
     assert counted.attended == 14
     with bot.store.transaction() as tx:
         facts = [(k, d) for i, k, d, _ in tx.evidence("2C")]
-    assert facts == [("attended", f"event:{view.id}")] * 2
+        assert tx.latest_attendance([view.id]) == {view.id: 14}
+    assert facts == [("attended", f"event:{view.id}")]  # corrected in place: a total never counts twice
 
 
 def test_an_events_file_lists_every_error_with_its_path(bot: Bot, tmp_path: Path) -> None:
