@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Protocol
 
+from bot.demo.event_activities import Events
 from bot.demo.world import DemoParent, DemoWorld
 from bot.services.concern_types import (
     CATEGORIES,
@@ -248,4 +249,10 @@ class Concerns:
         parent.busy_until = world.clock.at
 
 
-ACTIVITY_GENERATORS: list[Callable[[], ActivityGenerator]] = [FirstContact, Questions, RightsTopics, Concerns]
+ACTIVITY_GENERATORS: list[Callable[[], ActivityGenerator]] = [
+    FirstContact,
+    Questions,
+    RightsTopics,
+    Concerns,
+    Events,
+]

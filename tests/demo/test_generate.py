@@ -35,6 +35,10 @@ def test_two_months_of_activity_land_in_the_past_through_the_services(bot: Bot) 
         ("4E", "satisfaction"),
         ("4E", "need_met"),
         ("5C", "ucp_info_given"),
+        ("1B", "reminder_lead_hours"),
+        ("1E", "invitation_sent"),
+        ("1E", "rsvp"),
+        ("2C", "attended"),
     ]:
         assert kinds[wanted] > 0, wanted
     months = {r.at.strftime("%Y-%m") for r in rows}
@@ -84,4 +88,5 @@ def test_generators_are_a_list_features_extend() -> None:
         "questions",
         "rights",
         "concerns",
+        "events",
     ]
