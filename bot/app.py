@@ -24,11 +24,12 @@ from bot.i18n.render import Renderer
 from bot.outbox.dispatcher import Dispatcher, DispatcherConfig
 from bot.outbox.transport import DryRunSlackTransport, DryRunTransport, Transport
 from bot.services import answers, language, school_info
-from bot.services.actions import ActionRegistry
+from bot.services.actions import Action, ActionRegistry
 from bot.services.announcements import AnnouncementConfig, AnnouncementService
 from bot.services.answers import Answerer, QuestionLog
 from bot.services.concerns import ConcernConfig, ConcernService
 from bot.services.consent import ConsentService
+from bot.services.events import EventConfig, EventService
 from bot.services.language import LanguageDetector
 from bot.services.matcher import TopicMatcher
 from bot.services.quiet_hours import QuietHours
@@ -63,6 +64,9 @@ WIRED_ACTION_NAMES = (
     "rights.school_topic",
     "rights.request",
     "rights.self_check",
+    "events.list",
+    "events.open",
+    "events.rsvp",
 )
 VOLUNTEER_ACTION_NAMES = (
     "volunteer.open",
@@ -81,21 +85,21 @@ def build_actions(
     concerns: ConcernService | None = None,
     rights: RightsService | None = None,
     volunteers: VolunteerService | None = None,
+    events: EventService | None = None,
 ) -> ActionRegistry:
-    """Every action a flow may name (concern, rights and volunteer actions need the wired services)."""
+    """Every action a flow may name (concern, rights, volunteer and event actions need the wired services)."""
     registry = ActionRegistry()
     registry.register_all(school_info.ACTIONS)
     registry.register_all(language.ACTIONS)
     registry.register_all(answers.ACTIONS)
-    if concerns is not None and rights is not None:
-        registry.register_all(concerns.actions())
-        registry.register_all(rights.actions())
-    else:
-        registry.register_all({name: _unwired for name in WIRED_ACTION_NAMES})
+    wired: dict[str, Action] = {}
+    for service in (concerns, rights, events):
+        if service is not None:
+            wired.update(service.actions())
     if volunteers is not None:
-        registry.register_all(VolunteerFlow(volunteers).actions())
-    else:
-        registry.register_all({name: _unwired for name in VOLUNTEER_ACTION_NAMES})
+        wired.update(VolunteerFlow(volunteers).actions())
+    names = (*WIRED_ACTION_NAMES, *VOLUNTEER_ACTION_NAMES)
+    registry.register_all({name: wired.get(name, _unwired) for name in names})
     return registry
 
 
@@ -132,6 +136,7 @@ class Bot:
     reminders: ReminderService
     announcements: AnnouncementService
     quiet_hours: QuietHours
+    events: EventService
     slack_app: App | None = None
 
     def dispatcher(self, worker: str | None = None) -> Dispatcher:
@@ -214,7 +219,15 @@ def build_bot(
         reminders=reminders,
     )
     reminders.register("shift", volunteers.send_reminder)
-    actions = build_actions(concerns, RightsService(concerns), volunteers)
+    events = EventService(
+        store=store,
+        reminders=reminders,
+        renderer=renderer,
+        schools=schools,
+        config=EventConfig(zone=settings.timezone),
+    )
+    reminders.register("event", events.send_reminder)
+    actions = build_actions(concerns, RightsService(concerns), volunteers, events)
     announcements = AnnouncementService(
         store,
         schools,
@@ -229,11 +242,13 @@ def build_bot(
     slack_app = None
     if settings.slack_live:
         from bot.channels.slack_announce import announcement_extension
+        from bot.channels.slack_events import event_extension
         from bot.channels.slack_volunteers import volunteer_extension
 
         extensions = [
             announcement_extension(announcements, shipped, settings.default_locale, settings.timezone),
             volunteer_extension(volunteers, concerns.claim_delivery),
+            event_extension(events, settings.timezone),
         ]
         slack_app, live_slack_transport = build_slack(settings, concerns, extensions)
         slack_transport = slack_transport or live_slack_transport
@@ -277,6 +292,7 @@ def build_bot(
         reminders=reminders,
         announcements=announcements,
         quiet_hours=quiet_hours,
+        events=events,
         slack_app=slack_app,
     )
 

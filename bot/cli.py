@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from bot.events_cli import events as events_group
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("outreach")
@@ -138,18 +139,32 @@ def _prepare(settings: Settings) -> None:
             log.info("no school in the database: loaded %s from %s", school.data.name, settings.school_file)
     finally:
         store.dispose()
-    if empty and settings.volunteers_file.is_file():
-        _load_volunteers(settings, settings.volunteers_file)
+    if empty:
+        _load_demo_activities(settings)
 
 
-def _load_volunteers(settings: Settings, path: Path) -> None:
-    """Load volunteer opportunities (after the school, whose zone and id they use)."""
+def _load_demo_activities(settings: Settings) -> None:
+    """Load events beside the school file and the volunteer opportunities, after the school they use."""
     from bot.app import build_bot
+    from bot.services.event_file import EventFileError
 
+    events_file = settings.school_file.with_suffix(".events.yaml")
     bot = build_bot(settings)
     try:
-        report = bot.volunteers.load(path)
-        log.info("loaded %d volunteer opportunities from %s", report.opportunities_created, path)
+        if events_file.exists():
+            try:
+                saved = bot.events.load_file(events_file, actor="setup")
+                log.info("loaded %d events from %s", len(saved), events_file)
+            except EventFileError as exc:
+                # The school works without its events; `outreach events load` shows the same errors.
+                log.warning("events not loaded: %s", exc)
+        if settings.volunteers_file.is_file():
+            report = bot.volunteers.load(settings.volunteers_file)
+            log.info(
+                "loaded %d volunteer opportunities from %s",
+                report.opportunities_created,
+                settings.volunteers_file,
+            )
     finally:
         bot.close()
 
@@ -243,6 +258,9 @@ def chat(phone: str) -> None:
                 click.echo("")
     finally:
         bot.close()
+
+
+main.add_command(events_group)
 
 
 @main.group()

@@ -184,6 +184,8 @@ class Conversation:
             self._start(turn, "volunteer")
         elif command == "my_shifts":
             self._start(turn, "volunteer", "my_shifts")
+        elif command == "events":
+            self._start(turn, "events")
         elif paged is not None and paged.handled:
             self._drive(turn, paged)
         elif expired:

@@ -224,7 +224,7 @@ def converse(bot: Bot, locale: str) -> Parent:
     for body in ("1 3", "1", "1", "1", parent.word("my_shifts"), "1", "2"):
         parent.say(body)
     # The school's answers and the common questions.
-    for target in ("contact", "hours", "parent_center", "staff"):
+    for target in ("contact", "flow:events", "parent_center", "staff"):
         item(target)
     for question in ("1", "2", "3"):
         item("faq")

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Protocol
 
+from bot.demo.event_activities import Events
 from bot.demo.volunteering import Volunteering
 from bot.demo.world import DemoParent, DemoWorld
 from bot.services.concern_types import (
@@ -255,4 +256,5 @@ ACTIVITY_GENERATORS: list[Callable[[], ActivityGenerator]] = [
     RightsTopics,
     Concerns,
     Volunteering,
+    Events,
 ]

@@ -43,6 +43,7 @@ FIXED_ANSWERS = {
         Answer("concern", "flow:concern", "answer", "concern"),
         Answer("concern_status", "flow:concern_status", "answer", "concern_status"),
         Answer("rights", "flow:rights", "answer", "rights"),
+        Answer("events", "flow:events", "answer", "events"),
     )
 }
 

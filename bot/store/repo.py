@@ -19,6 +19,7 @@ from bot.domain import Contact, EvidenceFact, OutboxItem, School
 from bot.store.announcements_repo import AnnouncementQueries
 from bot.store.concerns_repo import ConcernQueries
 from bot.store.db import is_sqlite
+from bot.store.events_repo import EventQueries
 from bot.store.models import (
     ConsentEventRow,
     ContactRow,
@@ -125,7 +126,7 @@ class Store:
         self.engine.dispose()
 
 
-class Tx(ConcernQueries, ReminderQueries, AnnouncementQueries, RosterQueries, VolunteerQueries):
+class Tx(ConcernQueries, ReminderQueries, AnnouncementQueries, RosterQueries, VolunteerQueries, EventQueries):
     """The queries available inside one transaction."""
 
     def __init__(self, session: Session, *, sqlite: bool) -> None:

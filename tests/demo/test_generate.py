@@ -40,6 +40,10 @@ def test_two_months_of_activity_land_in_the_past_through_the_services(bot: Bot) 
         ("3D", "skill_match"),
         ("3D", "fill_rate"),
         ("3E", "volunteer_hours"),
+        ("1B", "reminder_lead_hours"),
+        ("1E", "invitation_sent"),
+        ("1E", "rsvp"),
+        ("2C", "attended"),
     ]:
         assert kinds[wanted] > 0, wanted
     months = {r.at.strftime("%Y-%m") for r in rows}
@@ -90,4 +94,5 @@ def test_generators_are_a_list_features_extend() -> None:
         "rights",
         "concerns",
         "volunteers",
+        "events",
     ]

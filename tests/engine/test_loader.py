@@ -36,6 +36,7 @@ def test_real_flows_load_with_their_messages() -> None:
         "concern",
         "concern_status",
         "concern_survey",
+        "events",
         "language",
         "main",
         "rights",
@@ -44,6 +45,7 @@ def test_real_flows_load_with_their_messages() -> None:
     assert sorted(loaded.message_sets) == [
         "answer",
         "concern",
+        "event",
         "rights_topic",
         "staff",
         "system",

@@ -172,7 +172,7 @@ def test_options_are_numbered_and_translated(catalogs: Catalogs) -> None:
             "Español",
         ),
     )
-    assert renderer.render(text, ("es",)) == f"{MENU_ES}\n1 Horario\n2 Centro de padres\n3 Español"
+    assert renderer.render(text, ("es",)) == f"{MENU_ES}\n1 Eventos\n2 Centro de padres\n3 Español"
     assert renderer.render(text, ("en",)) == f"{MENU_SAY}\n1 Office hours\n2 Parent center\n3 Español"
 
 

@@ -42,7 +42,7 @@ def test_extract_from_dir_gives_flow_and_system_contexts() -> None:
 def test_every_main_flow_text_is_extracted() -> None:
     pairs = {(context, message) for _, _, message, _, context in extracted()}
     expected = main_flow_texts()
-    assert len(expected) == 17  # the menu prompt, ten items, six answers
+    assert len(expected) == 17  # the menu prompt, its ten choices and the six answers
     assert expected <= pairs
 
 

@@ -1,0 +1,141 @@
+"""Slack for events: `/outreach event new` (a modal), `/outreach event ID` and `/outreach events`.
+
+The slash command is already limited to staff by the concern listeners; the modal submission is
+checked again, and its errors travel in the ack (`response_action: errors`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import clock
+from bot.channels import slack_event_blocks as kit
+from bot.channels.slack_app import NOT_STAFF, CommandRequest, Extension, Subcommand, actor_of
+from bot.services.event_types import EventNotFound, EventStateError
+from bot.services.events import EventService
+
+log = logging.getLogger(__name__)
+
+USAGE_NEW = "`/outreach event new`: create an event (a form opens)"
+USAGE_SHOW = "`/outreach event 12`: one event with its RSVP counts"
+USAGE_CANCEL = "`/outreach event cancel 12`: cancel it; parents who said yes are told"
+USAGE_LIST = "`/outreach events`: upcoming events with their RSVP counts"
+
+
+class EventListeners:
+    """The slash subcommands and the modal listener for events, bound to one client and service."""
+
+    def __init__(
+        self, *, client: WebClient, events: EventService, allows: Callable[[str], bool], zone: ZoneInfo
+    ) -> None:
+        self.client, self.events, self.allows, self.zone = client, events, allows, zone
+
+    def subcommands(self) -> dict[str, Subcommand]:
+        """The `/outreach` subcommands to add to the command's table."""
+        return {
+            "event": Subcommand(f"{USAGE_NEW}; {USAGE_SHOW}; {USAGE_CANCEL}", self.event),
+            "events": Subcommand(USAGE_LIST, self.list_events),
+        }
+
+    def register(self, app: App) -> None:
+        """Listen for the modal's submission."""
+        app.view(kit.EVENT_VIEW)(self.on_submitted)
+
+    def event(self, request: CommandRequest) -> None:
+        """`/outreach event new` opens the form; `/outreach event 12` shows one event."""
+        words = request.args.lower().split()
+        argument = words[0] if words else ""
+        if argument == "new":
+            self.open_modal(request)
+            return
+        if argument == "cancel" and len(words) == 2 and words[1].lstrip("#").isdigit():
+            self.cancel(request, int(words[1].lstrip("#")))
+            return
+        if not argument.lstrip("#").isdigit():
+            request.respond(text=f"{USAGE_NEW}\n{USAGE_SHOW}\n{USAGE_CANCEL}", response_type="ephemeral")
+            return
+        try:
+            view = self.events.view(int(argument.lstrip("#")))
+        except EventNotFound:
+            request.respond(text=f"No event #{argument.lstrip('#')}.", response_type="ephemeral")
+            return
+        text, blocks = kit.event_detail(view, self.zone)
+        request.respond(text=text, blocks=blocks, response_type="ephemeral")
+
+    def cancel(self, request: CommandRequest, event_id: int) -> None:
+        """`/outreach event cancel 12`: cancel the event and its reminders."""
+        try:
+            view, told = self.events.cancel(event_id, actor=request.user_id)
+        except (EventNotFound, EventStateError) as exc:
+            request.respond(text=f":warning: {exc}", response_type="ephemeral")
+            return
+        text = f":no_entry_sign: Event #{view.id} {view.title()} is cancelled; {told} parent(s) who said yes"
+        request.respond(text=f"{text} will get a text in their language.", response_type="ephemeral")
+
+    def list_events(self, request: CommandRequest) -> None:
+        """`/outreach events`: upcoming events, soonest first."""
+        text, blocks = kit.events_list(self.events.upcoming(), self.zone)
+        request.respond(text=text, blocks=blocks, response_type="ephemeral")
+
+    def open_modal(self, request: CommandRequest) -> None:
+        """Open the new-event form for the user who typed the command."""
+        default, languages = self.events.school_languages()
+        second = next((code for code in languages if code != default), None)
+        modal = kit.new_event_modal(
+            default_locale=default,
+            second_locale=second,
+            languages=languages,
+            channel=request.channel_id,
+            today=kit.default_day(clock.utcnow(), self.zone),
+        )
+        request.client.views_open(trigger_id=request.trigger_id, view=modal)
+
+    def on_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """Store the event, or show what to fix in the form."""
+        user = actor_of(body).user_id
+        if not self.allows(user):
+            ack(response_action="errors", errors={kit.TITLE_BLOCK: NOT_STAFF})
+            return
+        default, _ = self.events.school_languages()
+        spec, errors = kit.read_submission(view, zone=self.zone, default_locale=default)
+        if spec is None:
+            ack(response_action="errors", errors=errors)
+            return
+        # The view id makes the key, so a retried submission updates the same event.
+        key = f"slack-{str(view.get('id') or '').lower()}" if view.get("id") else None
+        try:
+            saved, _status = self.events.save(replace(spec, key=key) if key else spec, actor=user)
+        except EventStateError as exc:
+            ack(response_action="errors", errors={kit.DATE_BLOCK: str(exc)[:150]})
+            return
+        ack()
+        channel, _ = kit.read_metadata(view.get("private_metadata"))
+        self._tell(channel, user, kit.created_text(saved, self.zone))
+
+    def _tell(self, channel: str | None, user: str, text: str) -> None:
+        if not channel:
+            log.info("event created by %s: %s", user, text)
+            return
+        try:
+            self.client.chat_postEphemeral(channel=channel, user=user, text=text)
+        except (SlackApiError, OSError) as exc:
+            log.warning("cannot tell %s about their new event: %s", user, exc)
+
+
+def event_extension(events: EventService, zone: ZoneInfo) -> Extension:
+    """The Slack part of events, for `build_slack_app(extensions=...)`."""
+
+    def extend(app: App, allows: Callable[[str], bool]) -> dict[str, Subcommand]:
+        listeners = EventListeners(client=app.client, events=events, allows=allows, zone=zone)
+        listeners.register(app)
+        return listeners.subcommands()
+
+    return extend
