@@ -19,7 +19,7 @@ from bot.engine.loader import FlowSet, load_flow_set
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.keywords import KeywordTable, load_keywords
 from bot.i18n.render import Renderer
-from bot.outbox.dispatcher import Dispatcher, DispatcherConfig
+from bot.outbox.dispatcher import Dispatcher, DispatcherConfig, Limiter
 from bot.outbox.transport import DryRunSlackTransport, DryRunTransport, Transport
 from bot.services import answers, language, school_info
 from bot.services.actions import ActionRegistry
@@ -107,11 +107,25 @@ class Bot:
         config = DispatcherConfig(
             messages_per_second=self.settings.sender_messages_per_second,
             max_attempts=self.settings.outbox_max_attempts,
+            stale_after=timedelta(seconds=self.settings.outbox_stale_after_seconds),
         )
         name = worker or f"{socket.gethostname()}:{os.getpid()}"
         return Dispatcher(
-            self.store, self.transport, config, name, {"slack": (self.slack_transport, SLACK_RATE)}
+            self.store,
+            self.transport,
+            config,
+            name,
+            {"slack": (self.slack_transport, SLACK_RATE)},
+            limiter_factory=None if self.store.sqlite else self._shared_limiter,
         )
+
+    def _shared_limiter(self, channel: str, rate: float) -> Limiter:
+        """On PostgreSQL every dispatcher process takes its send slots from one row per sender."""
+        from bot.outbox.shared_rate import SharedRateLimiter
+        from bot.store.rate_repo import SharedSendSlots
+
+        sender = f"{channel}:{self.settings.twilio_messaging_service_sid or self.settings.twilio_from_number}"
+        return SharedRateLimiter(SharedSendSlots(self.store.engine, sender).reserve, rate)
 
     def close(self) -> None:
         """Release database connections and the translator's HTTP client."""
@@ -135,6 +149,7 @@ def build_transport(settings: Settings) -> Transport:
         messaging_service_sid=settings.twilio_messaging_service_sid,
         status_callback=f"{settings.public_base_url}/twilio/status",
         api_base_url=settings.twilio_api_base_url,
+        timeout=settings.twilio_timeout_seconds,
     )
 
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.app import Bot
 
 log = logging.getLogger("outreach")
 
@@ -146,8 +152,18 @@ def _prepare(settings: Settings) -> None:
 @click.option(
     "--no-dispatcher", is_flag=True, help="Serve webhooks only; run `outreach dispatcher` elsewhere."
 )
-def serve(host: str, port: int, no_dispatcher: bool) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Web worker processes. With more than one, the workers only serve the web and the dispatcher "
+    "runs in this supervising process (none with --no-dispatcher).",
+)
+def serve(host: str, port: int, no_dispatcher: bool, workers: int) -> None:
     """Run the web server (Twilio webhooks) with the outbox dispatcher."""
+    if workers > 1:
+        _use_multiprocess_metrics()
     import uvicorn
 
     from bot.app import build_bot
@@ -162,20 +178,66 @@ def serve(host: str, port: int, no_dispatcher: bool) -> None:
     except SchoolFileError as exc:
         raise click.ClickException(str(exc)) from None
     bot = build_bot(settings)
-    bot.detector.warm_up()
-    app = create_app(bot, run_dispatcher=not no_dispatcher)
     database = bot.store.engine.url.render_as_string(hide_password=True)
     click.echo(
         f"Parent outreach bot on http://{host}:{port}\n"
         f"  Twilio webhook: {settings.public_base_url}/twilio/sms\n"
-        f"  transport: {bot.transport.name}; database: {database}\n"
+        f"  transport: {bot.transport.name}; database: {database}; web workers: {workers}\n"
         "  try it:    .venv/bin/outreach chat --phone +12135550123"
     )
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+    log_level = settings.log_level.lower()
+    if workers == 1:
+        bot.detector.warm_up()
+        app = create_app(bot, run_dispatcher=not no_dispatcher)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+        return
+    # Each worker builds its own bot (no connection crosses a fork); this process only supervises
+    # them, and runs the one dispatcher unless it runs elsewhere.
+    with _dispatcher_thread(bot, enabled=not no_dispatcher):
+        uvicorn.run(
+            "bot.web:web_worker_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level=log_level,
+            access_log=False,
+        )
+
+
+def _use_multiprocess_metrics() -> None:
+    """Let /metrics add up the counters of every worker (before prometheus_client is imported)."""
+    import os
+    import tempfile
+
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="outreach-metrics-")
+
+
+@contextmanager
+def _dispatcher_thread(bot: Bot, *, enabled: bool) -> Iterator[None]:
+    """Run the outbox dispatcher in a thread of this process while the block runs."""
+    import threading
+
+    if not enabled:
+        yield
+        return
+    dispatcher = bot.dispatcher()
+    thread = threading.Thread(target=dispatcher.run_forever, name="outbox-dispatcher", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        dispatcher.stop()
+        thread.join(timeout=10)
+        bot.close()
 
 
 @main.command("dispatcher")
-def dispatcher() -> None:
+@click.option(
+    "--metrics-port", type=int, default=None, help="Expose this process's counters on 127.0.0.1:PORT."
+)
+def dispatcher(metrics_port: int | None) -> None:
     """Run only the outbox dispatcher (for deployments with separate web workers)."""
     from bot.app import build_bot
     from bot.logs import configure_logging
@@ -184,6 +246,10 @@ def dispatcher() -> None:
     configure_logging(settings.log_level)
     _prepare(settings)
     bot = build_bot(settings)
+    if metrics_port is not None:
+        from bot.metrics import serve_metrics
+
+        serve_metrics(metrics_port)
     try:
         bot.dispatcher().run_forever()
     except KeyboardInterrupt:
@@ -251,3 +317,38 @@ def concerns_escalate() -> None:
     finally:
         bot.close()
     click.echo(f"escalated {len(escalated)}: {', '.join(escalated)}" if escalated else "nothing overdue")
+
+
+@main.group()
+def outbox() -> None:
+    """The outbound queue."""
+
+
+@outbox.command("status")
+@click.option("--limit", default=50, show_default=True, help="How many failed rows to list.")
+def outbox_status(limit: int) -> None:
+    """Counts by status and priority, and the rows that could not be sent (masked numbers, reasons)."""
+    from bot.services.phones import mask_phone
+    from bot.store import Store
+    from bot.store.db import build_engine
+    from bot.store.outbox_status_repo import outbox_report
+
+    settings = _settings()
+    store = Store(build_engine(settings.database_url, pool_size=1))
+    try:
+        report = outbox_report(store, limit)
+    finally:
+        store.dispose()
+    click.echo("status      priority  rows")
+    for (status, priority), count in sorted(report.counts.items()):
+        click.echo(f"{status:<11} {priority:>8}  {count}")
+    if not report.counts:
+        click.echo("(the outbox is empty)")
+    if report.failed:
+        click.echo(f"\nnot sent (newest {len(report.failed)}):")
+    for row in report.failed:
+        to = mask_phone(row.to_address) if row.channel == "sms" else row.to_address
+        when = row.created_at.strftime("%Y-%m-%d %H:%M")
+        click.echo(
+            f"  #{row.id} {when} {row.channel} {to} {row.status} after {row.attempts}: {row.last_error}"
+        )

@@ -31,12 +31,14 @@ class Settings(BaseSettings):
     # Web
     public_base_url: str = "http://127.0.0.1:8000"
     max_request_bytes: int = 64 * 1024
+    metrics_token: str = ""  # empty: /metrics answers loopback clients only
     # Twilio
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""
     twilio_from_number: str = ""
     twilio_messaging_service_sid: str = ""
     twilio_api_base_url: str = ""
+    twilio_timeout_seconds: float = 10.0
     # Slack
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
@@ -60,6 +62,11 @@ class Settings(BaseSettings):
     quiet_hours_end: time = time(8, 0)
     sender_messages_per_second: float = 1.0
     outbox_max_attempts: int = 8
+    outbox_stale_after_seconds: float = 120.0
+    inbound_max_per_minute: int = 20
+    # Data rights
+    retention_days: int = 730
+    phone_hash_key: str = ""
     # Conversations
     session_ttl_hours: float = 24.0
     language_detect_min_letters: int = 12
@@ -87,7 +94,15 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown locale {value!r}") from exc
         return value
 
-    @field_validator("sender_messages_per_second", "session_ttl_hours", "translation_timeout_seconds")
+    @field_validator(
+        "sender_messages_per_second",
+        "session_ttl_hours",
+        "translation_timeout_seconds",
+        "twilio_timeout_seconds",
+        "outbox_stale_after_seconds",
+        "inbound_max_per_minute",
+        "retention_days",
+    )
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:

@@ -403,8 +403,8 @@ class Tx(ConcernQueries):
     def mark_sent(self, outbox_id: int, provider_id: str | None, provider_status: str = "sent") -> None:
         """Record that the provider accepted a row; an SMS also becomes a message with the provider status."""
         row = self.session.get(OutboxRow, outbox_id)
-        if row is None:
-            return
+        if row is None or row.status == "sent":
+            return  # recorded already (a retried write after a lost commit acknowledgement)
         row.status, row.provider_id, row.sent_at, row.last_error = "sent", provider_id, utcnow(), None
         if row.channel != "sms":
             return  # staff alerts are not messages to a parent (and a Slack update reuses its ts)
@@ -417,6 +417,10 @@ class Tx(ConcernQueries):
             provider_id=provider_id,
             locale=row.locale,
         )
+
+    def restore_claim(self, outbox_id: int, claimed_at: datetime | None) -> None:
+        """Give a reclaimed row its old claim time back, so recovery asks about the right moment again."""
+        self.session.execute(update(OutboxRow).where(OutboxRow.id == outbox_id).values(claimed_at=claimed_at))
 
     def mark_retry(self, outbox_id: int, error: str, at: datetime) -> None:
         """Put a row back in the queue for another try at a later time."""

@@ -1,0 +1,52 @@
+"""A rate limit shared by several dispatcher processes: slots are reserved in the database.
+
+Each process reserves a few slots at a time (about `chunk_seconds` worth) and sends at each slot's
+time. A slot that has already passed by more than `grace` seconds is given up rather than used, so
+a process that fell behind (CPU starved, a slow send) never catches up in a burst: every send
+happens within `grace` of a slot, and slots are `1/rate` apart across all processes.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+# (how many slots, seconds between them) -> (first slot, the database's now), both in seconds
+Reserve = Callable[[int, float], tuple[float, float]]
+
+
+class SharedRateLimiter:
+    """Waits for the next send slot of a sender whose budget several processes share."""
+
+    def __init__(
+        self, reserve: Reserve, rate: float, chunk_seconds: float = 0.05, grace: float = 0.02
+    ) -> None:
+        self.reserve = reserve
+        self.interval = 1.0 / rate
+        self.chunk = max(1, math.floor(rate * chunk_seconds))
+        self.grace = grace
+        self._slots: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        """Block until this process holds a slot that is due now."""
+        with self._lock:
+            while True:
+                if not self._slots:
+                    self._refill()
+                slot = self._slots.popleft()
+                now = time.monotonic()
+                if now - slot <= self.grace:
+                    break
+                self._slots.clear()  # fell behind: give the late slots up instead of bursting
+            delay = slot - now
+            if delay > 0:
+                time.sleep(delay)
+
+    def _refill(self) -> None:
+        first, database_now = self.reserve(self.chunk, self.interval)
+        start = time.monotonic() + (first - database_now)
+        self._slots.extend(start + n * self.interval for n in range(self.chunk))
