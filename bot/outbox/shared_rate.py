@@ -1,9 +1,11 @@
-"""A rate limit shared by several dispatcher processes: slots are reserved in the database.
+"""A rate limit shared by several dispatcher processes: send slots are reserved in the database.
 
-Each process reserves a few slots at a time (about `chunk_seconds` worth) and sends at each slot's
-time. A slot that has already passed by more than `grace` seconds is given up rather than used, so
-a process that fell behind (CPU starved, a slow send) never catches up in a burst: every send
-happens within `grace` of a slot, and slots are `1/rate` apart across all processes.
+A process reserves a slot when it is ready to send (one short UPDATE) and sends at the slot's
+time; slots are `1/rate` apart across all processes. Reserving just in time, rather than a run of
+slots ahead, wastes no slots when one process is slower than the rate. A slot that has already
+passed by more than `grace` seconds when it comes up (the process was descheduled) is given up
+rather than used, so no process catches up in a burst. `chunk_seconds` > 0 reserves that many
+seconds of slots at once, for rates high enough that one UPDATE per message matters.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ class SharedRateLimiter:
     """Waits for the next send slot of a sender whose budget several processes share."""
 
     def __init__(
-        self, reserve: Reserve, rate: float, chunk_seconds: float = 0.05, grace: float = 0.02
+        self, reserve: Reserve, rate: float, chunk_seconds: float = 0.0, grace: float = 0.02
     ) -> None:
         self.reserve = reserve
         self.interval = 1.0 / rate

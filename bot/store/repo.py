@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, Engine, Row, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Row, Table, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,6 +31,7 @@ from bot.store.models import (
 )
 
 DuplicateError = IntegrityError
+NO_SYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 T = TypeVar("T")
 
 # The per-message path uses Core statements on these tables: no identity map, no flush.
@@ -402,6 +403,10 @@ class Tx(ConcernQueries):
 
     def mark_sent(self, outbox_id: int, provider_id: str | None, provider_status: str = "sent") -> None:
         """Record that the provider accepted a row; an SMS also becomes a message with the provider status."""
+        if not self.sqlite:
+            # Safe to lose on a server crash: the row falls back to 'sending' and recovery asks the
+            # provider before sending again. Not waiting for the WAL flush doubles a dispatcher's rate.
+            self.session.execute(NO_SYNC_COMMIT)
         row = self.session.get(OutboxRow, outbox_id)
         if row is None or row.status == "sent":
             return  # recorded already (a retried write after a lost commit acknowledgement)
