@@ -26,6 +26,7 @@ from bot.services.actions import ActionRegistry
 from bot.services.answers import Answerer, QuestionLog
 from bot.services.concerns import ConcernConfig, ConcernService
 from bot.services.consent import ConsentService
+from bot.services.inbound_throttle import InboundThrottle, ThrottleConfig
 from bot.services.language import LanguageDetector
 from bot.services.matcher import TopicMatcher
 from bot.services.rights import RightsService
@@ -201,6 +202,12 @@ def build_bot(
             zone=settings.timezone,
             shipped_locales=shipped,
             region=settings.default_region,
+        ),
+        throttle=InboundThrottle(
+            ThrottleConfig(
+                max_per_minute=settings.inbound_max_per_minute,
+                staff_channel=settings.slack_escalation_channel or settings.slack_concerns_channel,
+            )
         ),
     )
     return Bot(

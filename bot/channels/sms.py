@@ -11,6 +11,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.channels.http_body import parse_form, read_limited
 from bot.conversation import Conversation
 from bot.domain import Inbound
+from bot.metrics import record_delivery, record_inbound
 from bot.services.consent import ConsentService
 from bot.services.phones import InvalidPhone
 from bot.settings import Settings
@@ -70,6 +71,8 @@ def sms_router(settings: Settings, conversation: Conversation, consent: ConsentS
             )
         except InvalidPhone:
             raise HTTPException(400, "From is not a phone number we can answer") from None
+        outcome = "duplicate" if exchange.duplicate else "throttled" if exchange.throttled else "answered"
+        record_inbound("sms", outcome)
         return Response(twiml(exchange.replies), media_type=TWIML)
 
     @router.post("/twilio/status", summary="Delivery status callback from Twilio")
@@ -80,6 +83,7 @@ def sms_router(settings: Settings, conversation: Conversation, consent: ConsentS
         if not sid or not status:
             raise HTTPException(400, "MessageSid and MessageStatus are required")
         await consent.store.run(consent.record_delivery, sid, status[:16], form.get("ErrorCode") or None)
+        record_delivery(status[:16])
         return Response(status_code=204)
 
     return router

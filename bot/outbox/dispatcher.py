@@ -8,6 +8,7 @@ went out before deciding to send it again, so a crash neither drops nor doubles 
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 import time
@@ -100,6 +101,9 @@ class Dispatcher:
         for channel, (other, rate) in (others or {}).items():
             self.routes[channel] = (other, make_limiter(channel, rate))
         self._stop = threading.Event()
+        # Claim no more than about two seconds of sending: rows waiting in one process's batch are
+        # rows another process cannot send, and at a shared rate a batch drains slowly.
+        self.batch_size = max(1, min(config.batch_size, math.ceil(config.messages_per_second * 2)))
 
     def run_forever(self) -> None:
         """Drain until `stop()` is called; errors are logged and the loop goes on."""
@@ -125,7 +129,7 @@ class Dispatcher:
     def drain_once(self) -> int:
         """Claim one batch and send it; returns how many rows were handled."""
         with self.store.transaction() as tx:
-            items = tx.claim_outbox(self.worker, self.config.batch_size)
+            items = tx.claim_outbox(self.worker, self.batch_size)
             opted_out = {i.id for i in items if i.contact_id and _opted_out(tx, i.contact_id)}
         for item in items:
             if self._stop.is_set():
@@ -169,6 +173,8 @@ class Dispatcher:
         return route
 
     def _send(self, item: OutboxItem) -> None:
+        if not self._still_mine(item):
+            return
         try:
             transport, limiter = self._route(item)
             limiter.wait()
@@ -188,6 +194,20 @@ class Dispatcher:
             return
         self._record(lambda tx: tx.mark_sent(item.id, receipt.provider_id, receipt.status))
         record_outbound(item.channel, "sent")
+
+    def _still_mine(self, item: OutboxItem) -> bool:
+        """Renew this process's claim just before sending; False when recovery gave the row to another."""
+        try:
+            with self.store.transaction() as tx:
+                mine = tx.renew_claim(item.id, self.worker)
+        except Exception:
+            log.warning(
+                "dispatcher %s: cannot renew the claim of outbox %s; skipping it", self.worker, item.id
+            )
+            return False  # the row stays 'sending'; recovery settles it once the claim expires
+        if not mine:
+            log.warning("outbox %s was taken over by another dispatcher; not sending it here", item.id)
+        return mine
 
     def _settle_ambiguous(self, item: OutboxItem, transport: Transport, error: str) -> None:
         """The provider may have the message: ask before trying again, so it never goes out twice."""

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.domain import Contact, EvidenceFact, OutboxItem, School
 from bot.store.concerns_repo import ConcernQueries
 from bot.store.db import is_sqlite
+from bot.store.inbound_repo import InboundQueries
 from bot.store.models import (
     ConsentEventRow,
     ContactRow,
@@ -122,7 +123,7 @@ class Store:
         self.engine.dispose()
 
 
-class Tx(ConcernQueries):
+class Tx(ConcernQueries, InboundQueries):
     """The queries available inside one transaction."""
 
     def __init__(self, session: Session, *, sqlite: bool) -> None:
@@ -422,6 +423,17 @@ class Tx(ConcernQueries):
             provider_id=provider_id,
             locale=row.locale,
         )
+
+    def renew_claim(self, outbox_id: int, worker: str) -> bool:
+        """Refresh a row's claim time if `worker` still holds it; False when it was taken over."""
+        if not self.sqlite:
+            self.session.execute(NO_SYNC_COMMIT)  # losing a renewal only lets recovery ask the provider
+        result = self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id, OutboxRow.claimed_by == worker, OutboxRow.status == "sending")
+            .values(claimed_at=utcnow())
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def restore_claim(self, outbox_id: int, claimed_at: datetime | None) -> None:
         """Give a reclaimed row its old claim time back, so recovery asks about the right moment again."""
