@@ -189,7 +189,7 @@ class Dispatcher:
             self._finish_failed(item, f"{exc.code or ''} {exc}".strip(), "failed", carrier_code=exc.code)
             return
         except Exception as exc:  # an unexpected transport error is treated as transient
-            log.exception("outbox %s: unexpected transport error", item.id)
+            log.exception("outbox %s: unexpected error while pacing or sending", item.id)
             self._retry(item, repr(exc), None)
             return
         self._record(lambda tx: tx.mark_sent(item.id, receipt.provider_id, receipt.status))

@@ -9,9 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import NullPool, create_engine, text
 
 from bot.store import Store
-from bot.store.db import build_engine
+from bot.store.db import build_engine, normalize_url
 from tests.fixtures.bots import make_bot
 from tests.fixtures.databases import another_postgres_database
 from tests.fixtures.fake_twilio import FakeTwilio
@@ -108,3 +109,58 @@ def test_three_dispatchers_send_each_row_once_within_the_shared_rate(
     assert counts == {"sent": rows}
     assert (result.sent, result.duplicated, result.missing, result.unexpected) == (rows, 0, 0, 0)
     assert busiest <= rate * 1.02 + 2, f"{busiest} sends in one second against a limit of {rate:g}/s"
+
+
+def terminate_connections(database_url: str) -> int:
+    """pg_terminate_backend on every other connection to this database; how many were cut."""
+    engine = create_engine(normalize_url(database_url), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            name = connection.execute(text("SELECT current_database()")).scalar_one()
+            cut = connection.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            ).scalar_one()
+            connection.commit()
+    finally:
+        engine.dispose()
+    return int(cut)
+
+
+def test_dispatchers_survive_their_database_connections_being_terminated(tmp_path: Path) -> None:
+    rows, rate = 1_500, 150.0
+    url = another_postgres_database()
+    make_bot(url).close()
+    store = Store(build_engine(url, pool_size=1))
+    bodies = fill_outbox(store, rows, prefix="cut")
+    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as fake:
+        env = dispatcher_env(url, fake, rate, OUTBOX_STALE_AFTER_SECONDS="5")
+        with dispatchers(2, env, tmp_path) as procs:
+            deadline = time.monotonic() + 60
+            while len(fake.messages) < 100 and time.monotonic() < deadline:
+                time.sleep(0.1)  # both processes are up and sending
+            cuts = []
+            for _ in range(5):
+                cuts.append(terminate_connections(url))
+                time.sleep(1.0)
+            wait_drained(store, rows, procs, timeout=120)
+            alive = all(p.poll() is None for p in procs)
+            received = [m.body for m in fake.messages]
+    with store.transaction() as tx:
+        counts = tx.outbox_counts()
+    store.dispose()
+    result = delivery(bodies, received)
+    logs = "".join((tmp_path / f"dispatcher{n}.log").read_text() for n in range(2))
+    failed_passes = logs.count("pass failed; retrying")
+    retried_writes = logs.count("recording failed")
+    print(
+        f"\npg_terminate_backend x{len(cuts)} ({sum(cuts)} connections cut; {failed_passes} dispatcher "
+        f"passes failed and were retried, {retried_writes} result writes retried): {result.line('sms')}"
+    )
+    assert sum(cuts) >= 5
+    assert alive
+    assert counts == {"sent": rows}
+    assert (result.sent, result.duplicated, result.missing, result.unexpected) == (rows, 0, 0, 0)
