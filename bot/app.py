@@ -26,6 +26,7 @@ from bot.services.actions import ActionRegistry
 from bot.services.answers import Answerer, QuestionLog
 from bot.services.concerns import ConcernConfig, ConcernService
 from bot.services.consent import ConsentService
+from bot.services.data_rights import phone_token_function
 from bot.services.inbound_throttle import InboundThrottle, ThrottleConfig
 from bot.services.language import LanguageDetector
 from bot.services.matcher import TopicMatcher
@@ -159,7 +160,8 @@ def build_bot(
 ) -> Bot:
     """Wire the bot for these settings (no network is touched until something is sent)."""
     flow_set, catalogs, keywords = load_content()
-    store = Store(build_engine(settings.database_url))
+    token = phone_token_function(settings.phone_hash_key) if settings.phone_hash_key else None
+    store = Store(build_engine(settings.database_url), phone_token=token)
     renderer = Renderer(catalogs, flow_set.messages, flow_set.message_sets)
     schools = SchoolDirectory()
     concerns = ConcernService(

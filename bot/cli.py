@@ -15,6 +15,7 @@ from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from bot.app import Bot
+    from bot.services.data_rights import DataRights
 
 log = logging.getLogger("outreach")
 
@@ -352,3 +353,87 @@ def outbox_status(limit: int) -> None:
         click.echo(
             f"  #{row.id} {when} {row.channel} {to} {row.status} after {row.attempts}: {row.last_error}"
         )
+
+
+# Data rights ---------------------------------------------------------------------
+
+
+def _data_rights(settings: Settings) -> DataRights:
+    from bot.services.data_rights import DataRights
+    from bot.store import Store
+    from bot.store.db import build_engine
+    from bot.store.migrate import upgrade
+
+    upgrade(settings.database_url)
+    store = Store(build_engine(settings.database_url, pool_size=1))
+    return DataRights(store, hash_key=settings.phone_hash_key, region=settings.default_region)
+
+
+@main.group()
+def contact() -> None:
+    """One parent's data: export it, or erase it."""
+
+
+@contact.command("export")
+@click.argument("phone")
+def contact_export(phone: str) -> None:
+    """Print everything stored about PHONE as JSON (the contact, consent history, messages, concerns...)."""
+    import json
+
+    from bot.services.data_rights import NoSuchContact
+    from bot.services.phones import InvalidPhone
+
+    rights = _data_rights(_settings())
+    try:
+        click.echo(json.dumps(rights.export(phone), ensure_ascii=False, indent=2))
+    except (NoSuchContact, InvalidPhone) as exc:
+        raise click.ClickException(f"no contact with that number ({exc})") from None
+    finally:
+        rights.store.dispose()
+
+
+@contact.command("forget")
+@click.argument("phone")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def contact_forget(phone: str, yes: bool) -> None:
+    """Erase PHONE's personal data; keep its opt-out and consent record and anonymous evidence."""
+    from bot.services.data_rights import ErasureNotConfigured, NoSuchContact
+    from bot.services.phones import InvalidPhone, mask_phone
+
+    if not yes:
+        click.confirm(
+            f"Erase everything personal about {mask_phone(phone)}? This cannot be undone", abort=True
+        )
+    rights = _data_rights(_settings())
+    try:
+        erased = rights.forget(phone)
+    except ErasureNotConfigured as exc:
+        raise click.ClickException(str(exc)) from None
+    except (NoSuchContact, InvalidPhone) as exc:
+        raise click.ClickException(f"no contact with that number ({exc})") from None
+    finally:
+        rights.store.dispose()
+    done = ", ".join(f"{table} {count}" for table, count in erased.counts.items() if count)
+    click.echo(
+        f"erased contact #{erased.contact_id}: {done or 'nothing but the number'}; consent record kept"
+    )
+
+
+@main.command("purge")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(1),
+    default=None,
+    help="Days to keep (default RETENTION_DAYS).",
+)
+def purge(days: int | None) -> None:
+    """Delete messages and other personal rows older than the retention period (consent and evidence stay)."""
+    settings = _settings()
+    rights = _data_rights(settings)
+    try:
+        counts = rights.purge(days or settings.retention_days)
+    finally:
+        rights.store.dispose()
+    done = ", ".join(f"{table} {count}" for table, count in counts.items() if count)
+    click.echo(f"purged data older than {days or settings.retention_days} days: {done or 'nothing'}")

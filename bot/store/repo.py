@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import Contact, EvidenceFact, OutboxItem, School
 from bot.store.concerns_repo import ConcernQueries
+from bot.store.contacts_repo import ContactDataQueries
 from bot.store.db import is_sqlite
 from bot.store.inbound_repo import InboundQueries
 from bot.store.models import (
@@ -91,9 +92,11 @@ def _school(row: SchoolRow) -> School:
 class Store:
     """Opens transactions on the database, and runs blocking store work off the event loop."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, phone_token: Callable[[str], str] | None = None) -> None:
         self.engine = engine
         self.sqlite = is_sqlite(str(engine.url))
+        # Maps a phone to the token an erased contact keeps instead (see bot/services/data_rights.py).
+        self.phone_token = phone_token
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._workers: ThreadPoolExecutor | None = None
         self._workers_lock = threading.Lock()
@@ -113,7 +116,7 @@ class Store:
     def transaction(self) -> Iterator[Tx]:
         """A unit of work: commits on success, rolls back on any error."""
         with self._sessions() as session, session.begin():
-            yield Tx(session, sqlite=self.sqlite)
+            yield Tx(session, sqlite=self.sqlite, phone_token=self.phone_token)
 
     def dispose(self) -> None:
         """Stop the worker threads and close every pooled connection."""
@@ -123,12 +126,15 @@ class Store:
         self.engine.dispose()
 
 
-class Tx(ConcernQueries, InboundQueries):
+class Tx(ConcernQueries, InboundQueries, ContactDataQueries):
     """The queries available inside one transaction."""
 
-    def __init__(self, session: Session, *, sqlite: bool) -> None:
+    def __init__(
+        self, session: Session, *, sqlite: bool, phone_token: Callable[[str], str] | None = None
+    ) -> None:
         self.session = session
         self.sqlite = sqlite
+        self.phone_token = phone_token
         self._connection: Connection | None = None
 
     @property
@@ -176,17 +182,25 @@ class Tx(ConcernQueries, InboundQueries):
     def create_contact(self, phone: str, school_id: int | None) -> Contact:
         """Add a new contact; consent starts as the act of texting the school (FCC 16-88)."""
         now = utcnow()
-        values = {"phone": phone, "school_id": school_id, "opted_out": False, "created_at": now}
+        opted_out = self._erased_and_opted_out(phone)
+        values = {"phone": phone, "school_id": school_id, "opted_out": opted_out, "created_at": now}
         contact_id = self.core.execute(INSERT_CONTACT, values).scalar_one()
         consent = {
             "contact_id": contact_id,
-            "kind": "opt_in",
-            "source": "first_text",
+            "kind": "opt_out" if opted_out else "opt_in",
+            "source": "kept_after_erasure" if opted_out else "first_text",
             "detail": None,
             "at": now,
         }
         self.core.execute(INSERT_CONSENT, consent)
-        return Contact(contact_id, phone, school_id, None, None, False, now)
+        return Contact(contact_id, phone, school_id, None, None, opted_out, now)
+
+    def _erased_and_opted_out(self, phone: str) -> bool:
+        """An erased contact's opt-out outlives the erasure: the number stays opted out until START."""
+        if self.phone_token is None:
+            return False
+        erased = self.core.execute(CONTACT_BY_PHONE, {"b_phone": self.phone_token(phone)}).first()
+        return bool(erased and erased.opted_out)
 
     def touch_contact(self, contact_id: int) -> None:
         """Record that the contact just wrote to us."""
