@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels.http_body import parse_form, read_limited
+from bot.channels.http_body import FORM_TYPE, parse_form, read_limited
 from bot.conversation import Conversation
 from bot.domain import Inbound
 from bot.metrics import record_delivery, record_inbound
@@ -18,6 +18,13 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 TWIML = "application/xml"
+
+
+def _form(required: list[str], optional: list[str]) -> dict[str, object]:
+    """The OpenAPI request body of a Twilio form post (the route reads the raw body itself)."""
+    properties = {name: {"type": "string"} for name in [*required, *optional]}
+    schema = {"type": "object", "required": required, "properties": properties}
+    return {"requestBody": {"required": True, "content": {FORM_TYPE: {"schema": schema}}}}
 
 
 def twiml(replies: list[str]) -> str:
@@ -58,6 +65,7 @@ def sms_router(settings: Settings, conversation: Conversation, consent: ConsentS
         response_class=Response,
         responses={200: {"content": {TWIML: {}}, "description": "TwiML replies"}},
         summary="Inbound SMS from Twilio",
+        openapi_extra=_form(["From", "Body", "MessageSid"], ["To", "AccountSid", "NumSegments"]),
     )
     async def inbound_sms(request: Request) -> Response:
         form = parse_form(request, await read_limited(request, limit))
@@ -75,7 +83,11 @@ def sms_router(settings: Settings, conversation: Conversation, consent: ConsentS
         record_inbound("sms", outcome)
         return Response(twiml(exchange.replies), media_type=TWIML)
 
-    @router.post("/twilio/status", summary="Delivery status callback from Twilio")
+    @router.post(
+        "/twilio/status",
+        summary="Delivery status callback from Twilio",
+        openapi_extra=_form(["MessageSid", "MessageStatus"], ["ErrorCode", "To"]),
+    )
     async def status_callback(request: Request) -> Response:
         form = parse_form(request, await read_limited(request, limit))
         signature.check(request, form)
