@@ -251,8 +251,13 @@ def dispatcher(metrics_port: int | None) -> None:
         from bot.metrics import serve_metrics
 
         serve_metrics(metrics_port)
+    import signal
+
+    worker = bot.dispatcher()
+    # systemd and process managers stop with SIGTERM: finish the current send and record it first.
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
     try:
-        bot.dispatcher().run_forever()
+        worker.run_forever()
     except KeyboardInterrupt:
         pass
     finally:
