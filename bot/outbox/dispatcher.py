@@ -173,11 +173,11 @@ class Dispatcher:
         return route
 
     def _send(self, item: OutboxItem) -> None:
-        if not self._still_mine(item):
-            return
         try:
             transport, limiter = self._route(item)
             limiter.wait()
+            if not self._still_mine(item):
+                return
             receipt = transport.send(item.to_address, item.body)
         except TransientSendError as exc:
             if exc.ambiguous:
@@ -197,6 +197,8 @@ class Dispatcher:
 
     def _still_mine(self, item: OutboxItem) -> bool:
         """Renew this process's claim just before sending; False when recovery gave the row to another."""
+        if item.claimed_at and datetime.now(UTC) - item.claimed_at < self.config.stale_after / 2:
+            return True  # claimed moments ago: recovery cannot have taken it (with half a lease to spare)
         try:
             with self.store.transaction() as tx:
                 mine = tx.renew_claim(item.id, self.worker)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -75,8 +76,17 @@ def wait_drained(
     ("rows", "rate"),
     [
         pytest.param(2_000, 200.0, id="2k-at-200"),
-        # The full size; about 45 s on an idle 2-core machine, longer when it is shared.
-        pytest.param(20_000, 500.0, id="20k-at-500"),
+        # The full size: 1-2.5 minutes on a shared 2-core machine, so `make test-scale` and
+        # CI run it (OUTREACH_SCALE_TESTS=1) and a developer's `make test` runs the 2,000 rows.
+        pytest.param(
+            20_000,
+            500.0,
+            id="20k-at-500",
+            marks=pytest.mark.skipif(
+                os.environ.get("OUTREACH_SCALE_TESTS") != "1",
+                reason="20,000 rows take minutes: run with OUTREACH_SCALE_TESTS=1 (make test-scale, CI)",
+            ),
+        ),
     ],
 )
 def test_three_dispatchers_send_each_row_once_within_the_shared_rate(
@@ -91,7 +101,7 @@ def test_three_dispatchers_send_each_row_once_within_the_shared_rate(
         dispatchers(3, dispatcher_env(url, fake, rate), tmp_path) as procs,
     ):
         started = time.monotonic()
-        wait_drained(store, rows, procs, timeout=rows / rate * 3 + 30)
+        wait_drained(store, rows, procs, timeout=max(rows / rate * 3 + 30, rows / 40))
         elapsed = time.monotonic() - started
         received = fake.messages
     with store.transaction() as tx:
