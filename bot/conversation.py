@@ -128,7 +128,7 @@ class Conversation:
         is_new = contact is None
         if contact is None:
             contact = tx.create_contact(inbound.sender, school.id)
-        throttled = not is_new and self._over_limit(tx, contact, inbound.text)
+        throttled = not is_new and inbound.channel == "sms" and self._over_limit(tx, contact, inbound.text)
         message_id = tx.add_message(
             contact_id=contact.id,
             direction="in",

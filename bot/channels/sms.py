@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from twilio.request_validator import RequestValidator
@@ -18,6 +19,11 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 TWIML = "application/xml"
+# Twilio's ids and statuses are plain ASCII words; anything else (a NUL byte, say) is not from Twilio
+# and must not reach the database, where PostgreSQL refuses NUL in text.
+SID = re.compile(r"[A-Za-z0-9]{1,64}")
+STATUS = re.compile(r"[A-Za-z_-]{1,32}")
+ERROR_CODE = re.compile(r"[0-9]{0,10}")
 
 
 def _form(required: list[str], optional: list[str]) -> dict[str, object]:
@@ -73,6 +79,8 @@ def sms_router(settings: Settings, conversation: Conversation, consent: ConsentS
         sender, sid = form.get("From", ""), form.get("MessageSid") or form.get("SmsSid") or ""
         if not sender or not sid or "Body" not in form:
             raise HTTPException(400, "From, Body and MessageSid are required")
+        if not SID.fullmatch(sid):
+            raise HTTPException(400, "MessageSid is not a Twilio id")
         try:
             exchange = await conversation.store.run(
                 conversation.handle, Inbound("sms", sender, form["Body"], sid)
@@ -94,6 +102,10 @@ def sms_router(settings: Settings, conversation: Conversation, consent: ConsentS
         sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
         if not sid or not status:
             raise HTTPException(400, "MessageSid and MessageStatus are required")
+        if not SID.fullmatch(sid) or not STATUS.fullmatch(status):
+            raise HTTPException(400, "MessageSid or MessageStatus is not Twilio's")
+        if not ERROR_CODE.fullmatch(form.get("ErrorCode", "")):
+            raise HTTPException(400, "ErrorCode is not a Twilio error code")
         await consent.store.run(consent.record_delivery, sid, status[:16], form.get("ErrorCode") or None)
         record_delivery(status[:16])
         return Response(status_code=204)
