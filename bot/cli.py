@@ -134,6 +134,7 @@ def _prepare(settings: Settings) -> None:
     from bot.store import Store
     from bot.store.db import build_engine
     from bot.store.migrate import upgrade
+    from bot.store.repo import DuplicateError
 
     upgrade(settings.database_url)
     store = Store(build_engine(settings.database_url, pool_size=1))
@@ -141,7 +142,10 @@ def _prepare(settings: Settings) -> None:
         with store.transaction() as tx:
             empty = tx.school_count() == 0
         if empty:
-            school = load_school(store, settings.school_file)
+            try:
+                school = load_school(store, settings.school_file)
+            except DuplicateError:
+                return  # web, dispatchers and scheduler started together: another one loaded it first
             log.info("no school in the database: loaded %s from %s", school.data.name, settings.school_file)
     finally:
         store.dispose()
