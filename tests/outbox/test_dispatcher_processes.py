@@ -75,7 +75,8 @@ def wait_drained(
 @pytest.mark.parametrize(
     ("rows", "rate"),
     [
-        pytest.param(2_000, 200.0, id="2k-at-200"),
+        # A rate three processes can beat even on a busy machine, so the shared limit is what binds.
+        pytest.param(2_000, 100.0, id="2k-at-100"),
         # The full size: 1-2.5 minutes on a shared 2-core machine, so `make test-scale` and
         # CI run it (OUTREACH_SCALE_TESTS=1) and a developer's `make test` runs the 2,000 rows.
         pytest.param(
@@ -119,6 +120,7 @@ def test_three_dispatchers_send_each_row_once_within_the_shared_rate(
     assert counts == {"sent": rows}
     assert (result.sent, result.duplicated, result.missing, result.unexpected) == (rows, 0, 0, 0)
     assert busiest <= rate * 1.02 + 2, f"{busiest} sends in one second against a limit of {rate:g}/s"
+    assert busiest >= min(rate, 100.0) * 0.75, f"only {busiest} sends in the busiest second"
 
 
 def terminate_connections(database_url: str) -> int:
