@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint typecheck check-content catalogs bench-webhook clean
+.PHONY: run test test-scale setup lint typecheck check-content catalogs bench-webhook bench-soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ run: $(STAMP)
 ## Lint, type-check, content checks, then the whole test suite.
 test: $(STAMP) lint typecheck check-content
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The full-size runs too (three dispatcher processes draining 20,000 outbox rows); CI runs these.
+test-scale: $(STAMP)
+	OUTREACH_SCALE_TESTS=1 $(BIN)/python -m pytest tests/outbox/test_dispatcher_processes.py $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot scheduler tests bench
@@ -41,6 +45,9 @@ catalogs: $(STAMP)
 
 bench-webhook: $(STAMP)
 	$(BIN)/python bench/webhook.py
+
+bench-soak: $(STAMP)
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache outreach.db outreach.db-wal outreach.db-shm

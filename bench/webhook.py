@@ -261,20 +261,40 @@ def percentile(ordered: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and all its descendants (uvicorn workers), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, frontier = [pid], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        tree += children
+        frontier = children
+    return tree
+
+
 class CpuClock:
-    """CPU seconds used by the server process and by this client, sampled around a phase."""
+    """CPU seconds used by the server's processes and by this client, sampled around a phase."""
 
     def __init__(self, pid: int) -> None:
-        self.stat = Path(f"/proc/{pid}/stat")
+        self.pids = process_tree(pid)  # a multi-worker server's workers exist once it is healthy
         self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
         self.start = (self._server(), time.process_time(), time.perf_counter())
 
     def _server(self) -> float | None:
-        try:
-            fields = self.stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / self.tick
+        total = 0
+        for pid in self.pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                return None
+            total += int(fields[11]) + int(fields[12])
+        return total / self.tick
 
     def shares(self) -> tuple[float | None, float]:
         """(server, client) CPU use since the start as a share of one core."""
@@ -467,12 +487,13 @@ def running(name: str, command: list[str], env: dict[str, str], port: int, log: 
         stop(process)
 
 
-def webhook_command(port: int) -> list[str]:
-    """`outreach serve` from this virtualenv, webhooks only."""
+def webhook_command(port: int, workers: int = 1) -> list[str]:
+    """`outreach serve` from this virtualenv, webhooks only, with `workers` web processes."""
     outreach = Path(sys.executable).with_name("outreach")
     if not outreach.exists():
         raise SystemExit(f"{outreach} not found: run `make setup` first")
-    return [str(outreach), "serve", "--host", HOST, "--port", str(port), "--no-dispatcher"]
+    command = [str(outreach), "serve", "--host", HOST, "--port", str(port), "--no-dispatcher"]
+    return command + (["--workers", str(workers)] if workers > 1 else [])
 
 
 def webhook_env(port: int, database_url: str) -> dict[str, str]:
@@ -485,6 +506,9 @@ def webhook_env(port: int, database_url: str) -> dict[str, str]:
         "TWILIO_ACCOUNT_SID": "",  # set empty so a .env file cannot turn real sending on
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
+        # 500 returning phones at hundreds of texts/s each send far more than a parent could: count
+        # them (the check runs) but never throttle, so every request takes the whole conversation path.
+        "INBOUND_MAX_PER_MINUTE": "1000000",
     }
 
 
@@ -550,8 +574,10 @@ def server_log_problems(server: Server) -> list[str]:
 
 
 def database_counts(database_url: str) -> dict[str, int] | None:
-    """Contacts and inbound messages by status, read straight from a SQLite database."""
+    """Contacts and inbound messages by status, read straight from the database."""
     url = make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        return postgres_counts(database_url)
     if url.get_backend_name() != "sqlite" or not url.database:
         return None
     with contextlib.closing(sqlite3.connect(url.database)) as db:
@@ -560,6 +586,24 @@ def database_counts(database_url: str) -> dict[str, int] | None:
             "SELECT status, count(*) FROM messages WHERE direction = 'in' GROUP BY status"
         ):
             counts[f"inbound_{status}"] = count
+    return counts
+
+
+def postgres_counts(database_url: str) -> dict[str, int]:
+    """The same counts from PostgreSQL."""
+    from sqlalchemy import create_engine, text
+
+    from bot.store.db import normalize_url
+
+    engine = create_engine(normalize_url(database_url))
+    try:
+        with engine.connect() as db:
+            counts = {"contacts": int(db.execute(text("SELECT count(*) FROM contacts")).scalar_one())}
+            query = text("SELECT status, count(*) FROM messages WHERE direction = 'in' GROUP BY status")
+            for status, count in db.execute(query):
+                counts[f"inbound_{status}"] = int(count)
+    finally:
+        engine.dispose()
     return counts
 
 
@@ -723,11 +767,14 @@ def run(args: argparse.Namespace) -> int:
         database = make_url(database_url).render_as_string(hide_password=True)
         webhook_port, bare_port = free_port(), free_port()
         public_base_url = f"http://{HOST}:{webhook_port}"
-        print(f"webhook benchmark: {os.cpu_count()} CPUs; {stack_info()}; database {database}")
+        print(
+            f"webhook benchmark: {os.cpu_count()} CPUs; {stack_info()}; database {database}; "
+            f"web workers {args.workers}"
+        )
         webhook = servers.enter_context(
             running(
                 "webhook",
-                webhook_command(webhook_port),
+                webhook_command(webhook_port, args.workers),
                 webhook_env(webhook_port, database_url),
                 webhook_port,
                 Path(tmp) / "webhook.log",
@@ -779,6 +826,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--database-url", default="", help="default: SQLite in a temporary directory; postgresql://... works"
     )
+    parser.add_argument("--workers", type=int, default=1, help="web worker processes (default 1)")
     parser.add_argument("--concurrency", type=int, default=16, help="closed-loop connections (default 16)")
     parser.add_argument("--contacts", type=int, default=500, help="returning contacts seeded in warm-up")
     parser.add_argument(

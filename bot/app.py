@@ -21,7 +21,7 @@ from bot.engine.loader import FlowSet, load_flow_set
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.keywords import KeywordTable, load_keywords
 from bot.i18n.render import Renderer
-from bot.outbox.dispatcher import Dispatcher, DispatcherConfig
+from bot.outbox.dispatcher import Dispatcher, DispatcherConfig, Limiter
 from bot.outbox.transport import DryRunSlackTransport, DryRunTransport, Transport
 from bot.services import answers, language, school_info
 from bot.services.actions import Action, ActionRegistry
@@ -29,7 +29,9 @@ from bot.services.announcements import AnnouncementConfig, AnnouncementService
 from bot.services.answers import Answerer, QuestionLog
 from bot.services.concerns import ConcernConfig, ConcernService
 from bot.services.consent import ConsentService
+from bot.services.data_rights import phone_token_function
 from bot.services.events import EventConfig, EventService
+from bot.services.inbound_throttle import InboundThrottle, ThrottleConfig
 from bot.services.language import LanguageDetector
 from bot.services.matcher import TopicMatcher
 from bot.services.quiet_hours import QuietHours
@@ -145,16 +147,29 @@ class Bot:
             messages_per_second=self.settings.sender_messages_per_second,
             max_attempts=self.settings.outbox_max_attempts,
             quiet_hours=self.quiet_hours,
-            stale_after=timedelta(seconds=self.settings.outbox_stale_seconds),
+            stale_after=timedelta(seconds=self.settings.outbox_stale_after_seconds),
         )
         name = worker or f"{socket.gethostname()}:{os.getpid()}"
         return Dispatcher(
-            self.store, self.transport, config, name, {"slack": (self.slack_transport, SLACK_RATE)}
+            self.store,
+            self.transport,
+            config,
+            name,
+            {"slack": (self.slack_transport, SLACK_RATE)},
+            limiter_factory=None if self.store.sqlite else self._shared_limiter,
         )
 
     def periodic_jobs(self) -> list[tuple[str, str, float]]:
         """(job id, 'module:function', every N minutes) of the recurring jobs features add."""
         return [("volunteers:expire_offers", "scheduler.jobs:expire_volunteer_offers", OFFER_CHECK_MINUTES)]
+
+    def _shared_limiter(self, channel: str, rate: float) -> Limiter:
+        """On PostgreSQL every dispatcher process takes its send slots from one row per sender."""
+        from bot.outbox.shared_rate import SharedRateLimiter
+        from bot.store.rate_repo import SharedSendSlots
+
+        sender = f"{channel}:{self.settings.twilio_messaging_service_sid or self.settings.twilio_from_number}"
+        return SharedRateLimiter(SharedSendSlots(self.store.engine, sender).reserve, rate)
 
     def close(self) -> None:
         """Release database connections and the translator's HTTP client."""
@@ -178,6 +193,7 @@ def build_transport(settings: Settings) -> Transport:
         messaging_service_sid=settings.twilio_messaging_service_sid,
         status_callback=f"{settings.public_base_url}/twilio/status",
         api_base_url=settings.twilio_api_base_url,
+        timeout=settings.twilio_timeout_seconds,
     )
 
 
@@ -186,7 +202,8 @@ def build_bot(
 ) -> Bot:
     """Wire the bot for these settings (no network is touched until something is sent)."""
     flow_set, catalogs, keywords = load_content()
-    store = Store(build_engine(settings.database_url))
+    token = phone_token_function(settings.phone_hash_key) if settings.phone_hash_key else None
+    store = Store(build_engine(settings.database_url), phone_token=token)
     renderer = Renderer(catalogs, flow_set.messages, flow_set.message_sets)
     schools = SchoolDirectory()
     concerns = ConcernService(
@@ -271,6 +288,12 @@ def build_bot(
             zone=settings.timezone,
             shipped_locales=shipped,
             region=settings.default_region,
+        ),
+        throttle=InboundThrottle(
+            ThrottleConfig(
+                max_per_minute=settings.inbound_max_per_minute,
+                staff_channel=settings.slack_escalation_channel or settings.slack_concerns_channel,
+            )
         ),
     )
     return Bot(

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.events_cli import events as events_group
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+    from bot.services.data_rights import DataRights
 
 log = logging.getLogger("outreach")
 
@@ -128,6 +135,7 @@ def _prepare(settings: Settings) -> None:
     from bot.store import Store
     from bot.store.db import build_engine
     from bot.store.migrate import upgrade
+    from bot.store.repo import DuplicateError
 
     upgrade(settings.database_url)
     store = Store(build_engine(settings.database_url, pool_size=1))
@@ -135,7 +143,10 @@ def _prepare(settings: Settings) -> None:
         with store.transaction() as tx:
             empty = tx.school_count() == 0
         if empty:
-            school = load_school(store, settings.school_file)
+            try:
+                school = load_school(store, settings.school_file)
+            except DuplicateError:
+                return  # web, dispatchers and scheduler started together: another one loaded it first
             log.info("no school in the database: loaded %s from %s", school.data.name, settings.school_file)
     finally:
         store.dispose()
@@ -178,8 +189,18 @@ def _load_demo_activities(settings: Settings) -> None:
 @click.option(
     "--no-scheduler", is_flag=True, help="Do not run the scheduler; run `outreach scheduler` elsewhere."
 )
-def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Web worker processes. With more than one, the workers only serve the web and the dispatcher "
+    "runs in this supervising process (none with --no-dispatcher).",
+)
+def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers: int) -> None:
     """Run the web server (Twilio webhooks) with the outbox dispatcher and the scheduler."""
+    if workers > 1:
+        _use_multiprocess_metrics()
     import uvicorn
 
     from bot.app import build_bot
@@ -194,20 +215,82 @@ def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool) -> None
     except SchoolFileError as exc:
         raise click.ClickException(str(exc)) from None
     bot = build_bot(settings)
-    bot.detector.warm_up()
-    app = create_app(bot, run_dispatcher=not no_dispatcher, run_scheduler=not no_scheduler)
     database = bot.store.engine.url.render_as_string(hide_password=True)
     click.echo(
         f"Parent outreach bot on http://{host}:{port}\n"
         f"  Twilio webhook: {settings.public_base_url}/twilio/sms\n"
-        f"  transport: {bot.transport.name}; database: {database}\n"
+        f"  transport: {bot.transport.name}; database: {database}; web workers: {workers}\n"
         "  try it:    .venv/bin/outreach chat --phone +12135550123"
     )
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+    log_level = settings.log_level.lower()
+    if workers == 1:
+        bot.detector.warm_up()
+        app = create_app(bot, run_dispatcher=not no_dispatcher, run_scheduler=not no_scheduler)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+        return
+    # Each worker builds its own bot (no connection crosses a fork); this process only supervises
+    # them, and runs the one dispatcher and the scheduler unless they run elsewhere.
+    with _dispatcher_thread(bot, enabled=not no_dispatcher), _scheduler_thread(bot, enabled=not no_scheduler):
+        uvicorn.run(
+            "bot.web:web_worker_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level=log_level,
+            access_log=False,
+        )
+
+
+def _use_multiprocess_metrics() -> None:
+    """Let /metrics add up the counters of every worker (before prometheus_client is imported)."""
+    import os
+    import tempfile
+
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="outreach-metrics-")
+
+
+@contextmanager
+def _dispatcher_thread(bot: Bot, *, enabled: bool) -> Iterator[None]:
+    """Run the outbox dispatcher in a thread of this process while the block runs."""
+    import threading
+
+    if not enabled:
+        yield
+        return
+    dispatcher = bot.dispatcher()
+    thread = threading.Thread(target=dispatcher.run_forever, name="outbox-dispatcher", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        dispatcher.stop()
+        thread.join(timeout=10)
+        bot.close()
+
+
+@contextmanager
+def _scheduler_thread(bot: Bot, *, enabled: bool) -> Iterator[None]:
+    """Run the scheduler in a thread of this process (it waits for its lock) while the block runs."""
+    if not enabled:
+        yield
+        return
+    from scheduler.service import OutreachScheduler
+
+    runner = OutreachScheduler(bot, sync_seconds=bot.settings.scheduler_sync_seconds)
+    runner.start_in_background()
+    try:
+        yield
+    finally:
+        runner.stop()
 
 
 @main.command("dispatcher")
-def dispatcher() -> None:
+@click.option(
+    "--metrics-port", type=int, default=None, help="Expose this process's counters on 127.0.0.1:PORT."
+)
+def dispatcher(metrics_port: int | None) -> None:
     """Run only the outbox dispatcher (for deployments with separate web workers)."""
     from bot.app import build_bot
     from bot.logs import configure_logging
@@ -216,8 +299,17 @@ def dispatcher() -> None:
     configure_logging(settings.log_level)
     _prepare(settings)
     bot = build_bot(settings)
+    if metrics_port is not None:
+        from bot.metrics import serve_metrics
+
+        serve_metrics(metrics_port)
+    import signal
+
+    worker = bot.dispatcher()
+    # systemd and process managers stop with SIGTERM: finish the current send and record it first.
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
     try:
-        bot.dispatcher().run_forever()
+        worker.run_forever()
     except KeyboardInterrupt:
         pass
     finally:
@@ -286,6 +378,125 @@ def concerns_escalate() -> None:
     finally:
         bot.close()
     click.echo(f"escalated {len(escalated)}: {', '.join(escalated)}" if escalated else "nothing overdue")
+
+
+@main.group()
+def outbox() -> None:
+    """The outbound queue."""
+
+
+@outbox.command("status")
+@click.option("--limit", default=50, show_default=True, help="How many failed rows to list.")
+def outbox_status(limit: int) -> None:
+    """Counts by status and priority, and the rows that could not be sent (masked numbers, reasons)."""
+    from bot.services.phones import mask_phone
+    from bot.store import Store
+    from bot.store.db import build_engine
+    from bot.store.outbox_status_repo import outbox_report
+
+    settings = _settings()
+    store = Store(build_engine(settings.database_url, pool_size=1))
+    try:
+        report = outbox_report(store, limit)
+    finally:
+        store.dispose()
+    click.echo("status      priority  rows")
+    for (status, priority), count in sorted(report.counts.items()):
+        click.echo(f"{status:<11} {priority:>8}  {count}")
+    if not report.counts:
+        click.echo("(the outbox is empty)")
+    if report.failed:
+        click.echo(f"\nnot sent (newest {len(report.failed)}):")
+    for row in report.failed:
+        to = mask_phone(row.to_address) if row.channel == "sms" else row.to_address
+        when = row.created_at.strftime("%Y-%m-%d %H:%M")
+        click.echo(
+            f"  #{row.id} {when} {row.channel} {to} {row.status} after {row.attempts}: {row.last_error}"
+        )
+
+
+# Data rights ---------------------------------------------------------------------
+
+
+def _data_rights(settings: Settings) -> DataRights:
+    from bot.services.data_rights import DataRights
+    from bot.store import Store
+    from bot.store.db import build_engine
+    from bot.store.migrate import upgrade
+
+    upgrade(settings.database_url)
+    store = Store(build_engine(settings.database_url, pool_size=1))
+    return DataRights(store, hash_key=settings.phone_hash_key, region=settings.default_region)
+
+
+@main.group()
+def contact() -> None:
+    """One parent's data: export it, or erase it."""
+
+
+@contact.command("export")
+@click.argument("phone")
+def contact_export(phone: str) -> None:
+    """Print everything stored about PHONE as JSON (the contact, consent history, messages, concerns...)."""
+    import json
+
+    from bot.services.data_rights import NoSuchContact
+    from bot.services.phones import InvalidPhone
+
+    rights = _data_rights(_settings())
+    try:
+        click.echo(json.dumps(rights.export(phone), ensure_ascii=False, indent=2))
+    except (NoSuchContact, InvalidPhone) as exc:
+        raise click.ClickException(f"no contact with that number ({exc})") from None
+    finally:
+        rights.store.dispose()
+
+
+@contact.command("forget")
+@click.argument("phone")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def contact_forget(phone: str, yes: bool) -> None:
+    """Erase PHONE's personal data; keep its opt-out and consent record and anonymous evidence."""
+    from bot.services.data_rights import ErasureNotConfigured, NoSuchContact
+    from bot.services.phones import InvalidPhone, mask_phone
+
+    if not yes:
+        click.confirm(
+            f"Erase everything personal about {mask_phone(phone)}? This cannot be undone", abort=True
+        )
+    rights = _data_rights(_settings())
+    try:
+        erased = rights.forget(phone)
+    except ErasureNotConfigured as exc:
+        raise click.ClickException(str(exc)) from None
+    except (NoSuchContact, InvalidPhone) as exc:
+        raise click.ClickException(f"no contact with that number ({exc})") from None
+    finally:
+        rights.store.dispose()
+    done = ", ".join(f"{table} {count}" for table, count in erased.counts.items() if count)
+    click.echo(
+        f"erased contact #{erased.contact_id}: {done or 'nothing but the number'}; consent record kept"
+    )
+
+
+@main.command("purge")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(1),
+    default=None,
+    help="Days to keep (default RETENTION_DAYS).",
+)
+def purge(days: int | None) -> None:
+    """Delete messages and other personal rows older than the retention period (consent and evidence stay)."""
+    settings = _settings()
+    rights = _data_rights(settings)
+    try:
+        counts = rights.purge(days or settings.retention_days)
+    finally:
+        rights.store.dispose()
+    done = ", ".join(f"{table} {count}" for table, count in counts.items() if count)
+    click.echo(f"purged data older than {days or settings.retention_days} days: {done or 'nothing'}")
 
 
 # Scheduling and announcements ----------------------------------------------------------

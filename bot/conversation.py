@@ -24,6 +24,7 @@ from bot.i18n.segments import pack_messages, segment_count
 from bot.services.actions import ActionContext, ActionRegistry
 from bot.services.answers import FAQ_TARGET, Answerer, answer_for
 from bot.services.concerns import REFERENCE_PATTERN
+from bot.services.inbound_throttle import THROTTLED, InboundThrottle
 from bot.services.language import LanguageDetector, letter_count
 from bot.services.phones import display_phone, mask_phone, normalize_phone
 from bot.services.schools import ActiveSchool, SchoolDirectory
@@ -86,6 +87,7 @@ class Conversation:
         answerer: Answerer,
         schools: SchoolDirectory,
         config: ConversationConfig,
+        throttle: InboundThrottle | None = None,
     ) -> None:
         self.store = store
         self.flows = flow_set.flows
@@ -96,6 +98,7 @@ class Conversation:
         self.answerer = answerer
         self.schools = schools
         self.config = config
+        self.throttle = throttle
 
     def handle(self, inbound: Inbound) -> Exchange:
         """Answer one inbound text; a duplicate provider id gets the replies stored the first time."""
@@ -126,15 +129,18 @@ class Conversation:
         is_new = contact is None
         if contact is None:
             contact = tx.create_contact(inbound.sender, school.id)
+        throttled = not is_new and inbound.channel == "sms" and self._over_limit(tx, contact, inbound.text)
         message_id = tx.add_message(
             contact_id=contact.id,
             direction="in",
             channel=inbound.channel,
             body=inbound.text,
-            status="received",
+            status=THROTTLED if throttled else "received",
             provider_id=inbound.provider_id,
             locale=contact.locale,
         )
+        if throttled:
+            return Exchange([], locale=contact.locale or "", contact_id=contact.id, throttled=True)
         tx.touch_contact(contact.id)
         saved = tx.load_session(contact.id)
         expired = saved is not None and _older_than(saved[1], self.config.session_ttl)
@@ -153,6 +159,14 @@ class Conversation:
         for fact in turn.evidence:
             tx.add_evidence(fact, contact_id=contact.id, school_id=school.id, locale=turn.effective_locale)
         return Exchange(replies, locale=turn.effective_locale, contact_id=contact.id)
+
+    def _over_limit(self, tx: Tx, contact: Contact, text: str) -> bool:
+        """A flooding number gets no reply, except to STOP and HELP."""
+        if self.throttle is None:
+            return False
+        if self.keywords.command(text) in ("stop", "help") or self.keywords.asks_to_stop(text):
+            return False
+        return self.throttle.over_limit(tx, contact)
 
     def _respond(self, turn: Turn, text: str, *, is_new: bool, expired: bool) -> None:
         command = self.keywords.command(text)

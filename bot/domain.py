@@ -48,6 +48,7 @@ class Exchange:
     locale: str
     duplicate: bool = False
     contact_id: int | None = None
+    throttled: bool = False  # the number is flooding: stored, not answered
 
 
 @dataclass(frozen=True)

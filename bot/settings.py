@@ -31,12 +31,14 @@ class Settings(BaseSettings):
     # Web
     public_base_url: str = "http://127.0.0.1:8000"
     max_request_bytes: int = 64 * 1024
+    metrics_token: str = ""  # empty: /metrics answers loopback clients only
     # Twilio
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""
     twilio_from_number: str = ""
     twilio_messaging_service_sid: str = ""
     twilio_api_base_url: str = ""
+    twilio_timeout_seconds: float = 10.0
     # Slack
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
@@ -63,11 +65,15 @@ class Settings(BaseSettings):
     home_language_threshold: float = 0.15  # Education Code 48985: notices in languages of 15%+ of pupils
     scheduler_sync_seconds: float = 15.0
     outbox_max_attempts: int = 8
-    outbox_stale_seconds: float = 120.0  # a claim older than this is checked with the provider, then retried
     # Volunteers: the opportunities `make run` loads into an empty database, and how long a place
     # freed by a cancellation is held for the next parent on the waitlist
     volunteers_file: Path = PROJECT_ROOT / "schools" / "demo_volunteers.yaml"
     volunteer_offer_hours: float = 24.0
+    outbox_stale_after_seconds: float = 120.0
+    inbound_max_per_minute: int = 20
+    # Data rights
+    retention_days: int = 730
+    phone_hash_key: str = ""
     # Conversations
     session_ttl_hours: float = 24.0
     language_detect_min_letters: int = 12
@@ -104,6 +110,10 @@ class Settings(BaseSettings):
         "translation_timeout_seconds",
         "scheduler_sync_seconds",
         "volunteer_offer_hours",
+        "twilio_timeout_seconds",
+        "outbox_stale_after_seconds",
+        "inbound_max_per_minute",
+        "retention_days",
     )
     @classmethod
     def _positive(cls, value: float) -> float:

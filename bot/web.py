@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
@@ -74,4 +75,41 @@ def create_app(bot: Bot, *, run_dispatcher: bool = True, run_scheduler: bool = F
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        if not metrics_allowed(request, bot.settings.metrics_token):
+            return JSONResponse({"detail": "metrics are served to localhost or with METRICS_TOKEN"}, 403)
+        from bot.metrics import CONTENT_TYPE, render
+        from bot.store.metrics_repo import store_snapshot
+
+        body = await bot.store.run(render, lambda: store_snapshot(bot.store))
+        return Response(body, media_type=CONTENT_TYPE)
+
     return app
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+
+
+def metrics_allowed(request: Request, token: str) -> bool:
+    """With METRICS_TOKEN set, the bearer token decides; without it, only loopback clients get metrics.
+
+    Behind a reverse proxy on the same host every client looks local: block /metrics there (see
+    docs/deployment.md) or set METRICS_TOKEN.
+    """
+    if token:
+        return secrets.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}")
+    return request.client is not None and request.client.host in LOOPBACK
+
+
+def web_worker_app() -> FastAPI:
+    """The app of one `outreach serve --workers N` worker: built in the worker, webhooks only."""
+    from bot.app import build_bot
+    from bot.logs import configure_logging
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    bot = build_bot(settings)
+    bot.detector.warm_up()
+    return create_app(bot, run_dispatcher=False)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JOB_TABLE = "apscheduler_jobs"
+DATE_JOB_PREFIXES = (REMINDER_PREFIX, ANNOUNCEMENT_PREFIX)
 # coalesce: a job that missed several run times runs once. misfire_grace_time: a date job whose time
 # passed while no scheduler ran still runs if it is less than an hour late; later than that the next
 # sync decides from the row (a reminder while half its lead time remains, an announcement at once).
@@ -220,6 +221,17 @@ class OutreachScheduler:
 
 
 def _log_job(event: JobExecutionEvent) -> None:
+    from bot.metrics import record_job
+
+    name = (
+        event.job_id.split(":", 1)[0]
+        if event.job_id.startswith(("reminder:", "announcement:"))
+        else event.job_id
+    )
+    outcome = {EVENT_JOB_ERROR: "error", EVENT_JOB_MISSED: "missed"}.get(
+        event.code, str(event.retval or "done")
+    )
+    record_job(name, outcome.split(" ", 1)[0] if event.code == EVENT_JOB_EXECUTED else outcome)
     if event.code == EVENT_JOB_ERROR:
         log.error("job %s failed: %r", event.job_id, event.exception)
     elif event.code == EVENT_JOB_MISSED:

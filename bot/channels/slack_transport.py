@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.channels.slack_blocks import concern_alert, escalation
 from bot.outbox.transport import PermanentSendError, SendReceipt, TransientSendError
 from bot.services.concern_types import ALERT, ESCALATION, ConcernNotFound, StaffConcernActions
+from bot.services.staff_notices import NOTICE
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,9 @@ class SlackAlertTransport:
     def send(self, to: str, body: str) -> SendReceipt:
         """Post or redraw an alert, or post an escalation; Slack errors become transient or permanent."""
         request = _parse(body)
+        if request["kind"] == NOTICE:
+            ts = self._call("chat_postMessage", channel=to, text=str(request["text"]))["ts"]
+            return SendReceipt(f"{to}:{ts}")
         reference = str(request["reference"])
         try:
             view = self.concerns.view(reference)
@@ -93,8 +97,12 @@ def _parse(body: str) -> dict[str, Any]:
         request = json.loads(body)
     except ValueError:
         raise PermanentSendError("slack outbox body is not JSON") from None
-    if not isinstance(request, dict) or request.get("kind") not in (ALERT, ESCALATION):
-        raise PermanentSendError("slack outbox body needs kind concern_alert or escalation")
+    if not isinstance(request, dict) or request.get("kind") not in (ALERT, ESCALATION, NOTICE):
+        raise PermanentSendError("slack outbox body needs kind concern_alert, escalation or notice")
+    if request["kind"] == NOTICE:
+        if not request.get("text"):
+            raise PermanentSendError("a slack notice needs a text")
+        return request
     if not request.get("reference"):
         raise PermanentSendError("slack outbox body needs a reference")
     return request

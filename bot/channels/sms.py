@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels.http_body import parse_form, read_limited
+from bot.channels.http_body import FORM_TYPE, parse_form, read_limited
 from bot.conversation import Conversation
 from bot.domain import Inbound
+from bot.metrics import record_delivery, record_inbound
 from bot.services.consent import ConsentService
 from bot.services.phones import InvalidPhone
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 TWIML = "application/xml"
+# Twilio's ids and statuses are plain ASCII words; anything else (a NUL byte, say) is not from Twilio
+# and must not reach the database, where PostgreSQL refuses NUL in text.
+SID = re.compile(r"[A-Za-z0-9]{1,64}")
+STATUS = re.compile(r"[A-Za-z_-]{1,32}")
+ERROR_CODE = re.compile(r"[0-9]{0,10}")
+
+
+def _form(required: list[str], optional: list[str]) -> dict[str, object]:
+    """The OpenAPI request body of a Twilio form post (the route reads the raw body itself)."""
+    properties = {name: {"type": "string"} for name in [*required, *optional]}
+    schema = {"type": "object", "required": required, "properties": properties}
+    return {"requestBody": {"required": True, "content": {FORM_TYPE: {"schema": schema}}}}
 
 
 def twiml(replies: list[str]) -> str:
@@ -57,6 +71,7 @@ def sms_router(settings: Settings, conversation: Conversation, consent: ConsentS
         response_class=Response,
         responses={200: {"content": {TWIML: {}}, "description": "TwiML replies"}},
         summary="Inbound SMS from Twilio",
+        openapi_extra=_form(["From", "Body", "MessageSid"], ["To", "AccountSid", "NumSegments"]),
     )
     async def inbound_sms(request: Request) -> Response:
         form = parse_form(request, await read_limited(request, limit))
@@ -64,22 +79,35 @@ def sms_router(settings: Settings, conversation: Conversation, consent: ConsentS
         sender, sid = form.get("From", ""), form.get("MessageSid") or form.get("SmsSid") or ""
         if not sender or not sid or "Body" not in form:
             raise HTTPException(400, "From, Body and MessageSid are required")
+        if not SID.fullmatch(sid):
+            raise HTTPException(400, "MessageSid is not a Twilio id")
         try:
             exchange = await conversation.store.run(
                 conversation.handle, Inbound("sms", sender, form["Body"], sid)
             )
         except InvalidPhone:
             raise HTTPException(400, "From is not a phone number we can answer") from None
+        outcome = "duplicate" if exchange.duplicate else "throttled" if exchange.throttled else "answered"
+        record_inbound("sms", outcome)
         return Response(twiml(exchange.replies), media_type=TWIML)
 
-    @router.post("/twilio/status", summary="Delivery status callback from Twilio")
+    @router.post(
+        "/twilio/status",
+        summary="Delivery status callback from Twilio",
+        openapi_extra=_form(["MessageSid", "MessageStatus"], ["ErrorCode", "To"]),
+    )
     async def status_callback(request: Request) -> Response:
         form = parse_form(request, await read_limited(request, limit))
         signature.check(request, form)
         sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
         if not sid or not status:
             raise HTTPException(400, "MessageSid and MessageStatus are required")
+        if not SID.fullmatch(sid) or not STATUS.fullmatch(status):
+            raise HTTPException(400, "MessageSid or MessageStatus is not Twilio's")
+        if not ERROR_CODE.fullmatch(form.get("ErrorCode", "")):
+            raise HTTPException(400, "ErrorCode is not a Twilio error code")
         await consent.store.run(consent.record_delivery, sid, status[:16], form.get("ErrorCode") or None)
+        record_delivery(status[:16])
         return Response(status_code=204)
 
     return router

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from requests import RequestException
+from requests import ConnectTimeout, RequestException
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
@@ -71,7 +71,11 @@ class TwilioTransport:
                 raise TransientSendError(f"twilio {exc.status} {exc.code}: {exc.msg}") from None
             raise PermanentSendError(f"twilio {exc.status}: {exc.msg}", code=exc.code) from None
         except RequestException as exc:
-            raise TransientSendError(f"twilio unreachable: {type(exc).__name__}") from None
+            # Only a failed connect proves nothing went out; a read timeout or a reset may follow a send.
+            ambiguous = not isinstance(exc, ConnectTimeout)
+            raise TransientSendError(
+                f"twilio unreachable: {type(exc).__name__}", ambiguous=ambiguous
+            ) from None
         return SendReceipt(str(message.sid), str(message.status or "queued"))
 
     def find_sent(self, to: str, body: str, since: datetime) -> str | None:

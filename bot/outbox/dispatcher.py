@@ -13,13 +13,15 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from bot.domain import OutboxItem
+from bot.metrics import record_outbound
 from bot.outbox.transport import (
     OPTED_OUT_AT_CARRIER,
     PermanentSendError,
@@ -46,7 +48,22 @@ class DispatcherConfig:
     stale_after: timedelta = timedelta(minutes=2)
     base_backoff: float = 2.0
     max_backoff: float = 600.0
+    verify_delay: float = 1.0  # after an ambiguous failure, wait this long before asking the provider
+    verify_attempts: int = 3
+    record_attempts: int = 6  # recording a result survives a database restart or a dropped connection
     quiet_hours: QuietHours | None = None  # bulk rows wait while it is quiet; replies never do
+
+
+class Limiter(Protocol):
+    """Paces sends: `slot()` waits for the next allowed start and is held while the send runs."""
+
+    def slot(self) -> AbstractContextManager[None]:
+        """Wait for the next send slot; leave the block when the provider has answered."""
+        ...
+
+
+# (channel, messages per second) -> the limiter for that channel's sends
+LimiterFactory = Callable[[str, float], Limiter]
 
 
 class RateLimiter:
@@ -101,17 +118,22 @@ class Dispatcher:
         config: DispatcherConfig,
         worker: str,
         others: Mapping[str, tuple[Transport, float]] | None = None,
+        limiter_factory: LimiterFactory | None = None,
     ) -> None:
         self.store = store
         self.transport = transport
         self.config = config
         self.worker = worker
-        self.limiter = RateLimiter(config.messages_per_second)
+        make_limiter = limiter_factory or _local_limiter
+        self.limiter = make_limiter("sms", config.messages_per_second)
         # Other channels (Slack) with their own transport and rate; SMS is the default channel.
-        self.routes: dict[str, tuple[Transport, RateLimiter]] = {"sms": (transport, self.limiter)}
+        self.routes: dict[str, tuple[Transport, Limiter]] = {"sms": (transport, self.limiter)}
         for channel, (other, rate) in (others or {}).items():
-            self.routes[channel] = (other, RateLimiter(rate))
+            self.routes[channel] = (other, make_limiter(channel, rate))
         self._stop = threading.Event()
+        # Claim no more than about two seconds of sending: rows waiting in one process's batch are
+        # rows another process cannot send, and at a shared rate a batch drains slowly.
+        self.batch_size = max(1, min(config.batch_size, math.ceil(config.messages_per_second * 2)))
         self._senders = min(8, math.ceil(config.messages_per_second / 25))
         self._pool: ThreadPoolExecutor | None = None
 
@@ -143,7 +165,7 @@ class Dispatcher:
         with self.store.transaction() as tx:
             items = tx.claim_outbox(
                 self.worker,
-                self.config.batch_size,
+                self.batch_size,
                 bulk_limit=max(1, math.ceil(self.config.messages_per_second)),
                 bulk_allowed=self._bulk_allowed(),
             )
@@ -183,8 +205,15 @@ class Dispatcher:
             stale = tx.reclaim_stale(self.worker, self.config.stale_after)
         for item in stale:
             since = (item.claimed_at or datetime.now(UTC)) - timedelta(seconds=5)
-            transport = self._route(item)[0]
-            provider_id = transport.find_sent(item.to_address, item.body, since)
+            try:
+                transport = self._route(item)[0]
+                provider_id = transport.find_sent(item.to_address, item.body, since)
+            except Exception as exc:
+                # Undecided: hand the row back with its old claim time, to be asked about again.
+                log.warning("outbox %s: cannot check whether it was sent (%s); later", item.id, exc)
+                with self.store.transaction() as tx:
+                    tx.restore_claim(item.id, item.claimed_at)
+                continue
             with self.store.transaction() as tx:
                 if provider_id:
                     tx.mark_sent(item.id, provider_id)
@@ -195,7 +224,7 @@ class Dispatcher:
                     tx.mark_retry(item.id, "claim expired before the result was recorded", datetime.now(UTC))
         return len(stale)
 
-    def _route(self, item: OutboxItem) -> tuple[Transport, RateLimiter]:
+    def _route(self, item: OutboxItem) -> tuple[Transport, Limiter]:
         route = self.routes.get(item.channel)
         if route is None:
             raise PermanentSendError(f"no transport for channel {item.channel!r}")
@@ -205,19 +234,77 @@ class Dispatcher:
         try:
             transport, limiter = self._route(item)
             with limiter.slot():
+                if not self._still_mine(item):
+                    return
                 receipt = transport.send(item.to_address, item.body)
         except TransientSendError as exc:
-            self._retry(item, str(exc), exc.retry_after)
+            if exc.ambiguous:
+                self._settle_ambiguous(item, transport, str(exc))
+            else:
+                self._retry(item, str(exc), exc.retry_after)
             return
         except PermanentSendError as exc:
             self._finish_failed(item, f"{exc.code or ''} {exc}".strip(), "failed", carrier_code=exc.code)
             return
         except Exception as exc:  # an unexpected transport error is treated as transient
-            log.exception("outbox %s: unexpected transport error", item.id)
+            log.exception("outbox %s: unexpected error while pacing or sending", item.id)
             self._retry(item, repr(exc), None)
             return
-        with self.store.transaction() as tx:
-            tx.mark_sent(item.id, receipt.provider_id, receipt.status)
+        self._record(lambda tx: tx.mark_sent(item.id, receipt.provider_id, receipt.status))
+        record_outbound(item.channel, "sent")
+
+    def _still_mine(self, item: OutboxItem) -> bool:
+        """Renew this process's claim just before sending; False when recovery gave the row to another."""
+        if item.claimed_at and datetime.now(UTC) - item.claimed_at < self.config.stale_after / 2:
+            return True  # claimed moments ago: recovery cannot have taken it (with half a lease to spare)
+        try:
+            with self.store.transaction() as tx:
+                mine = tx.renew_claim(item.id, self.worker)
+        except Exception:
+            log.warning(
+                "dispatcher %s: cannot renew the claim of outbox %s; skipping it", self.worker, item.id
+            )
+            return False  # the row stays 'sending'; recovery settles it once the claim expires
+        if not mine:
+            log.warning("outbox %s was taken over by another dispatcher; not sending it here", item.id)
+        return mine
+
+    def _settle_ambiguous(self, item: OutboxItem, transport: Transport, error: str) -> None:
+        """The provider may have the message: ask before trying again, so it never goes out twice."""
+        provider_id = self._ask_provider(item, transport, error)
+        if provider_id is None:
+            # Still undecided: the row stays 'sending' and recover_stale asks again after stale_after.
+            log.warning("outbox %s: cannot tell whether it went out (%s); left to recovery", item.id, error)
+        elif provider_id:
+            log.info("outbox %s went out despite %s (%s)", item.id, error, provider_id)
+            self._record(lambda tx: tx.mark_sent(item.id, provider_id))
+            record_outbound(item.channel, "sent")
+        else:
+            self._retry(item, error, None)
+
+    def _ask_provider(self, item: OutboxItem, transport: Transport, error: str) -> str | None:
+        """The provider id if it has the message, "" if it has not, None if it would not say."""
+        since = (item.claimed_at or datetime.now(UTC)) - timedelta(seconds=5)
+        for attempt in range(1, self.config.verify_attempts + 1):
+            time.sleep(self.config.verify_delay * attempt)
+            try:
+                return transport.find_sent(item.to_address, item.body, since) or ""
+            except Exception as exc:
+                log.warning("outbox %s: checking after %s failed: %s", item.id, error, exc)
+        return None
+
+    def _record(self, work: Callable[[Tx], None]) -> None:
+        """Write a result, retrying when the database connection drops (the send already happened)."""
+        for attempt in range(1, self.config.record_attempts + 1):
+            try:
+                with self.store.transaction() as tx:
+                    work(tx)
+                return
+            except Exception:
+                if attempt == self.config.record_attempts:
+                    raise
+                log.warning("dispatcher %s: recording failed (attempt %d); retrying", self.worker, attempt)
+                time.sleep(min(5.0, 0.2 * 2**attempt))
 
     def _retry(self, item: OutboxItem, error: str, retry_after: float | None) -> None:
         if item.attempts >= self.config.max_attempts:
@@ -226,8 +313,8 @@ class Dispatcher:
         backoff = min(self.config.max_backoff, self.config.base_backoff * 2 ** (item.attempts - 1))
         delay = max(retry_after or 0.0, backoff * random.uniform(0.8, 1.2))
         log.warning("outbox %s to %s: %s; retry in %.1fs", item.id, mask_phone(item.to_address), error, delay)
-        with self.store.transaction() as tx:
-            tx.mark_retry(item.id, error, datetime.now(UTC) + timedelta(seconds=delay))
+        self._record(lambda tx: tx.mark_retry(item.id, error, datetime.now(UTC) + timedelta(seconds=delay)))
+        record_outbound(item.channel, "retry")
 
     def _release(self, item: OutboxItem) -> None:
         with self.store.transaction() as tx:
@@ -237,7 +324,8 @@ class Dispatcher:
         self, item: OutboxItem, error: str, status: str, carrier_code: int | None = None
     ) -> None:
         log.warning("outbox %s to %s: %s (%s)", item.id, mask_phone(item.to_address), status, error)
-        with self.store.transaction() as tx:
+
+        def record(tx: Tx) -> None:
             tx.mark_failed(item.id, error, status)
             if carrier_code == OPTED_OUT_AT_CARRIER and item.contact_id:
                 contact = tx.contact(item.contact_id)
@@ -245,6 +333,13 @@ class Dispatcher:
                     tx.set_consent(
                         item.contact_id, opted_out=True, source="carrier_21610", detail=error[:200]
                     )
+
+        self._record(record)
+        record_outbound(item.channel, status)
+
+
+def _local_limiter(_channel: str, rate: float) -> Limiter:
+    return RateLimiter(rate)
 
 
 def _opted_out(tx: Tx, contact_id: int) -> bool:

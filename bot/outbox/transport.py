@@ -24,11 +24,16 @@ class SendReceipt:
 
 
 class TransientSendError(Exception):
-    """Worth trying again later (rate limit, server error, timeout)."""
+    """Worth trying again later (rate limit, server error, timeout).
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    `ambiguous` means the provider may have accepted the message anyway (a timeout or a connection
+    lost after the request went out): ask the provider before sending it again.
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None, *, ambiguous: bool = False) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.ambiguous = ambiguous
 
 
 class PermanentSendError(Exception):

@@ -1,5 +1,6 @@
 """The store: the only package that touches SQLAlchemy models and sessions."""
 
+from bot.store import models_scale  # noqa: F401  registers the scale tables on Base
 from bot.store.repo import Store, Tx
 
 __all__ = ["Store", "Tx"]

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, Engine, Row, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Row, Table, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.domain import Contact, EvidenceFact, OutboxItem, School
 from bot.store.announcements_repo import AnnouncementQueries
 from bot.store.concerns_repo import ConcernQueries
+from bot.store.contacts_repo import ContactDataQueries
 from bot.store.db import is_sqlite
 from bot.store.events_repo import EventQueries
+from bot.store.inbound_repo import InboundQueries
 from bot.store.models import (
     ConsentEventRow,
     ContactRow,
@@ -36,6 +38,7 @@ from bot.store.roster_repo import RosterQueries
 from bot.store.volunteers_repo import VolunteerQueries
 
 DuplicateError = IntegrityError
+NO_SYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 T = TypeVar("T")
 
 # The per-message path uses Core statements on these tables: no identity map, no flush.
@@ -94,9 +97,11 @@ def _school(row: SchoolRow) -> School:
 class Store:
     """Opens transactions on the database, and runs blocking store work off the event loop."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, phone_token: Callable[[str], str] | None = None) -> None:
         self.engine = engine
         self.sqlite = is_sqlite(str(engine.url))
+        # Maps a phone to the token an erased contact keeps instead (see bot/services/data_rights.py).
+        self.phone_token = phone_token
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._workers: ThreadPoolExecutor | None = None
         self._workers_lock = threading.Lock()
@@ -116,7 +121,7 @@ class Store:
     def transaction(self) -> Iterator[Tx]:
         """A unit of work: commits on success, rolls back on any error."""
         with self._sessions() as session, session.begin():
-            yield Tx(session, sqlite=self.sqlite)
+            yield Tx(session, sqlite=self.sqlite, phone_token=self.phone_token)
 
     def dispose(self) -> None:
         """Stop the worker threads and close every pooled connection."""
@@ -126,12 +131,24 @@ class Store:
         self.engine.dispose()
 
 
-class Tx(ConcernQueries, ReminderQueries, AnnouncementQueries, RosterQueries, VolunteerQueries, EventQueries):
+class Tx(
+    ConcernQueries,
+    ReminderQueries,
+    AnnouncementQueries,
+    RosterQueries,
+    VolunteerQueries,
+    EventQueries,
+    InboundQueries,
+    ContactDataQueries,
+):
     """The queries available inside one transaction."""
 
-    def __init__(self, session: Session, *, sqlite: bool) -> None:
+    def __init__(
+        self, session: Session, *, sqlite: bool, phone_token: Callable[[str], str] | None = None
+    ) -> None:
         self.session = session
         self.sqlite = sqlite
+        self.phone_token = phone_token
         self._connection: Connection | None = None
 
     @property
@@ -179,17 +196,25 @@ class Tx(ConcernQueries, ReminderQueries, AnnouncementQueries, RosterQueries, Vo
     def create_contact(self, phone: str, school_id: int | None) -> Contact:
         """Add a new contact; consent starts as the act of texting the school (FCC 16-88)."""
         now = utcnow()
-        values = {"phone": phone, "school_id": school_id, "opted_out": False, "created_at": now}
+        opted_out = self._erased_and_opted_out(phone)
+        values = {"phone": phone, "school_id": school_id, "opted_out": opted_out, "created_at": now}
         contact_id = self.core.execute(INSERT_CONTACT, values).scalar_one()
         consent = {
             "contact_id": contact_id,
-            "kind": "opt_in",
-            "source": "first_text",
+            "kind": "opt_out" if opted_out else "opt_in",
+            "source": "kept_after_erasure" if opted_out else "first_text",
             "detail": None,
             "at": now,
         }
         self.core.execute(INSERT_CONSENT, consent)
-        return Contact(contact_id, phone, school_id, None, None, False, now)
+        return Contact(contact_id, phone, school_id, None, None, opted_out, now)
+
+    def _erased_and_opted_out(self, phone: str) -> bool:
+        """An erased contact's opt-out outlives the erasure: the number stays opted out until START."""
+        if self.phone_token is None:
+            return False
+        erased = self.core.execute(CONTACT_BY_PHONE, {"b_phone": self.phone_token(phone)}).first()
+        return bool(erased and erased.opted_out)
 
     def touch_contact(self, contact_id: int) -> None:
         """Record that the contact just wrote to us."""
@@ -420,9 +445,13 @@ class Tx(ConcernQueries, ReminderQueries, AnnouncementQueries, RosterQueries, Vo
 
     def mark_sent(self, outbox_id: int, provider_id: str | None, provider_status: str = "sent") -> None:
         """Record that the provider accepted a row; an SMS also becomes a message with the provider status."""
+        if not self.sqlite:
+            # Safe to lose on a server crash: the row falls back to 'sending' and recovery asks the
+            # provider before sending again. Not waiting for the WAL flush doubles a dispatcher's rate.
+            self.session.execute(NO_SYNC_COMMIT)
         row = self.session.get(OutboxRow, outbox_id)
-        if row is None:
-            return
+        if row is None or row.status == "sent":
+            return  # recorded already (a retried write after a lost commit acknowledgement)
         row.status, row.provider_id, row.sent_at, row.last_error = "sent", provider_id, utcnow(), None
         if row.channel != "sms":
             return  # staff alerts are not messages to a parent (and a Slack update reuses its ts)
@@ -435,6 +464,21 @@ class Tx(ConcernQueries, ReminderQueries, AnnouncementQueries, RosterQueries, Vo
             provider_id=provider_id,
             locale=row.locale,
         )
+
+    def renew_claim(self, outbox_id: int, worker: str) -> bool:
+        """Refresh a row's claim time if `worker` still holds it; False when it was taken over."""
+        if not self.sqlite:
+            self.session.execute(NO_SYNC_COMMIT)  # losing a renewal only lets recovery ask the provider
+        result = self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id, OutboxRow.claimed_by == worker, OutboxRow.status == "sending")
+            .values(claimed_at=utcnow())
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def restore_claim(self, outbox_id: int, claimed_at: datetime | None) -> None:
+        """Give a reclaimed row its old claim time back, so recovery asks about the right moment again."""
+        self.session.execute(update(OutboxRow).where(OutboxRow.id == outbox_id).values(claimed_at=claimed_at))
 
     def mark_retry(self, outbox_id: int, error: str, at: datetime) -> None:
         """Put a row back in the queue for another try at a later time."""

@@ -115,7 +115,7 @@ def test_sigkill_in_the_middle_of_a_send_then_restart_neither_repeats_nor_loses(
             TWILIO_FROM_NUMBER="+12135550100",
             TWILIO_API_BASE_URL=fake.url,
             SENDER_MESSAGES_PER_SECOND="15",
-            OUTBOX_STALE_SECONDS="2",
+            OUTBOX_STALE_AFTER_SECONDS="2",
             SCHEDULER_SYNC_SECONDS="1",
             **NO_QUIET_HOURS,
         )

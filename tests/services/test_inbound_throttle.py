@@ -1,0 +1,73 @@
+"""A number flooding the bot is stored, not answered, and staff hear about it once per flood."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.app import Bot
+from bot.domain import Inbound
+from bot.store.models import MessageRow, OutboxRow
+from tests.fixtures.bots import make_bot
+
+PHONE = "+12135550777"
+
+
+@pytest.fixture
+def throttled_bot(db_url: str) -> Iterator[Bot]:
+    wired = make_bot(db_url, inbound_max_per_minute=5, slack_escalation_channel="CESCALATE")
+    yield wired
+    wired.close()
+
+
+def text(bot: Bot, body: str, n: int) -> list[str]:
+    return bot.conversation.handle(Inbound("sms", PHONE, body, f"SMflood{n}")).replies
+
+
+def notices(bot: Bot) -> list[dict[str, str]]:
+    with bot.store.transaction() as tx:
+        rows = tx.session.execute(
+            select(OutboxRow.to_address, OutboxRow.body).where(OutboxRow.channel == "slack")
+        )
+        return [{"to": to, **json.loads(body)} for to, body in rows]
+
+
+def inbound_statuses(bot: Bot) -> list[str]:
+    with bot.store.transaction() as tx:
+        query = select(MessageRow.status).where(MessageRow.direction == "in").order_by(MessageRow.id)
+        return list(tx.session.scalars(query))
+
+
+def test_a_flood_is_stored_unanswered_and_staff_are_told_once(throttled_bot: Bot) -> None:
+    answered = [bool(text(throttled_bot, "when is the office open", n)) for n in range(12)]
+    assert answered == [True] * 5 + [False] * 7
+    assert inbound_statuses(throttled_bot) == ["received"] * 5 + ["throttled"] * 7
+    [notice] = notices(throttled_bot)
+    assert notice["kind"] == "notice" and notice["to"] == "CESCALATE"
+    assert "***0777" in notice["text"] and PHONE not in notice["text"]
+
+
+def test_stop_and_help_are_answered_during_a_flood(throttled_bot: Bot) -> None:
+    for n in range(8):
+        text(throttled_bot, "hello", n)
+    assert text(throttled_bot, "HELP", 100)
+    assert text(throttled_bot, "STOP", 101)
+    with throttled_bot.store.transaction() as tx:
+        contact = tx.contact_by_phone(PHONE)
+    assert contact is not None and contact.opted_out
+
+
+def test_a_new_flood_after_a_quiet_minute_is_reported_again(throttled_bot: Bot) -> None:
+    for n in range(8):
+        text(throttled_bot, "hello", n)
+    with throttled_bot.store.transaction() as tx:
+        earlier = datetime.now(UTC) - timedelta(minutes=2)
+        tx.session.execute(update(MessageRow).values(created_at=earlier))
+    assert text(throttled_bot, "MENU", 50)  # slowed down: answered again
+    for n in range(51, 60):
+        text(throttled_bot, "hello", n)
+    assert len(notices(throttled_bot)) == 2
