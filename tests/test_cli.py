@@ -57,12 +57,12 @@ def test_load_a_missing_file(tmp_path: Path) -> None:
 
 def test_chat_is_scriptable_through_stdin(tmp_path: Path) -> None:
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'chat.db'}")
-    result = run_outreach("chat", "--phone", "+12135550500", env=env, stdin="hola\n2\n5\nALTO\nhola\n")
+    result = run_outreach("chat", "--phone", "+12135550500", env=env, stdin="hola\n2\n4\nALTO\nhola\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "< Hi! This is Rosewood Elementary's text line for families." in out
     assert "¡Listo! Le escribiré en español." in out
-    assert "La oficina abre lun-vie 7:30 - 16:00." in out
+    assert "Oficina: lun-vie 7:30 - 16:00" in out
     assert "Ya no recibirá mensajes de Rosewood Elementary." in out
     assert out.rstrip().endswith("< (no reply)")
 

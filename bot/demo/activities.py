@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Protocol
 
+from bot.demo.announcement_activities import Announcements
 from bot.demo.event_activities import Events
 from bot.demo.volunteering import Volunteering
 from bot.demo.world import DemoParent, DemoWorld
@@ -257,4 +258,5 @@ ACTIVITY_GENERATORS: list[Callable[[], ActivityGenerator]] = [
     Concerns,
     Volunteering,
     Events,
+    Announcements,
 ]

@@ -127,6 +127,13 @@ class AnnouncementQueries:
             counts[str(campaign)][delivery_bucket(outbox_status, message_status)] += int(count)
         return {name: dict(value) for name, value in counts.items()}
 
+    def campaign_provider_ids(self, campaign: str) -> list[str]:
+        """The provider ids of a campaign's rows that were sent."""
+        query = select(OutboxRow.provider_id).where(
+            OutboxRow.campaign == campaign, OutboxRow.provider_id.is_not(None)
+        )
+        return [str(r[0]) for r in self.session.execute(query.order_by(OutboxRow.id))]
+
     def campaign_of_provider_id(self, provider_id: str) -> tuple[str | None, str | None, int | None]:
         """(campaign, text locale, contact id) of the outbox row the provider accepted under this id."""
         row = self.session.execute(

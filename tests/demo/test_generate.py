@@ -44,6 +44,11 @@ def test_two_months_of_activity_land_in_the_past_through_the_services(bot: Bot) 
         ("1E", "invitation_sent"),
         ("1E", "rsvp"),
         ("2C", "attended"),
+        ("1B", "queued"),
+        ("1B", "delivered"),
+        ("1B", "undelivered"),
+        ("5A", "home_language_coverage"),
+        ("5A", "translation_override"),
     ]:
         assert kinds[wanted] > 0, wanted
     months = {r.at.strftime("%Y-%m") for r in rows}
@@ -95,4 +100,5 @@ def test_generators_are_a_list_features_extend() -> None:
         "concerns",
         "volunteers",
         "events",
+        "announcements",
     ]

@@ -167,13 +167,13 @@ def test_options_are_numbered_and_translated(catalogs: Catalogs) -> None:
         MENU_SAY,
         "main.menu",
         options=(
-            Text("Office hours", "main.menu.choice"),
+            Text("School events", "main.menu.choice"),
             Text("Parent center", "main.menu.choice"),
             "Español",
         ),
     )
     assert renderer.render(text, ("es",)) == f"{MENU_ES}\n1 Eventos\n2 Centro de padres\n3 Español"
-    assert renderer.render(text, ("en",)) == f"{MENU_SAY}\n1 Office hours\n2 Parent center\n3 Español"
+    assert renderer.render(text, ("en",)) == f"{MENU_SAY}\n1 School events\n2 Parent center\n3 Español"
 
 
 def test_options_without_head_text_render_only_numbers(catalogs: Catalogs) -> None:

@@ -108,7 +108,7 @@ def test_translation_over_its_segment_budget_is_reported(content: Content) -> No
 
 def test_long_label_translation_counts_against_the_menu_budget(content: Content) -> None:
     def lengthen(catalog: Catalog) -> None:
-        catalog.get("Office hours", context="main.menu.choice").string = "Horario de la oficina " * 12
+        catalog.get("School events", context="main.menu.choice").string = "Eventos de la escuela " * 12
 
     content.edit_spanish(lengthen)
     found = content.problems()

@@ -93,5 +93,5 @@ def test_pybabel_extract_with_babel_cfg_writes_system_contexts(tmp_path: Path) -
     assert 'msgctxt "main.menu.choice"' in content
     with output.open("rb") as handle:
         template = read_po(handle)
-    assert template.get("Office hours", context="main.menu.choice") is not None
+    assert template.get("School events", context="main.menu.choice") is not None
     assert template.get("How can we help? Reply with a number:", context="main.menu") is not None
