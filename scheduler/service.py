@@ -150,10 +150,24 @@ class OutreachScheduler:
 
     # Work ---------------------------------------------------------------------------
     def wake(self) -> None:
-        """Run the sync soon, so a change made in this process is scheduled without waiting."""
+        """Run the sync soon, so a change made in this process is scheduled without waiting.
+
+        Called from inside the caller's transaction: asking APScheduler directly could wait for its
+        job-store lock while its own thread waits for the connection this transaction holds (the
+        only one, on SQLite). A short-lived thread does the asking instead.
+        """
         if self._scheduler is not None:
+            threading.Thread(target=self._sync_soon, name="scheduler-wake", daemon=True).start()
+
+    def _sync_soon(self) -> None:
+        scheduler = self._scheduler
+        if scheduler is None:
+            return
+        try:
             soon = datetime.now(UTC) + timedelta(seconds=1)
-            self._scheduler.modify_job("sync", jobstore="memory", next_run_time=soon)
+            scheduler.modify_job("sync", jobstore="memory", next_run_time=soon)
+        except Exception:  # the scheduler stopped meanwhile; the next start syncs anyway
+            log.debug("could not move the sync job", exc_info=True)
 
     def specs(self, now: datetime | None = None) -> list[JobSpec]:
         """The date jobs the reminder and announcement rows call for right now."""

@@ -134,7 +134,10 @@ class Dispatcher:
         # Claim no more than about two seconds of sending: rows waiting in one process's batch are
         # rows another process cannot send, and at a shared rate a batch drains slowly.
         self.batch_size = max(1, min(config.batch_size, math.ceil(config.messages_per_second * 2)))
-        self._senders = min(8, math.ceil(config.messages_per_second / 25))
+        # Side-by-side sends only with this process's own limiter: with a rate shared across
+        # processes (PostgreSQL) the processes are the parallelism, and one sender each keeps what
+        # the provider receives in the order and spacing of the shared slots.
+        self._senders = min(8, math.ceil(config.messages_per_second / 25)) if limiter_factory is None else 1
         self._pool: ThreadPoolExecutor | None = None
 
     def run_forever(self) -> None:
