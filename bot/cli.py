@@ -180,6 +180,17 @@ def _load_demo_activities(settings: Settings) -> None:
         bot.close()
 
 
+def command_bot() -> Bot:
+    """A wired bot for a one-shot command: quiet logs, the database migrated and the school loaded."""
+    from bot.app import build_bot
+    from bot.logs import configure_logging
+
+    settings = _settings()
+    configure_logging("WARNING")
+    _prepare(settings)
+    return build_bot(settings)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -14,14 +14,9 @@ if TYPE_CHECKING:
 
 
 def _bot() -> Bot:
-    from bot.app import build_bot
-    from bot.cli import _prepare, _settings
-    from bot.logs import configure_logging
+    from bot.cli import command_bot
 
-    settings = _settings()
-    configure_logging("WARNING")
-    _prepare(settings)
-    return build_bot(settings)
+    return command_bot()
 
 
 def _local(bot: Bot, moment: datetime) -> str:

@@ -56,14 +56,9 @@ def detail_lines(view: EventView, zone: ZoneInfo) -> list[str]:
 
 @contextmanager
 def _bot() -> Iterator[Bot]:
-    from bot.app import build_bot
-    from bot.cli import _prepare, _settings
-    from bot.logs import configure_logging
+    from bot.cli import command_bot
 
-    settings = _settings()
-    configure_logging("WARNING")
-    _prepare(settings)
-    bot = build_bot(settings)
+    bot = command_bot()
     try:
         yield bot
     finally:
