@@ -9,7 +9,11 @@ import click
 import yaml
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
     from bot.app import Bot
+    from bot.services.announcement_preview import AnnouncementDraft, Preview
 
 
 def _bot() -> Bot:
@@ -41,7 +45,6 @@ def announce_create(file: Path, yes: bool, override: str | None) -> None:
     from dataclasses import replace
 
     from bot.services.announcement_file import AnnouncementFileError, parse_announcement
-    from bot.services.announcement_preview import AnnouncementError, preview_text
 
     bot = _bot()
     try:
@@ -54,23 +57,41 @@ def announce_create(file: Path, yes: bool, override: str | None) -> None:
             raise click.ClickException(f"{file}:\n  " + "\n  ".join(errors)) from None
         if override:
             draft = replace(draft, override_48985=True, override_reason=override)
-        preview = bot.announcements.preview(draft)
-        click.echo(preview_text(preview, _when(bot, preview.send_at)))
-        reasons = preview.refusal(draft.override_48985)
-        if reasons:
-            raise click.ClickException("not scheduled: " + "; ".join(reasons))
-        if not yes and not click.confirm("Schedule it?", default=False):
-            click.echo("not scheduled")
+        created = create_after_preview(bot, draft, yes=yes, verb=("Schedule", "scheduled"), when=_when)
+        if created is None:
             return
-        try:
-            announcement_id, preview = bot.announcements.create(draft)
-        except AnnouncementError as exc:
-            raise click.ClickException(str(exc)) from None
+        announcement_id, preview = created
         click.echo(f"announcement {announcement_id} scheduled for {_when(bot, preview.send_at)}")
         if draft.send_at is None and not preview.deferred:
             _queue_with_progress(bot, announcement_id)
     finally:
         bot.close()
+
+
+def create_after_preview(
+    bot: Bot,
+    draft: AnnouncementDraft,
+    *,
+    yes: bool,
+    verb: tuple[str, str],
+    when: Callable[[Bot, datetime], str],
+) -> tuple[int, Preview] | None:
+    """Show the preview, refuse what may not go, ask (unless `yes`), then create; None when declined."""
+    from bot.services.announcement_preview import AnnouncementError, preview_text
+
+    ask, done = verb
+    preview = bot.announcements.preview(draft)
+    click.echo(preview_text(preview, when(bot, preview.send_at)))
+    reasons = preview.refusal(draft.override_48985)
+    if reasons:
+        raise click.ClickException(f"not {done}: " + "; ".join(reasons))
+    if not yes and not click.confirm(f"{ask} it?", default=False):
+        click.echo(f"not {done}")
+        return None
+    try:
+        return bot.announcements.create(draft)
+    except AnnouncementError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _queue_with_progress(bot: Bot, announcement_id: int) -> None:

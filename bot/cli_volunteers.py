@@ -57,21 +57,13 @@ def volunteers_load(file: Path, announce: bool, yes: bool) -> None:
 
 
 def _announce(bot: Bot, file: Path, yes: bool) -> None:
-    from bot.services.announcement_preview import AnnouncementError, preview_text
+    from bot.cli_announce import create_after_preview
 
     draft = bot.volunteers.announcement(file)
-    preview = bot.announcements.preview(draft)
-    click.echo(preview_text(preview, _local(bot, preview.send_at)))
-    reasons = preview.refusal(draft.override_48985)
-    if reasons:
-        raise click.ClickException("not announced: " + "; ".join(reasons))
-    if not yes and not click.confirm("Announce it?", default=False):
-        click.echo("not announced")
+    created = create_after_preview(bot, draft, yes=yes, verb=("Announce", "announced"), when=_local)
+    if created is None:
         return
-    try:
-        announcement_id, preview = bot.announcements.create(draft)
-    except AnnouncementError as exc:
-        raise click.ClickException(str(exc)) from None
+    announcement_id, preview = created
     click.echo(f"announcement {announcement_id} scheduled for {_local(bot, preview.send_at)}")
 
 

@@ -29,6 +29,7 @@ from bot import clock
 from bot.services.audience import normalize_audience
 from bot.services.event_types import EventSpec
 from bot.services.reminders import parse_offset
+from bot.services.school_data import validation_errors
 
 KEY = r"^[a-z0-9][a-z0-9_-]*$"
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -149,11 +150,7 @@ def parse_events(
     try:
         parsed = EventsFile.model_validate(data)
     except ValidationError as exc:
-        errors = []
-        for error in exc.errors():
-            where = ".".join(str(part) for part in error["loc"]) or "(top)"
-            errors.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
-        raise EventFileError(path, errors) from None
+        raise EventFileError(path, validation_errors(exc)) from None
     moment = now or clock.utcnow()
     specs: list[EventSpec] = []
     errors = []

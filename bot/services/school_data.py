@@ -184,6 +184,18 @@ def _localized(value: Any) -> list[tuple[str, Localized]]:
     return []
 
 
+def validation_errors(exc: ValidationError, *, drop_union_tags: bool = False) -> list[str]:
+    """Each problem pydantic found as one line, "path.to.field: what is wrong" (data files' errors)."""
+    errors = []
+    for error in exc.errors():
+        parts = [str(part) for part in error["loc"]]
+        if drop_union_tags:  # a union's branch name ("literal['weekly']") is noise in a path
+            parts = [part for part in parts if not part.startswith("literal")]
+        where = ".".join(parts) or "(top)"
+        errors.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
+    return errors
+
+
 def pick(texts: Localized, locale: str, default_locale: str) -> str:
     """The text in the recipient's language, else the school's default language, else any."""
     for code in (locale, locale.split("_")[0], default_locale, "en"):
@@ -199,11 +211,7 @@ def parse_school(data: Any, path: Path) -> SchoolData:
     try:
         return SchoolData.model_validate(data)
     except ValidationError as exc:
-        errors = []
-        for error in exc.errors():
-            where = ".".join(str(part) for part in error["loc"]) or "(top)"
-            errors.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
-        raise SchoolFileError(path, errors) from None
+        raise SchoolFileError(path, validation_errors(exc)) from None
 
 
 def load_school_file(path: Path) -> SchoolData:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.services.school_data import validation_errors
 from bot.services.volunteer_types import SKILLS
 
 KEY = r"^[a-z0-9][a-z0-9_-]*$"
@@ -144,13 +145,7 @@ def parse_volunteer_file(data: Any, path: Path) -> VolunteerFile:
     try:
         return VolunteerFile.model_validate(data)
     except ValidationError as exc:
-        errors = []
-        for error in exc.errors():
-            where = (
-                ".".join(str(part) for part in error["loc"] if not str(part).startswith("literal")) or "(top)"
-            )
-            errors.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
-        raise VolunteerFileError(path, errors) from None
+        raise VolunteerFileError(path, validation_errors(exc, drop_union_tags=True)) from None
 
 
 def load_volunteer_file(path: Path) -> VolunteerFile:
