@@ -3,13 +3,22 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+# One lock for every Python 3.11+ and platform, with the hash of every file pip may install.
+COMPILE := $(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	--generate-hashes --no-header --quiet -o $(LOCK)
+# Test workers: every core (pytest-xdist); `make test WORKERS=0` runs in one process.
+WORKERS ?= auto
 
-.PHONY: run test test-scale setup lint typecheck check-content catalogs bench-webhook bench-soak clean
+.PHONY: run test check test-scale setup lock lock-upgrade lint typecheck check-content catalogs goldens \
+	bench-webhook bench-soak clean
 
-$(STAMP): pyproject.toml
+# Exactly the locked versions (hashes checked), then the project itself without resolving anything.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -19,13 +28,25 @@ run: $(STAMP)
 	$(BIN)/outreach db upgrade
 	$(BIN)/outreach serve --host 127.0.0.1 --port 8000
 
-## Lint, type-check, content checks, then the whole test suite.
+## Lint, type-check, content checks, then the whole test suite on every core.
 test: $(STAMP) lint typecheck check-content
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+
+## The edit loop: lint, types, content checks and the tests that need no database or server.
+check: $(STAMP) lint typecheck check-content
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not db and not slow and not postgres" $(PYTEST_ARGS)
 
 ## The full-size runs too (three dispatcher processes draining 20,000 outbox rows); CI runs these.
 test-scale: $(STAMP)
 	OUTREACH_SCALE_TESTS=1 $(BIN)/python -m pytest tests/outbox/test_dispatcher_processes.py $(PYTEST_ARGS)
+
+## Re-resolve the lock after a change to pyproject.toml, keeping every version that still fits.
+lock: $(STAMP)
+	$(COMPILE)
+
+## Move every dependency to its newest release (on purpose: review the diff, then run `make test`).
+lock-upgrade: $(STAMP)
+	$(COMPILE) --upgrade
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot scheduler tests bench

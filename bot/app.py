@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -110,10 +111,14 @@ def _unwired(_ctx: object) -> ActionResult:
     raise RuntimeError("this action needs the wired services (build_bot does that)")
 
 
+@functools.cache
 def load_content(
     flows_dir: Path = FLOWS_DIR, locales_dir: Path = LOCALES_DIR
 ) -> tuple[FlowSet, Catalogs, KeywordTable]:
-    """Flows, catalogs and keywords: the bot's words, read from data files."""
+    """Flows, catalogs and keywords: the bot's words, read from data files once per process.
+
+    All three are read-only once loaded, so every bot of a process (tests build hundreds) shares them.
+    """
     return load_flow_set(flows_dir), Catalogs(locales_dir), load_keywords(locales_dir / "keywords.yaml")
 
 

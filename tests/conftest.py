@@ -9,7 +9,32 @@ import pytest
 
 from bot.app import Bot
 from tests.fixtures.bots import make_bot
-from tests.fixtures.databases import SqliteTemplate, require_postgres, reset_postgres
+from tests.fixtures.databases import (
+    POSTGRES_URL,
+    REQUIRE_POSTGRES,
+    SqliteTemplate,
+    postgres_problem,
+    require_postgres,
+    reset_postgres,
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Markers the Makefile selects on (`make check` runs the tests that need no database or server)."""
+    config.addinivalue_line("markers", "db: uses a database (added to every test that takes db_url)")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """When CI makes PostgreSQL mandatory and it does not answer, stop at once with one line."""
+    if REQUIRE_POSTGRES and (problem := postgres_problem()) is not None:
+        pytest.exit(f"PostgreSQL required (OUTREACH_REQUIRE_POSTGRES=1) but {POSTGRES_URL}: {problem}", 3)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that takes a database, so `-m "not db"` leaves the pure ones."""
+    for item in items:
+        if "db_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
 
 
 @pytest.fixture(scope="session")

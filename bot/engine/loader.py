@@ -10,6 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.engine.schema import END, FLOW_TARGET_PREFIX, Flow, MessageSet, Step
+from bot.yaml_files import load_yaml
 
 SYSTEM_FILE = "system.yaml"
 
@@ -148,7 +149,7 @@ def _entered_from_outside(flows: Mapping[str, Flow], flow_id: str, step_id: str)
 
 def _read_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise FlowFileError(f"{path}: {exc}") from None
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import yaml
+from bot.yaml_files import load_yaml
 
 # detect: lists: "strong" words tell a language alone, plain "words" only two together.
 DETECT_KINDS = ("strong", "words")
@@ -100,12 +100,12 @@ def load_keywords(path: Path) -> KeywordTable:
 
     A word naming two different commands is an error.
     """
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     for own in sorted(path.parent.glob("*/keywords.yaml")):
         locale = own.parent.name
         if locale in data:
             raise ValueError(f"{own}: {locale} is already in {path}")
-        data[locale] = (yaml.safe_load(own.read_text(encoding="utf-8")) or {}).get(locale) or {}
+        data[locale] = (load_yaml(own.read_text(encoding="utf-8")) or {}).get(locale) or {}
     commands: dict[str, str] = {}
     phrases: list[str] = []
     topics: dict[str, dict[str, tuple[str, ...]]] = {}

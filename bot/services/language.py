@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import threading
 import unicodedata
@@ -183,10 +184,25 @@ class DetectWords:
         return scores
 
 
+@functools.cache
 def _load_detect_words() -> DetectWords:
     from bot import PROJECT_ROOT
 
     return DetectWords.build(load_keywords(PROJECT_ROOT / "locales" / "keywords.yaml").detect)
+
+
+@functools.cache
+def _lingua_detector() -> Any:
+    """Lingua's detector for the scripts it has to tell apart, built once per process and shared."""
+    from lingua import Language, LanguageDetectorBuilder
+
+    # Every known language of those scripts, shipped or not, so that a Tagalog text is not called
+    # English where Tagalog is not shipped.
+    names = [name for code, name in LINGUA_NAMES.items() if SCRIPTS[code] in ("latin", "arabic")]
+    languages = [getattr(Language, name) for name in (*names, *DECOYS)]
+    # Every model at once (about a second, once per process): no parent waits for one to load.
+    builder = LanguageDetectorBuilder.from_languages(*languages)
+    return builder.with_preloaded_language_models().build()
 
 
 class LanguageDetector:
@@ -223,7 +239,6 @@ class LanguageDetector:
         self.min_letters = min_letters
         self.confidence = confidence
         self._words = words
-        self._detector: Any = None
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -313,18 +328,7 @@ class LanguageDetector:
         return found, values[best_name] / known
 
     def _get(self) -> Any:
-        with self._lock:
-            if self._detector is None:
-                from lingua import Language, LanguageDetectorBuilder
-
-                # Only the scripts lingua has to tell apart; every known language of them, shipped
-                # or not, so that a Tagalog text is not called English where Tagalog is not shipped.
-                names = [name for code, name in LINGUA_NAMES.items() if SCRIPTS[code] in ("latin", "arabic")]
-                languages = [getattr(Language, name) for name in (*names, *DECOYS)]
-                # Every model at once (about a second, once per process): no parent waits for one to load.
-                builder = LanguageDetectorBuilder.from_languages(*languages)
-                self._detector = builder.with_preloaded_language_models().build()
-            return self._detector
+        return _lingua_detector()
 
     def _get_words(self) -> DetectWords:
         with self._lock:
