@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.app import LOCALES_DIR, Bot
 from bot.i18n.catalogs import Catalogs
-from tests.fixtures.golden import GOLDEN_DIR, golden_files, load_golden, play
+from tests.fixtures.golden import GOLDEN_DIR, golden_files, load_golden, play, record_golden
 
 SHIPPED = Catalogs(LOCALES_DIR).available()
 MIN_GOLDENS = 3  # welcome and menu, STOP/START/HELP, rights and a concern, at least
@@ -37,5 +39,8 @@ def test_golden_phone_numbers_are_unique() -> None:
 
 
 @pytest.mark.parametrize("path", GOLDENS)
-def test_golden_conversation(bot: Bot, path) -> None:  # type: ignore[no-untyped-def]
-    play(bot, load_golden(path))
+def test_golden_conversation(bot: Bot, path: Path, request: pytest.FixtureRequest) -> None:
+    if request.config.getoption("--update-goldens"):
+        record_golden(bot, path)
+    else:
+        play(bot, load_golden(path))
