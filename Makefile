@@ -64,6 +64,12 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --sort-by-file --no-wrap --project parent-outreach-bot -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-wrap --ignore-obsolete
 
+## Re-record the golden conversations' exact replies (tests/golden) on SQLite; review with `git diff`.
+.PHONY: goldens
+goldens: $(STAMP)
+	$(BIN)/python -m pytest tests/test_conversation_golden.py -q -k sqlite --update-goldens
+	-git diff --stat -- tests/golden
+
 bench-webhook: $(STAMP)
 	$(BIN)/python bench/webhook.py
 

@@ -59,3 +59,8 @@ def bot(db_url: str) -> Iterator[Bot]:
     wired = make_bot(db_url)
     yield wired
     wired.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--update-goldens`: re-record the golden conversations' replies (see tests/fixtures/golden.py)."""
+    parser.addoption("--update-goldens", action="store_true", help="rewrite the expect lists of tests/golden")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from bot.app import LOCALES_DIR, Bot
 from bot.i18n.catalogs import Catalogs
-from tests.fixtures.golden import GOLDEN_DIR, golden_files, load_golden, play
+from tests.fixtures.golden import GOLDEN_DIR, golden_files, load_golden, play, record_golden
 
 SHIPPED = Catalogs(LOCALES_DIR).available()
 MIN_GOLDENS = 3  # welcome and menu, STOP/START/HELP, rights and a concern, at least
@@ -37,5 +40,57 @@ def test_golden_phone_numbers_are_unique() -> None:
 
 
 @pytest.mark.parametrize("path", GOLDENS)
-def test_golden_conversation(bot: Bot, path) -> None:  # type: ignore[no-untyped-def]
-    play(bot, load_golden(path))
+def test_golden_conversation(bot: Bot, path: Path, request: pytest.FixtureRequest) -> None:
+    if request.config.getoption("--update-goldens"):
+        record_golden(bot, path)
+    else:
+        play(bot, load_golden(path))
+
+
+STALE = """\
+# A conversation recorded long ago.
+name: recorder-check
+phone: '+12135559901'
+turns:
+- send: hi
+  expect:
+  - an old greeting
+- send: '1'
+  contains:
+  - 'How can we help? Reply with a number:'
+- after_hours: 25.0
+- send: STATUS
+  expect: []
+"""
+
+
+def test_the_recorder_rewrites_expect_lists_and_keeps_the_rest(bot: Bot, tmp_path: Path) -> None:
+    path = tmp_path / "recorder.yaml"
+    path.write_text(STALE, encoding="utf-8")
+    record_golden(bot, path)
+    written = path.read_text(encoding="utf-8")
+    assert written.startswith(
+        "# A conversation recorded long ago.\nname: recorder-check\nphone: '+12135559901'\n"
+    )
+    turns = yaml.safe_load(written)["turns"]
+    assert list(turns[0]) == ["send", "expect"] and len(turns[0]["expect"]) == 2
+    assert turns[0]["expect"][1].startswith("Reply with the number of your language:\n")
+    assert "  - |-\n    Reply with the number of your language:\n" in written
+    assert turns[1] == {"send": "1", "contains": ["How can we help? Reply with a number:"]}
+    assert turns[2] == {"after_hours": 25.0}
+    assert turns[3]["expect"] == ["You have no concerns with us. Reply MENU to start one."]
+
+
+def test_the_recorder_fails_when_a_contains_no_longer_holds(bot: Bot, tmp_path: Path) -> None:
+    path = tmp_path / "recorder.yaml"
+    path.write_text(STALE.replace("How can we help?", "How may we help?"), encoding="utf-8")
+    with pytest.raises(AssertionError, match="How may we help"):
+        record_golden(bot, path)
+    assert "an old greeting" in path.read_text(encoding="utf-8")
+
+
+def test_a_turn_that_checks_nothing_fails(bot: Bot, tmp_path: Path) -> None:
+    path = tmp_path / "unchecked.yaml"
+    path.write_text("name: unchecked\nphone: '+12135559902'\nturns:\n- send: hi\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="checks nothing"):
+        play(bot, load_golden(path))
