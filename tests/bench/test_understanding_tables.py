@@ -90,7 +90,9 @@ def test_table_rows_follow_the_scheme(path: Path) -> None:
         assert (row["kind"] == "out_of_scope") == (row["expect"] == "none"), where
 
 
-@pytest.mark.parametrize("path", TABLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize(
+    "path", [p for p in TABLES if p.parent.name == "heldout"], ids=lambda p: f"{p.parent.name}/{p.stem}"
+)
 def test_table_is_large_enough_with_enough_out_of_scope_rows(path: Path) -> None:
     rows = load(path)["rows"]
     assert len(rows) >= MIN_ROWS.get(path.stem, MIN_ROWS_OTHER)
