@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,11 +31,30 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit(f"PostgreSQL required (OUTREACH_REQUIRE_POSTGRES=1) but {POSTGRES_URL}: {problem}", 3)
 
 
+PROCESS_CALLS = ("run_outreach(", "subprocess.", "Popen(", "start_server(")
+
+
+def _starts_processes(item: pytest.Item) -> bool:
+    function = getattr(item, "function", None)
+    try:
+        source = inspect.getsource(function) if function is not None else ""
+    except (OSError, TypeError):
+        return False
+    return any(call in source for call in PROCESS_CALLS)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that takes a database, so `-m "not db"` leaves the pure ones."""
+    """Mark tests that take a database (`db`) or start processes (`slow`); run the slow ones first.
+
+    `make check` leaves out both. Under pytest-xdist the long runs start early, so they overlap
+    with the many short tests instead of leaving one worker busy at the end.
+    """
     for item in items:
         if "db_url" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.db)
+        if _starts_processes(item):
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session")
