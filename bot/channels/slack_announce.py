@@ -19,6 +19,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.channels.slack_app import Body, CommandRequest, Extension, Subcommand
+from bot.channels.slack_guards import parse_id
 from bot.i18n.formatting import local_datetime
 from bot.services.announcement_preview import AnnouncementDraft, AnnouncementError, Preview, preview_text
 from bot.services.announcements import AnnouncementService, AnnouncementSummary
@@ -224,9 +225,10 @@ class AnnouncementListeners:
     def command(self, request: CommandRequest) -> None:
         """`/outreach announce` opens the modal; `cancel ID` and `preview ID` act on one announcement."""
         verb, _, rest = request.args.partition(" ")
-        if verb == "cancel" and rest.strip().isdigit():
+        number = parse_id(rest)
+        if verb == "cancel" and number is not None:
             try:
-                withdrawn = self.announcements.cancel(int(rest))
+                withdrawn = self.announcements.cancel(number)
             except AnnouncementError as exc:
                 request.respond(text=f":warning: {exc}", response_type="ephemeral")
                 return
@@ -235,8 +237,8 @@ class AnnouncementListeners:
                 response_type="ephemeral",
             )
             return
-        if verb == "preview" and rest.strip().isdigit():
-            preview = self.announcements.preview(self.announcements.draft_of(int(rest)))
+        if verb == "preview" and number is not None:
+            preview = self.announcements.preview(self.announcements.draft_of(number))
             text = preview_text(preview, local_datetime(preview.send_at, "en", self.zone))
             request.respond(text="```" + text + "```", response_type="ephemeral")
             return
@@ -295,9 +297,13 @@ class AnnouncementListeners:
     def on_schedule(self, ack: Ack, body: Body, view: Body) -> None:
         """Schedule the previewed draft, close both modals and tell the coordinator."""
         user = str((body.get("user") or {}).get("id") or "")
-        announcement_id = int(json.loads(view.get("private_metadata") or "{}").get("id", 0))
+        announcement_id = _draft_id(view)
         if not self.allows(user):
-            ack(response_action="errors", errors={})
+            # An "errors" ack needs a field to point at; a notice view is what a non-staff user gets.
+            ack(response_action="update", view=_notice("Not scheduled", "Only school staff can do this."))
+            return
+        if announcement_id is None:
+            ack(response_action="update", view=_notice("Not scheduled", "This draft could not be found."))
             return
         try:
             preview = self.announcements.schedule(announcement_id)
@@ -320,7 +326,7 @@ class AnnouncementListeners:
         if not self.allows(user):
             return
         try:
-            withdrawn = self.announcements.cancel(int(action.get("value") or 0))
+            withdrawn = self.announcements.cancel(parse_id(str(action.get("value") or "")) or 0)
         except AnnouncementError as exc:
             respond(text=f":warning: {exc}", response_type="ephemeral", replace_original=False)
             return
@@ -367,3 +373,12 @@ def register_announcements(app: App, listeners: AnnouncementListeners) -> dict[s
             listeners.list,
         ),
     }
+
+
+def _draft_id(view: Body) -> int | None:
+    """The draft's id kept in the preview modal's private metadata, or None when it is not there."""
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return None
+    return parse_id(str(metadata.get("id", ""))) if isinstance(metadata, dict) else None

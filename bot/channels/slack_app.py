@@ -21,6 +21,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.channels import slack_blocks as kit
+from bot.channels.slack_guards import install_guards
+from bot.logs import bolt_logger
 from bot.services.concern_types import (
     RESOLUTION_CATEGORIES,
     ConcernNotFound,
@@ -454,7 +456,9 @@ def build_slack_app(
         token_verification_enabled=False,
         process_before_response=False,
         name="outreach",
+        logger=bolt_logger(),
     )
+    install_guards(app)
     listeners = ConcernListeners(
         client=client,
         concerns=concerns,

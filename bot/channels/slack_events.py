@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot import clock
 from bot.channels import slack_event_blocks as kit
 from bot.channels.slack_app import NOT_STAFF, CommandRequest, Extension, Subcommand, actor_of
+from bot.channels.slack_guards import parse_id
 from bot.services.event_types import EventNotFound, EventStateError
 from bot.services.events import EventService
 
@@ -56,14 +57,15 @@ class EventListeners:
         if argument == "new":
             self.open_modal(request)
             return
-        if argument == "cancel" and len(words) == 2 and words[1].lstrip("#").isdigit():
-            self.cancel(request, int(words[1].lstrip("#")))
+        if argument == "cancel" and len(words) == 2 and (number := parse_id(words[1])) is not None:
+            self.cancel(request, number)
             return
-        if not argument.lstrip("#").isdigit():
+        event_id = parse_id(argument)
+        if event_id is None:
             request.respond(text=f"{USAGE_NEW}\n{USAGE_SHOW}\n{USAGE_CANCEL}", response_type="ephemeral")
             return
         try:
-            view = self.events.view(int(argument.lstrip("#")))
+            view = self.events.view(event_id)
         except EventNotFound:
             request.respond(text=f"No event #{argument.lstrip('#')}.", response_type="ephemeral")
             return

@@ -22,6 +22,7 @@ from bot.channels.slack_app import (
     actor_of,
     delivery_key,
 )
+from bot.channels.slack_guards import parse_id
 from bot.services.volunteer_types import VolunteerError
 from bot.services.volunteers import VolunteerService
 
@@ -75,14 +76,15 @@ class VolunteerListeners:
     def show_roster(self, request: CommandRequest) -> None:
         """`/outreach roster 12`."""
         number = request.args.split()[0].lstrip("#") if request.args else ""
-        if not number.isdigit():
+        shift_id = parse_id(number)
+        if shift_id is None:
             request.respond(
                 text="Which shift? `/outreach roster 12` (ids: `/outreach volunteers`)",
                 response_type="ephemeral",
             )
             return
         try:
-            text, blocks = kit.roster(self.volunteers.roster(int(number)))
+            text, blocks = kit.roster(self.volunteers.roster(shift_id))
         except VolunteerError as exc:
             request.respond(text=f":warning: {exc}", response_type="ephemeral")
             return
@@ -101,10 +103,11 @@ class VolunteerListeners:
         action_id, value = str(action.get("action_id") or ""), str(action.get("value") or "")
         try:
             if action_id in (kit.ATTENDED, kit.NO_SHOW):
-                roster = self.volunteers.mark_attendance(int(value), action_id == kit.ATTENDED, who.user_id)
+                attended = action_id == kit.ATTENDED
+                roster = self.volunteers.mark_attendance(_signup(value), attended, who.user_id)
             else:
                 signup_id, _, requirement = value.partition(":")
-                roster = self.volunteers.mark_requirement(int(signup_id), requirement, who.user_id)
+                roster = self.volunteers.mark_requirement(_signup(signup_id), requirement, who.user_id)
         except (VolunteerError, ValueError) as exc:
             respond(text=f":warning: {exc}", response_type="ephemeral", replace_original=False)
             return
@@ -114,3 +117,11 @@ class VolunteerListeners:
             return
         text, blocks = kit.roster(roster)
         respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
+
+
+def _signup(value: str) -> int:
+    """The sign-up id a roster button carries."""
+    signup_id = parse_id(value)
+    if signup_id is None:
+        raise ValueError(f"not a sign-up: {value[:20]!r}")
+    return signup_id
