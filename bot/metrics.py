@@ -5,12 +5,13 @@ uvicorn workers `outreach serve` sets PROMETHEUS_MULTIPROC_DIR so /metrics adds 
 Queue depth and the oldest open concern are read from the database at scrape time, so any one
 process reports them for the whole deployment.
 
-The scheduler counts its runs with `record_job("announcement.send", "ok")`.
+The scheduler counts its runs with `record_job("announcement:12", "done")`.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -35,24 +36,62 @@ DELIVERY = Counter("outreach_delivery_status", "Delivery status callbacks by sta
 JOBS = Counter("outreach_jobs", "Scheduled job runs by job and outcome", ["job", "outcome"])
 
 
+# Label values come only from these sets (anything else is counted as "other"), so no value a
+# caller computes (a count, an id, a provider's status) can grow the number of time series.
+CHANNELS = frozenset({"sms", "slack", "console"})
+INBOUND_OUTCOMES = frozenset({"answered", "duplicate", "throttled", "error", "ignored", "refused"})
+OUTBOUND_OUTCOMES = frozenset({"sent", "retry", "failed", "suppressed", "cancelled"})
+DELIVERY_STATUSES = frozenset(
+    {
+        "accepted",
+        "scheduled",
+        "queued",
+        "sending",
+        "sent",
+        "delivered",
+        "undelivered",
+        "failed",
+        "receiving",
+        "received",
+        "read",
+        "canceled",
+        "partially_delivered",
+    }
+)
+JOB_OUTCOMES = frozenset({"done", "error", "missed"})
+JOB_NAME = re.compile(r"[a-z_]+(?:[:.][a-z_]+)*")
+OTHER = "other"
+
+
+def bounded(value: str, allowed: frozenset[str]) -> str:
+    """`value` when it is one of `allowed`, else "other"."""
+    return value if value in allowed else OTHER
+
+
+def job_label(job_id: str) -> str:
+    """A job's label: its id without row numbers ("reminder:12" -> "reminder"), "other" if odd."""
+    name = ":".join(part for part in job_id.split(":") if not part.isdigit())
+    return name if len(name) <= 60 and JOB_NAME.fullmatch(name) else OTHER
+
+
 def record_inbound(channel: str, outcome: str) -> None:
     """Count one inbound text: answered, duplicate, throttled or error."""
-    INBOUND.labels(channel, outcome).inc()
+    INBOUND.labels(bounded(channel, CHANNELS), bounded(outcome, INBOUND_OUTCOMES)).inc()
 
 
 def record_outbound(channel: str, outcome: str) -> None:
     """Count one outbox send attempt: sent, retry, failed or suppressed."""
-    OUTBOUND.labels(channel, outcome).inc()
+    OUTBOUND.labels(bounded(channel, CHANNELS), bounded(outcome, OUTBOUND_OUTCOMES)).inc()
 
 
 def record_delivery(status: str) -> None:
     """Count one delivery status callback (queued, sent, delivered, undelivered, failed...)."""
-    DELIVERY.labels(status).inc()
+    DELIVERY.labels(bounded(status, DELIVERY_STATUSES)).inc()
 
 
-def record_job(name: str, outcome: str) -> None:
-    """Count one run of a scheduled job, e.g. record_job("reminders", "ok") or (..., "error")."""
-    JOBS.labels(name, outcome).inc()
+def record_job(job_id: str, outcome: str) -> None:
+    """Count one run of a scheduled job, e.g. record_job("reminder:12", "done") or (..., "error")."""
+    JOBS.labels(job_label(job_id), bounded(outcome, JOB_OUTCOMES)).inc()
 
 
 @dataclass(frozen=True)

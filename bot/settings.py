@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     max_request_bytes: int = 64 * 1024
     metrics_token: str = ""  # empty: /metrics answers loopback clients only
+    enable_api_docs: bool = False  # /docs, /redoc and /openapi.json, for development only
     # Twilio
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""

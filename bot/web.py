@@ -45,7 +45,15 @@ def create_app(bot: Bot, *, run_dispatcher: bool = True, run_scheduler: bool = F
                 dispatcher.stop()
                 thread.join(timeout=10)
 
-    app = FastAPI(title="Parent outreach bot", version="0.1.0", lifespan=lifespan)
+    docs = bot.settings.enable_api_docs  # the API's shape is nobody's business in production
+    app = FastAPI(
+        title="Parent outreach bot",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     app.include_router(sms_router(bot.settings, bot.conversation, bot.consent))
     if bot.slack_app is not None:
         # Bolt's dispatch only verifies and acks (listeners run in its own pool), so it must not

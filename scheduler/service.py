@@ -237,15 +237,9 @@ class OutreachScheduler:
 def _log_job(event: JobExecutionEvent) -> None:
     from bot.metrics import record_job
 
-    name = (
-        event.job_id.split(":", 1)[0]
-        if event.job_id.startswith(("reminder:", "announcement:"))
-        else event.job_id
-    )
-    outcome = {EVENT_JOB_ERROR: "error", EVENT_JOB_MISSED: "missed"}.get(
-        event.code, str(event.retval or "done")
-    )
-    record_job(name, outcome.split(" ", 1)[0] if event.code == EVENT_JOB_EXECUTED else outcome)
+    # The outcome is what happened, never the job's return value (a count would be a new series).
+    outcome = {EVENT_JOB_ERROR: "error", EVENT_JOB_MISSED: "missed"}.get(event.code, "done")
+    record_job(event.job_id, outcome)
     if event.code == EVENT_JOB_ERROR:
         log.error("job %s failed: %r", event.job_id, event.exception)
     elif event.code == EVENT_JOB_MISSED:

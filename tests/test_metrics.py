@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from bot.app import Bot
-from bot.metrics import record_job
+from bot.metrics import JOB_OUTCOMES, bounded, job_label, record_job
 from bot.web import create_app
 from tests.fixtures.bots import make_bot
 from tests.fixtures.twilio_signing import signed_post, sms_form
@@ -28,7 +29,33 @@ def test_metrics_are_served_to_localhost_only(bot: Bot) -> None:
     with TestClient(app) as remote, TestClient(app, client=LOCAL) as local:
         assert remote.get("/metrics").status_code == 403
         assert local.get("/metrics").status_code == 200
-        assert "/metrics" not in local.get("/openapi.json").text
+
+
+def test_api_docs_are_off_unless_enabled(db_url: str) -> None:
+    closed = make_bot(db_url)
+    with TestClient(create_app(closed, run_dispatcher=False), client=LOCAL) as http:
+        assert [http.get(path).status_code for path in ("/docs", "/redoc", "/openapi.json")] == [404] * 3
+    closed.close()
+    opened = make_bot(db_url, enable_api_docs=True)
+    with TestClient(create_app(opened, run_dispatcher=False), client=LOCAL) as http:
+        assert http.get("/docs").status_code == 200
+        schema = http.get("/openapi.json").text
+        assert "/twilio/sms" in schema and "/metrics" not in schema
+    opened.close()
+
+
+@pytest.mark.parametrize(
+    ("job_id", "outcome", "labels"),
+    [
+        ("sync", "23", ("sync", "other")),
+        ("reminder:12", "done", ("reminder", "done")),
+        ("announcement:99999", "error", ("announcement", "error")),
+        ("volunteers:expire_offers", "done", ("volunteers:expire_offers", "done")),
+        ("job-4f2a", "missed", ("other", "missed")),
+    ],
+)
+def test_metric_labels_come_from_fixed_sets(job_id: str, outcome: str, labels: tuple[str, str]) -> None:
+    assert (job_label(job_id), bounded(outcome, JOB_OUTCOMES)) == labels
 
 
 def test_a_token_opens_metrics_to_a_scraper_elsewhere(db_url: str) -> None:
@@ -47,7 +74,7 @@ def test_inbound_queue_depth_concern_age_and_jobs(bot: Bot) -> None:
         assert client.post("/twilio/sms", content=data, headers=headers).status_code == 200
         with bot.store.transaction() as tx:
             tx.enqueue(key="m1", to_address="+12135550501", body="bulk", contact_id=None, priority=1)
-        record_job("announcement.send", "ok")
+        record_job("announcement:7", "done")
         after = client.get("/metrics").text
     inbound = {"channel": "sms", "outcome": "answered"}
     assert (
@@ -55,5 +82,5 @@ def test_inbound_queue_depth_concern_age_and_jobs(bot: Bot) -> None:
         == value(before, "outreach_inbound_total", **inbound) + 1
     )
     assert value(after, "outreach_outbox_depth", status="pending", priority="1") == 1
-    assert value(after, "outreach_jobs_total", job="announcement.send", outcome="ok") >= 1
+    assert value(after, "outreach_jobs_total", job="announcement", outcome="done") >= 1
     assert "outreach_oldest_open_concern_age_seconds 0.0" in after
