@@ -241,6 +241,9 @@ def description_blocks(view: ConcernView, *, include_student: bool = True) -> li
         provider = f" ({escape(view.translation_provider)})" if view.translation_provider else ""
         label = f"*Machine translation{provider}*\n"
         blocks.append(_section(label + fit(view.description_translation, SECTION_TEXT - len(label))))
+    if view.contact_window:
+        label = "*Good time to reach them (parent's words)*\n"
+        blocks.append(_section(label + fit(view.contact_window, 500)))
     if include_student and view.share_student and view.student_info:
         label = "*Student (shared by the parent)*\n"
         blocks.append(_section(label + fit(view.student_info, 500)))
@@ -410,10 +413,9 @@ def _fields(view: ConcernView, now: datetime) -> Block:
         ("Owner", actor_text(view.owner)),
     ]
     if view.contact_preference:
-        contact = view.contact_preference.capitalize()
-        if view.contact_window:
-            contact += ", " + view.contact_window
-        pairs.append(("Contact by", fit(contact, 200)))
+        # Only the structured choice: the parent's own words ("when is a good time") may hold a
+        # phone number or a name, so they stay behind "View description" with the rest.
+        pairs.append(("Contact by", fit(view.contact_preference.capitalize(), 200)))
     fields = [{"type": "mrkdwn", "text": f"*{name}*\n{value}"[:FIELD_TEXT]} for name, value in pairs]
     return {"type": "section", "fields": fields[:10]}
 

@@ -275,3 +275,13 @@ def test_the_open_list_is_one_line_per_concern_and_bounded() -> None:
     assert len(blocks) <= 50
     assert all(len(t) <= 3000 for t in all_texts(blocks))
     assert kit.open_concerns([], NOW)[0] == "No open concerns. :tada:"
+
+
+def test_the_parents_words_about_when_to_call_stay_out_of_the_alert() -> None:
+    view = make_concern("C-2026-0042", contact_preference="phone", contact_window="<!here> call 213-555-0155")
+    text, blocks = kit.concern_alert(view, show_description=False, now=NOW)
+    posted = json.dumps(blocks) + text
+    assert "555-0155" not in posted and "here" not in posted
+    assert "Phone" in posted
+    behind_the_button = json.dumps(kit.description_blocks(view))
+    assert "213-555-0155" in behind_the_button and "&lt;!here&gt;" in behind_the_button
