@@ -15,6 +15,7 @@ from babel import Locale, UnknownLocaleError
 
 from bot.services.answers import UnansweredQuestion
 from bot.services.concern_types import (
+    NOTE_MAX_CHARS,
     RESOLUTION_CATEGORIES,
     UCP_CATEGORIES,
     CannedReply,
@@ -50,7 +51,7 @@ HEADER_TEXT = 150
 BUTTON_TEXT = 75
 OPTION_TEXT = 75
 MODAL_TITLE = 24
-NOTE_MAX = 1000
+NOTE_MAX = NOTE_MAX_CHARS
 HISTORY_LINES = 30
 LIST_LINES = 100
 

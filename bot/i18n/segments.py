@@ -108,6 +108,32 @@ def _pieces(text: str) -> list[str]:
     for line in lines:
         if segment_count(line) <= MAX_SEGMENTS_PER_MESSAGE:
             pieces.append(line)
-        else:
-            pieces.extend(word + " " for word in line.split(" "))
+            continue
+        for word in line.split(" "):
+            if segment_count(word) <= MAX_SEGMENTS_PER_MESSAGE:
+                pieces.append(word + " ")
+            else:
+                # Scripts written without spaces (Chinese, a pasted URL): cut between characters.
+                pieces.extend(_by_characters(word))
     return pieces
+
+
+def _by_characters(word: str) -> list[str]:
+    """Cut a text with no spaces into runs that each fit the segment limit (pairs never split)."""
+    gsm = is_gsm7(word)
+    per_segment = 153 if gsm else 67
+    runs: list[str] = []
+    current: list[str] = []
+    segments, used = 1, 1  # one unit kept for the space that joins a run to the next piece
+    for ch in word:
+        size = (2 if ch in GSM7_EXTENDED else 1) if gsm else len(ch.encode("utf-16-le")) // 2
+        if used + size > per_segment:  # the next segment starts, as _split_count counts them
+            segments, used = segments + 1, 0
+        if segments > MAX_SEGMENTS_PER_MESSAGE:
+            runs.append("".join(current))
+            current, segments, used = [], 1, 1
+        current.append(ch)
+        used += size
+    if current:
+        runs.append("".join(current) + " ")
+    return runs

@@ -27,6 +27,7 @@ from bot.i18n.segments import pack_messages, segment_count
 from bot.services.actions import Action, ActionContext
 from bot.services.concern_types import (
     CATEGORIES,
+    NOTE_MAX_CHARS,
     REQUEST_CATEGORY,
     RESOLUTION_CATEGORIES,
     UCP_CATEGORIES,
@@ -293,6 +294,7 @@ class ConcernService:
         note = (note or "").strip() or None
         if canned_id is None and note is None:
             raise ConcernStateError("choose a reply or write a note")
+        _check_note(note)
         with self.store.transaction() as tx:
             concern = self._require(tx, reference)
             contact, school = self._parent(tx, concern)
@@ -327,6 +329,7 @@ class ConcernService:
         """Resolve: the parent gets the resolution and a short satisfaction survey."""
         if resolution_category not in RESOLUTION_CATEGORIES:
             raise ConcernStateError(f"unknown resolution category {resolution_category!r}")
+        _check_note(note)
         now = utcnow()
         with self.store.transaction() as tx:
             concern = self._require(tx, reference, for_update=True)
@@ -363,6 +366,7 @@ class ConcernService:
 
     def reopen(self, reference: str, actor: str, note: str) -> ConcernView:
         """Reopen a resolved concern with a new resolution target; the parent is told."""
+        _check_note(note)
         now = utcnow()
         with self.store.transaction() as tx:
             concern = self._require(tx, reference, for_update=True)
@@ -600,3 +604,9 @@ class ConcernService:
             alert_ts=concern["alert_ts"],
             history=history,
         )
+
+
+def _check_note(note: str | None) -> None:
+    if note is not None and len(note) > NOTE_MAX_CHARS:
+        limit, length = f"{NOTE_MAX_CHARS:,}", f"{len(note):,}"
+        raise ConcernStateError(f"a note can be at most {limit} characters (this one has {length})")

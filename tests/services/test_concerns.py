@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from bot.app import Bot
 from bot.domain import Inbound
+from bot.i18n.segments import segment_count
 from bot.services.concern_types import ConcernNotFound, ConcernStateError
 from tests.fixtures.bots import make_bot
 from tests.fixtures.fake_translators import FakeTranslators
@@ -242,6 +243,24 @@ def test_unknown_reference_and_bad_input(bot: Bot) -> None:
         bot.concerns.reply(reference, STAFF, "no_such_reply", None)
     with pytest.raises(ConcernStateError):
         bot.concerns.resolve(reference, STAFF, "no_such_category", "x")
+
+
+def test_a_note_over_the_limit_is_refused_and_a_long_one_without_spaces_is_split(bot: Bot) -> None:
+    reference = raise_concern(bot)
+    for refused in (
+        lambda: bot.concerns.reply(reference, STAFF, None, "x" * 40_000),
+        lambda: bot.concerns.resolve(reference, STAFF, "information_given", "x" * 1001),
+        lambda: bot.concerns.reopen(reference, STAFF, "x" * 1001),
+    ):
+        with pytest.raises(ConcernStateError, match="at most 1,000 characters"):
+            refused()
+    assert outbox(bot) == []
+    note = "请明天下午三点以后给我打电话谢谢" * 62  # 992 characters and not one space
+    bot.concerns.reply(reference, STAFF, None, note)
+    sent = [sms["body"] for sms in outbox(bot)]
+    assert len(sent) > 1
+    assert all(segment_count(body) <= 3 and len(body) <= 1600 for body in sent)
+    assert note in "".join(body.replace(" ", "").replace("\n", "") for body in sent)
 
 
 def test_opted_out_parent_is_not_texted_but_history_is_kept(bot: Bot) -> None:
