@@ -265,8 +265,7 @@ class Conversation:
         if meaning.kind in ("intent", "clarify"):
             self._aside(turn, saved, meaning, text)
             return
-        if is_question(text):
-            self._unanswered(turn, text)
+        if is_question(text, marked=True) and self._unanswered(turn, text):
             self._ask_again(turn, saved, back=True)
             return
         misses = int(saved.get("misses") or 0) + 1
@@ -334,6 +333,8 @@ class Conversation:
 
     def _settle_language(self, turn: Turn, text: str, *, is_new: bool) -> bool:
         """For a parent whose language we do not know yet: detect it, or ask. True when the turn is done."""
+        if not is_new and engine.is_waiting(turn.state) and self._pick_language(turn, text):
+            return True
         detected = self.detector.detect(text)
         if detected:
             turn.tx.set_locale(turn.contact.id, detected, "detected")
@@ -345,21 +346,26 @@ class Conversation:
             if engine.is_waiting(turn.state) and turn.state.get("flow") == "language":
                 turn.state = engine.idle_state(turn.state.get("values"))
             return False
-        if not is_new and engine.is_waiting(turn.state):
-            waiting = self._waiting(turn)
-            placed = self.understanding.interpret(text, None, turn.school.data, waiting)
-            answer = " ".join(str(n) for n in placed.numbers) if placed.kind == "reply" else text
-            result = engine.receive(self.flows, turn.state, answer)
-            if result.handled:
-                pending = result.state.get("values", {}).get(PENDING)
-                self._drive(turn, result)
-                if pending and turn.locale is not None and not engine.is_waiting(turn.state):
-                    turn.state["values"].pop(PENDING, None)
-                    self._understand(turn, str(pending))  # the first text, answered in the chosen language
-                return True
         if self._worth_keeping(turn, text):
             turn.state = engine.idle_state({**turn.state.get("values", {}), PENDING: text})
         self._welcome(turn)
+        return True
+
+    def _pick_language(self, turn: Turn, text: str) -> bool:
+        """A reply to the language menu ('2', 'español', '中文'); then the kept first text is answered."""
+        waiting = self._waiting(turn)
+        placed = self.understanding.interpret(text, None, turn.school.data, waiting)
+        answer = " ".join(str(n) for n in placed.numbers) if placed.kind == "reply" else text
+        result = engine.receive(self.flows, turn.state, answer)
+        if not result.handled:
+            return False
+        pending = result.state.get("values", {}).get(PENDING)
+        self._drive(turn, result)
+        chosen = turn.tx.contact_by_phone(turn.contact.phone)
+        turn.locale = chosen.locale if chosen is not None else turn.locale  # English is no change
+        if pending and turn.locale is not None and not engine.is_waiting(turn.state):
+            turn.state["values"].pop(PENDING, None)
+            self._understand(turn, str(pending))  # the first text, answered in the chosen language
         return True
 
     def _worth_keeping(self, turn: Turn, text: str) -> bool:

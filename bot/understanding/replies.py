@@ -23,6 +23,9 @@ _UNSPACED_DIGITS = re.compile(r"(\d+)")
 FUZZY_MIN = 84  # a label typed with a typo or two ("tranportation", "bullyng")
 FUZZY_MARGIN = 6  # the best label must beat the next by this much
 MIN_FUZZY_CHARS = 4
+MIN_WORD_CHARS = 3
+MIN_PREFIX_CHARS = 4
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 SURE, LIKELY = 1.0, 0.85
 
 
@@ -295,6 +298,8 @@ def _by_label(core: str, options: tuple[ReplyOption, ...]) -> Placement | None:
             if len(norm_label) >= MIN_FUZZY_CHARS and contains_phrase(core, norm_label):
                 best = max(best, 95.0)
             best = max(best, float(fuzz.ratio(core, norm_label)))
+            if len(core) >= MIN_WORD_CHARS and core in norm_label.split():
+                best = max(best, 90.0)  # "math" for "Math help"
             if len(core) >= 5 and not is_unspaced(core):
                 # A word of the label typed alone ("transportation", "bullying").
                 best = max(best, max((float(fuzz.ratio(core, w)) for w in norm_label.split()), default=0.0))
@@ -318,11 +323,19 @@ def _by_synonym(
             if number not in numbers:
                 continue
             for phrase in phrases:
-                if phrase and contains_phrase(norm, phrase):
+                if phrase and _mentions(norm, phrase):
                     hits[number] = max(hits.get(number, 0), len(phrase))
     if len(hits) == 1:
         return Placement((next(iter(hits)),), LIKELY, "synonym")
     return None
+
+
+def _mentions(norm: str, phrase: str) -> bool:
+    """A phrase stands in a text, its last word maybe inflected or with a particle ("ավտոբուսից",
+    "автобусе", "스쿨버스가"); a short word only whole ("bus" is not in "business")."""
+    if is_unspaced(phrase) or len(phrase) < MIN_PREFIX_CHARS:
+        return contains_phrase(norm, phrase)
+    return f" {phrase}" in f" {norm}" or (_HANGUL.search(phrase) is not None and phrase in norm)
 
 
 def synonym_choice(book: ReplyBook, text: str, locale: str | None, context: str, count: int) -> int | None:

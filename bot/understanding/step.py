@@ -60,13 +60,19 @@ class Interpretation:
     alternatives: tuple[str, ...] = ()
 
 
-def is_question(text: str) -> bool:
-    """True for a text that reads as a question, in any script (？ ؟ ՞ count; CJK has no spaces)."""
+def is_question(text: str, *, marked: bool = False) -> bool:
+    """True for a text that reads as a question, in any script (？ ؟ ՞ count; CJK has no spaces).
+
+    `marked`: only a text with a question mark counts (while a step waits, "Maria, 3rd grade" is a
+    misplaced reply, not a question for staff).
+    """
     letters = letter_count(text)
     if letters < MIN_QUESTION_LETTERS:
         return False
     if any(ch in QUESTION_MARKS for ch in text):
         return True
+    if marked:
+        return False
     if is_unspaced(text):
         return letters >= MIN_UNSPACED_QUESTION
     return len(text.split()) >= 3
