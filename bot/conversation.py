@@ -46,6 +46,7 @@ COMMAND_FLOWS: dict[str, tuple[str, str | None]] = {
     "events": ("events", None),
     "rsvp": ("events", None),
 }
+ANSWER_FLOWS = frozenset({"concern", "volunteer", "events", "concern_survey"})
 MAX_MISSES = 3  # replies a step cannot place before the bot stops asking the same question
 DRAFT = "draft"  # a concern left half written, kept in the session's values
 DRAFT_HOURS = 24
@@ -265,7 +266,10 @@ class Conversation:
         if meaning.kind in ("intent", "clarify"):
             self._aside(turn, saved, meaning, text)
             return
-        if is_question(text, marked=True) and self._unanswered(turn, text):
+        # In a flow that collects answers, only a question mark makes a text a question for staff
+        # ("Maria, 3rd grade" is a misplaced answer); at a menu, a sentence is a question.
+        marked = saved.get("flow") in ANSWER_FLOWS
+        if is_question(text, marked=marked) and self._unanswered(turn, text):
             self._ask_again(turn, saved, back=True)
             return
         misses = int(saved.get("misses") or 0) + 1
