@@ -1,0 +1,102 @@
+"""The retrieval intent model: the nearest examples per label, a calibrated confidence, slots."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+
+from bot.services.school_data import SchoolData
+from bot.understanding.examples import ExampleSet
+from bot.understanding.index import Featurizer, Index, Row
+from bot.understanding.intent import Intent
+from bot.understanding.labels import FAQ_PREFIX, LANGUAGE_SWITCH, NONE, slots
+from bot.understanding.languages import LanguageNames
+from bot.understanding.tokens import features
+
+# Examples in the parent's own language count fully, English ones (parents borrow school English) a little
+# less, the other languages' less again (Spanish and Tagalog share words with different meanings).
+LOCALE_WEIGHT = {"own": 1.0, "en": 0.95, "other": 0.85}
+# Confidence is a logistic of the best label's similarity and its lead over the runner-up; the bot answers
+# at CONFIDENT and above, offers "did you mean" from SUGGEST, and says it does not know below.
+CONFIDENT = 0.5
+SUGGEST = 0.2
+_BIAS, _SIMILARITY, _LEAD = -4.0, 7.0, 9.0
+ALTERNATIVES = 3
+
+
+def confidence(best: float, lead: float) -> float:
+    """How sure the model is of a label with similarity `best` leading the runner-up by `lead` (0-1)."""
+    return 1.0 / (1.0 + math.exp(-(_BIAS + _SIMILARITY * best + _LEAD * lead)))
+
+
+class RetrievalModel:
+    """Classifies a parent's text by its most similar examples (words, stems, character n-grams)."""
+
+    def __init__(self, examples: ExampleSet, featurize: Featurizer = features) -> None:
+        rows = [Row(e.text, e.label, e.locale) for e in examples.examples]
+        self.index = Index(rows, featurize)
+        self.names = LanguageNames(examples.language_names)
+        self._weights: dict[tuple[int, str | None], np.ndarray] = {}
+        self._schools: dict[tuple[object, ...], Index] = {}
+
+    def classify(self, text: str, locale: str | None, school: SchoolData) -> Intent:
+        """The most likely intent of `text` (label "none" when nothing fits)."""
+        index = self._for_school(school)
+        scores, _ = index.query(text, locale)
+        if not scores.any():
+            return Intent(NONE, 0.0)
+        per_label = index.best_per_label(scores * self._locale_weights(index, locale))
+        order = np.argsort(-per_label)[: ALTERNATIVES + 1]
+        ranked = [(index.labels[i], float(per_label[i])) for i in order]
+        ranked += [(NONE, 0.0)] * (2 - len(ranked))
+        (label, best), (_, second) = ranked[0], ranked[1]
+        sure = confidence(best, best - second)
+        others = tuple(
+            (self._resolve(other, text, locale), round(confidence(score, 0.0) * sure / max(sure, 1e-9), 3))
+            for other, score in ranked[1:]
+            if other != NONE and score > 0
+        )
+        label = self._resolve(label, text, locale)
+        return Intent(label, sure, slots(label), others)
+
+    def _resolve(self, label: str, text: str, locale: str | None) -> str:
+        if label != LANGUAGE_SWITCH:
+            return label
+        code = self.names.find(text, locale)
+        return f"language:{code}" if code else "language"
+
+    def _locale_weights(self, index: Index, locale: str | None) -> np.ndarray:
+        key = (id(index), locale)
+        found = self._weights.get(key)
+        if found is None:
+            own, en, other = LOCALE_WEIGHT["own"], LOCALE_WEIGHT["en"], LOCALE_WEIGHT["other"]
+            if locale is None:
+                found = np.ones(len(index.rows))
+            else:
+                found = np.where(index.locales == locale, own, np.where(index.locales == "en", en, other))
+            self._weights[key] = found
+        return found
+
+    def _for_school(self, school: SchoolData) -> Index:
+        key = (school.slug, *((e.id, *((k, *v) for k, v in sorted(e.keywords.items()))) for e in school.faq))
+        found = self._schools.get(key)
+        if found is None:
+            ids = {f"{FAQ_PREFIX}{e.id}" for e in school.faq}
+            extra = list(_faq_rows(school))
+            found = self.index.with_rows(
+                extra, lambda r: r.label.startswith(FAQ_PREFIX) and r.label not in ids
+            )
+            self._schools[key] = found
+        return found
+
+
+def _faq_rows(school: SchoolData) -> Iterable[Row]:
+    # The school's own words for its questions, and the question's title, are examples of that answer.
+    for entry in school.faq:
+        for locale, title in entry.question.items():
+            yield Row(str(title), f"{FAQ_PREFIX}{entry.id}", locale)
+        for locale, words in entry.keywords.items():
+            for word in words:
+                yield Row(str(word), f"{FAQ_PREFIX}{entry.id}", locale)
