@@ -50,6 +50,7 @@ class Tally:
 
     rows: int = 0
     right: int = 0
+    top: int = 0  # the best label is the expected one, however sure (none for out-of-scope texts)
     wrong_confident: int = 0
     out_of_scope: int = 0
     out_of_scope_answered: int = 0
@@ -61,7 +62,7 @@ class Tally:
 
     def add(self, other: Tally) -> None:
         """Fold another tally into this one."""
-        for name in ("rows", "right", "wrong_confident", "out_of_scope", "out_of_scope_answered"):
+        for name in ("rows", "right", "top", "wrong_confident", "out_of_scope", "out_of_scope_answered"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.skipped += other.skipped
         self.replies += other.replies
@@ -83,6 +84,7 @@ def score_row(model: IntentModel, school: SchoolData, row: dict[str, Any], local
         model.classify(text, locale, school)
         tally.micros.append((time.perf_counter_ns() - start) / 1000)
     tally.rows += 1
+    tally.top += intent.label == expect or (expect == "none" and intent.confidence < CONFIDENT)
     confident = answered(intent)
     if expect == "none":
         tally.out_of_scope += 1
@@ -136,7 +138,8 @@ def _quantile(values: list[float], q: float) -> float:
 def report(title: str, tallies: dict[str, Tally], show_errors: bool) -> Tally:
     """Print one line per locale and the total; return the total."""
     print(f"\n{title}")
-    heads = f"{'rows':>5} {'right':>7} {'conf.wrong':>10} {'oos ans.':>9} {'p50 us':>7} {'p99 us':>7}"
+    heads = f"{'rows':>5} {'right':>7} {'top-1':>7} {'conf.wrong':>10} {'oos ans.':>9}"
+    heads += f" {'p50 us':>7} {'p99 us':>7}"
     print(f"{'locale':8} {heads}")
     total = Tally()
     for locale, t in tallies.items():
@@ -155,7 +158,8 @@ def report(title: str, tallies: dict[str, Tally], show_errors: bool) -> Tally:
 def _line(name: str, t: Tally) -> None:
     oos = f"{t.out_of_scope_answered}/{t.out_of_scope}"
     print(
-        f"{name:8} {t.rows:5} {_pct(t.right, t.rows):>7} {_pct(t.wrong_confident, t.rows):>10} {oos:>9}"
+        f"{name:8} {t.rows:5} {_pct(t.right, t.rows):>7} {_pct(t.top, t.rows):>7}"
+        f" {_pct(t.wrong_confident, t.rows):>10} {oos:>9}"
         f" {_quantile(t.micros, 50):7.0f} {_quantile(t.micros, 99):7.0f}"
     )
 

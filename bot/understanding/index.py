@@ -13,7 +13,7 @@ from sklearn.preprocessing import normalize as l2_normalize
 Featurizer = Callable[[str, str | None], list[str]]
 # How much each kind of feature counts (prefix of tokens.features): whole words and stems say more than
 # a shared three-letter piece, which is there for typos and word forms no stemmer knows.
-GROUP_WEIGHTS = {"w": 1.0, "s": 0.8, "b": 0.8, "v": 0.6, "c": 0.45}
+GROUP_WEIGHTS = {"w": 1.0, "s": 0.8, "b": 0.5, "v": 0.6, "c": 0.7}
 
 
 @dataclass(frozen=True)
