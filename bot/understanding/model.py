@@ -24,8 +24,16 @@ LOCALE_WEIGHT = {"own": 1.0, "en": 0.95, "other": 0.85}
 # tables (bench/understanding.py); SLOPE only spreads the scores around it.
 CONFIDENT = 0.5
 SUGGEST = 0.2
-BOUNDARY, LEAD_WEIGHT, SLOPE = 0.54, 0.25, 12.0
+BOUNDARY, LEAD_WEIGHT, SLOPE = 0.70, 0.25, 12.0
 ALTERNATIVES = 3
+# A label's score is its best example's similarity plus a share of its second best's, among the NEAREST:
+# two examples agreeing make a surer answer than one.
+SECOND_SHARE = 0.5
+# Texts of one meaning look less alike in some scripts (Korean syllable pairs, Arabic and Russian endings)
+# than in others: each locale's similarities are scaled by how alike its own examples of one label are
+# (leave-one-out, from the examples alone), so one threshold fits every language.
+SPREAD_LIMITS = (1.0, 2.0)
+NEAREST = 15
 
 
 def confidence(best: float, lead: float) -> float:
@@ -40,6 +48,7 @@ class RetrievalModel:
         rows = [Row(e.text, e.label, e.locale) for e in examples.examples]
         self.index = Index(rows, featurize)
         self.names = LanguageNames(examples.language_names)
+        self.spread = _spread(self.index)
         self._weights: dict[tuple[int, str | None], np.ndarray] = {}
         self._schools: dict[tuple[object, ...], Index] = {}
 
@@ -49,9 +58,8 @@ class RetrievalModel:
         scores, _ = index.query(text, locale)
         if not scores.any():
             return Intent(NONE, 0.0)
-        per_label = index.best_per_label(scores * self._locale_weights(index, locale))
-        order = np.argsort(-per_label)[: ALTERNATIVES + 1]
-        ranked = [(index.labels[i], float(per_label[i])) for i in order]
+        scores = scores * self._locale_weights(index, locale) * self.spread.get(locale or "", 1.0)
+        ranked = _rank(index, scores)[: ALTERNATIVES + 1]
         ranked += [(NONE, 0.0)] * (2 - len(ranked))
         (label, best), (_, second) = ranked[0], ranked[1]
         sure = confidence(best, best - second)
@@ -102,3 +110,28 @@ def _faq_rows(school: SchoolData) -> Iterable[Row]:
         for locale, words in entry.keywords.items():
             for word in words:
                 yield Row(str(word), f"{FAQ_PREFIX}{entry.id}", locale)
+
+
+def _rank(index: Index, scores: np.ndarray) -> list[tuple[str, float]]:
+    nearest = np.argpartition(-scores, NEAREST)[:NEAREST] if len(scores) > NEAREST else np.arange(len(scores))
+    found: dict[str, float] = {}
+    seen: dict[str, int] = {}
+    for i in nearest[np.argsort(-scores[nearest])]:
+        label, score = index.rows[i].label, float(scores[i])
+        count = seen.get(label, 0)
+        if count < 2 and score > 0:
+            found[label] = found.get(label, 0.0) + (score if count == 0 else SECOND_SHARE * score)
+        seen[label] = count + 1
+    return sorted(found.items(), key=lambda item: -item[1])
+
+
+def _spread(index: Index) -> dict[str, float]:
+    """Per locale: the typical similarity of all examples over that of its own, nearest same-label ones."""
+    similar = (index.matrix.T.tocsr() @ index.matrix).toarray()
+    np.fill_diagonal(similar, 0.0)
+    labels = np.array([r.label for r in index.rows])
+    nearest_same = np.where(labels[:, None] == labels[None, :], similar, 0.0).max(axis=1)
+    typical = {str(loc): float(np.median(nearest_same[index.locales == loc])) for loc in set(index.locales)}
+    overall = float(np.median(list(typical.values())))
+    low, high = SPREAD_LIMITS
+    return {loc: min(high, max(low, overall / value)) if value > 0 else 1.0 for loc, value in typical.items()}
