@@ -40,12 +40,17 @@ check: $(STAMP) lint typecheck check-content
 test-scale: $(STAMP)
 	OUTREACH_SCALE_TESTS=1 $(BIN)/python -m pytest tests/outbox/test_dispatcher_processes.py $(PYTEST_ARGS)
 
+# The lock tool alone, from the lock itself: a stale lock must not stop its own refresh.
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+
 ## Re-resolve the lock after a change to pyproject.toml, keeping every version that still fits.
-lock: $(STAMP)
+lock: $(BIN)/uv
 	$(COMPILE)
 
 ## Move every dependency to its newest release (on purpose: review the diff, then run `make test`).
-lock-upgrade: $(STAMP)
+lock-upgrade: $(BIN)/uv
 	$(COMPILE) --upgrade
 
 lint: $(STAMP)

@@ -44,6 +44,9 @@ from bot.services.volunteers import VolunteerConfig, VolunteerService
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.db import build_engine
+from bot.understanding.matcher_model import MatcherIntentModel
+from bot.understanding.replies import load_reply_book
+from bot.understanding.step import Understanding
 
 if TYPE_CHECKING:
     from bot.channels.slack_app import Extension
@@ -289,7 +292,11 @@ def build_bot(
         renderer=renderer,
         keywords=keywords,
         detector=detector,
-        answerer=Answerer(TopicMatcher(keywords)),
+        understanding=Understanding(
+            keywords,
+            MatcherIntentModel(Answerer(TopicMatcher(keywords)), keywords),
+            load_reply_book(LOCALES_DIR, shipped),
+        ),
         schools=schools,
         config=ConversationConfig(
             session_ttl=timedelta(hours=settings.session_ttl_hours),

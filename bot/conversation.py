@@ -22,18 +22,37 @@ from bot.i18n.keywords import KeywordTable
 from bot.i18n.render import Renderer
 from bot.i18n.segments import pack_messages, segment_count
 from bot.services.actions import ActionContext, ActionRegistry
-from bot.services.answers import FAQ_TARGET, Answerer, answer_for
+from bot.services.answers import FAQ_TARGET, answer_for
 from bot.services.concerns import REFERENCE_PATTERN
 from bot.services.inbound_throttle import THROTTLED, InboundThrottle
-from bot.services.language import LanguageDetector, letter_count
+from bot.services.language import LanguageDetector
 from bot.services.phones import display_phone, mask_phone, normalize_phone
 from bot.services.schools import ActiveSchool, SchoolDirectory
 from bot.store import Store, Tx
 from bot.store.repo import DuplicateError
+from bot.understanding.matcher_model import topic_of
+from bot.understanding.step import Interpretation, Understanding, Waiting, is_question, preview
 
 log = logging.getLogger(__name__)
 
-ARGUMENT_COMMANDS = frozenset({"status"})
+# Commands (and intents of the same name) that start a flow, at a step or at its start.
+COMMAND_FLOWS: dict[str, tuple[str, str | None]] = {
+    "menu": ("main", None),
+    "start": ("main", None),
+    "language": ("language", None),
+    "rights": ("rights", None),
+    "volunteer": ("volunteer", None),
+    "my_shifts": ("volunteer", "my_shifts"),
+    "events": ("events", None),
+    "rsvp": ("events", None),
+}
+ANSWER_FLOWS = frozenset({"concern", "volunteer", "events", "concern_survey"})
+MAX_MISSES = 3  # replies a step cannot place before the bot stops asking the same question
+DRAFT = "draft"  # a concern left half written, kept in the session's values
+DRAFT_HOURS = 24
+PENDING = "pending_text"  # a new number's first text, kept while the language is asked
+LAST_LIST = "last_list"  # the flow.step of the numbered list the parent saw last
+MAIN_MENU = "main.menu"
 REFERENCE = re.compile(REFERENCE_PATTERN, re.IGNORECASE)
 MAX_INBOUND_CHARS = 1600
 
@@ -84,7 +103,7 @@ class Conversation:
         renderer: Renderer,
         keywords: KeywordTable,
         detector: LanguageDetector,
-        answerer: Answerer,
+        understanding: Understanding,
         schools: SchoolDirectory,
         config: ConversationConfig,
         throttle: InboundThrottle | None = None,
@@ -95,7 +114,7 @@ class Conversation:
         self.renderer = renderer
         self.keywords = keywords
         self.detector = detector
-        self.answerer = answerer
+        self.understanding = understanding
         self.schools = schools
         self.config = config
         self.throttle = throttle
@@ -184,34 +203,142 @@ class Conversation:
             return
         if turn.locale is None and self._settle_language(turn, text, is_new=is_new):
             return
-        paged = engine.more(self.flows, turn.state) if command == "more" else None
-        with_argument = self.keywords.command_with_argument(text, ARGUMENT_COMMANDS)
-        if with_argument is not None:
-            self._status(turn, with_argument[1])
-        elif command == "menu" or (command == "start" and not engine.is_waiting(turn.state)):
-            self._start(turn, "main")
-        elif command == "language":
-            self._start(turn, "language")
-        elif command == "rights":
-            self._start(turn, "rights")
-        elif command == "volunteer":
-            self._start(turn, "volunteer")
-        elif command == "my_shifts":
-            self._start(turn, "volunteer", "my_shifts")
-        elif command == "events":
-            self._start(turn, "events")
-        elif paged is not None and paged.handled:
-            self._drive(turn, paged)
-        elif expired:
+        self._understand(turn, text, expired=expired)
+
+    def _understand(self, turn: Turn, text: str, *, expired: bool = False) -> None:
+        """Interpret the text in its context and act on it (a language is known by now)."""
+        if self._resume_draft(turn, text):
+            return
+        waiting = None if expired else self._waiting(turn)
+        meaning = self.understanding.interpret(text, turn.locale, turn.school.data, waiting)
+        if meaning.kind == "command" and self._command(turn, meaning):
+            return
+        if meaning.kind == "reply" and self._reply(turn, meaning, text, waiting):
+            return
+        if expired:
             self._say_system(turn, "welcome_back")
             self._start(turn, "main")
-        elif engine.is_waiting(turn.state):
-            self._answer_waiting(turn, text)
+        elif waiting is not None:
+            self._off_script(turn, meaning, text)
         else:
-            self._answer_free_text(turn, text)
+            self._free_text(turn, meaning, text)
+
+    def _waiting(self, turn: Turn) -> Waiting | None:
+        return self.understanding.waiting(
+            self.flows, turn.state, self.renderer, turn.locales, self.config.shipped_locales
+        )
+
+    def _command(self, turn: Turn, meaning: Interpretation) -> bool:
+        """Run a command; False when it does not apply here (MORE with nothing more)."""
+        command = meaning.label
+        if command == "more":
+            paged = engine.more(self.flows, turn.state)
+            if not paged.handled:
+                return False
+            self._drive(turn, paged)
+            return True
+        if command == "start" and engine.is_waiting(turn.state):
+            return False
+        if command not in COMMAND_FLOWS and command != "status":
+            return False
+        kept = self._keep_draft(turn)
+        if command == "status":
+            self._status(turn, meaning.argument)
+        else:
+            flow, step = COMMAND_FLOWS[command]
+            self._start(turn, flow, step)
+        if kept:
+            self._say_system(turn, "draft_kept")
+        return True
+
+    def _reply(self, turn: Turn, meaning: Interpretation, text: str, waiting: Waiting | None) -> bool:
+        """Give the waiting step the reply the parent gave in words, as the number or text it asked for."""
+        answer = " ".join(str(n) for n in meaning.numbers) if meaning.label == "choice" else text
+        result = engine.receive(self.flows, turn.state, answer)
+        if not result.handled:
+            return False
+        self._drive(turn, result)
+        return True
+
+    def _off_script(self, turn: Turn, meaning: Interpretation, text: str) -> None:
+        """Something other than a reply while a step waits: answer it and ask again, or help the parent."""
+        saved = turn.state
+        if meaning.kind in ("intent", "clarify"):
+            self._aside(turn, saved, meaning, text)
+            return
+        # In a flow that collects answers, only a question mark makes a text a question for staff
+        # ("Maria, 3rd grade" is a misplaced answer); at a menu, a sentence is a question.
+        marked = saved.get("flow") in ANSWER_FLOWS
+        if is_question(text, marked=marked) and self._unanswered(turn, text):
+            self._ask_again(turn, saved, back=True)
+            return
+        misses = int(saved.get("misses") or 0) + 1
+        if misses >= MAX_MISSES:
+            kept = self._keep_draft(turn)
+            turn.state = engine.idle_state(turn.state.get("values"))
+            self._say_system(turn, "reply_stuck", phone=display_phone(turn.school.data.phone))
+            if kept:
+                self._say_system(turn, "draft_kept")
+            return
+        if misses == 1:
+            self._say_system(turn, "not_a_choice")
+        else:
+            self._say_system(turn, "reply_help", phone=display_phone(turn.school.data.phone))
+        self._ask_again(turn, {**saved, "misses": misses})
+
+    def _aside(self, turn: Turn, saved: dict[str, Any], meaning: Interpretation, text: str) -> None:
+        """Answer a question asked mid-flow; when the answer ends there, go back to the waiting step."""
+        if meaning.label == "rsvp" or meaning.label.startswith(("concern", "volunteer", "language")):
+            kept = self._keep_draft(turn)
+            self._act(turn, meaning, text)
+            if kept:
+                self._say_system(turn, "draft_kept")
+            return
+        self._act(turn, meaning, text)
+        if engine.is_waiting(turn.state):
+            return  # the answer asks something of its own (a list, a "did you mean")
+        values = {**saved.get("values", {}), **{k: v for k, v in turn.state.get("values", {}).items()}}
+        self._ask_again(turn, {**saved, "values": values}, back=True)
+
+    def _ask_again(self, turn: Turn, state: dict[str, Any], *, back: bool = False) -> None:
+        """Wait at the step again and say its question, after 'Back to your concern:' when it was left."""
+        turn.state = state
+        prompt = engine.current_prompt(self.flows, state)
+        if back:
+            self._say_system(
+                turn, "back_to_concern" if state.get("flow") == "concern" else "back_to_question"
+            )
+        if prompt is not None:
+            turn.texts.append(self.renderer.render(prompt, turn.locales))
+
+    def _keep_draft(self, turn: Turn) -> bool:
+        """Leaving a concern half written keeps it for DRAFT_HOURS; True when one was kept."""
+        state = turn.state
+        if not engine.is_waiting(state) or state.get("flow") != "concern":
+            return False
+        snapshot = {k: v for k, v in state.items() if k != "misses"}
+        snapshot["values"] = {k: v for k, v in state.get("values", {}).items() if k != DRAFT}
+        values = {**snapshot["values"], DRAFT: {"state": snapshot, "at": utcnow().isoformat()}}
+        turn.state = engine.idle_state(values)
+        return True
+
+    def _resume_draft(self, turn: Turn, text: str) -> bool:
+        """CONTINUE (in any language) goes back to a concern left half written in the last DRAFT_HOURS."""
+        draft = turn.state.get("values", {}).get(DRAFT)
+        if not draft or not self.understanding.replies.is_resume(text):
+            return False
+        if engine.more(self.flows, turn.state).handled:
+            return False  # the same word may be MORE, and a page waits
+        if utcnow() - datetime.fromisoformat(draft["at"]) > timedelta(hours=DRAFT_HOURS):
+            turn.state["values"].pop(DRAFT, None)
+            return False
+        self._ask_again(turn, dict(draft["state"]), back=True)
+        return True
 
     def _settle_language(self, turn: Turn, text: str, *, is_new: bool) -> bool:
         """For a parent whose language we do not know yet: detect it, or ask. True when the turn is done."""
+        if not is_new and engine.is_waiting(turn.state) and self._pick_language(turn, text):
+            return True
         detected = self.detector.detect(text)
         if detected:
             turn.tx.set_locale(turn.contact.id, detected, "detected")
@@ -223,13 +350,32 @@ class Conversation:
             if engine.is_waiting(turn.state) and turn.state.get("flow") == "language":
                 turn.state = engine.idle_state(turn.state.get("values"))
             return False
-        if not is_new and engine.is_waiting(turn.state):
-            result = engine.receive(self.flows, turn.state, text)
-            if result.handled:
-                self._drive(turn, result)
-                return True
+        if self._worth_keeping(turn, text):
+            turn.state = engine.idle_state({**turn.state.get("values", {}), PENDING: text})
         self._welcome(turn)
         return True
+
+    def _pick_language(self, turn: Turn, text: str) -> bool:
+        """A reply to the language menu ('2', 'español', '中文'); then the kept first text is answered."""
+        waiting = self._waiting(turn)
+        placed = self.understanding.interpret(text, None, turn.school.data, waiting)
+        answer = " ".join(str(n) for n in placed.numbers) if placed.kind == "reply" else text
+        result = engine.receive(self.flows, turn.state, answer)
+        if not result.handled:
+            return False
+        pending = result.state.get("values", {}).get(PENDING)
+        self._drive(turn, result)
+        chosen = turn.tx.contact_by_phone(turn.contact.phone)
+        turn.locale = chosen.locale if chosen is not None else turn.locale  # English is no change
+        if pending and turn.locale is not None and not engine.is_waiting(turn.state):
+            turn.state["values"].pop(PENDING, None)
+            self._understand(turn, str(pending))  # the first text, answered in the chosen language
+        return True
+
+    def _worth_keeping(self, turn: Turn, text: str) -> bool:
+        """A first text that asks something (not a greeting) is kept while the language is asked."""
+        meaning = self.understanding.interpret(text, None, turn.school.data)
+        return meaning.kind in ("command", "intent", "clarify") or is_question(text)
 
     def _welcome(self, turn: Turn) -> None:
         """The short bilingual welcome and the language menu, each language named in itself."""
@@ -256,59 +402,82 @@ class Conversation:
         turn.state = engine.idle_state(values)
         self._start(turn, "concern_status")
 
-    def _answer_waiting(self, turn: Turn, text: str) -> None:
-        result = engine.receive(self.flows, turn.state, text)
-        if result.handled:
-            self._drive(turn, result)
-            return
-        if self._quick_answer(turn, text):
-            return
-        prompt = engine.current_prompt(self.flows, turn.state)
-        if not self._unanswered(turn, text):
-            self._say_system(turn, "not_a_choice")
-        if prompt is not None:
-            turn.texts.append(self.renderer.render(prompt, turn.locales))
-
-    def _answer_free_text(self, turn: Turn, text: str) -> None:
+    def _free_text(self, turn: Turn, meaning: Interpretation, text: str) -> None:
+        """A text while no step waits: a number for the menu last seen, an intent, or a question."""
         if engine.is_number(text):
-            # A bare number after an answer means the main menu the parent last saw.
-            menu = engine.start(self.flows, turn.state, "main")
-            chosen = engine.receive(self.flows, menu.state, text)
-            if chosen.handled:
-                self._drive(turn, chosen)
-                return
-            self._say_system(turn, "not_a_choice")
-            self._drive(turn, menu)
+            self._bare_number(turn, text)
             return
-        if self._quick_answer(turn, text):
+        if meaning.kind in ("intent", "clarify"):
+            self._act(turn, meaning, text)
             return
         if text.strip() and not turn.is_new and not self._unanswered(turn, text):  # a first text was welcomed
             self._say_system(turn, "not_understood")
         self._start(turn, "main")
 
-    def _quick_answer(self, turn: Turn, text: str) -> bool:
-        """Answer a free-text question, or ask which of two close answers was meant."""
-        decision = self.answerer.decide(text, turn.school.data)
+    def _bare_number(self, turn: Turn, text: str) -> None:
+        """A bare number after an answer means the main menu, if that was the last list the parent saw."""
+        menu = engine.start(self.flows, turn.state, "main")
+        if turn.state.get("values", {}).get(LAST_LIST, MAIN_MENU) == MAIN_MENU:
+            chosen = engine.receive(self.flows, menu.state, text)
+            if chosen.handled:
+                self._drive(turn, chosen)
+                return
+            self._say_system(turn, "not_a_choice")
+        else:
+            self._say_system(turn, "number_without_list")
+        self._drive(turn, menu)
+
+    def _act(self, turn: Turn, meaning: Interpretation, text: str) -> None:
+        """Do what an intent asks: a command, a quick answer, or a flow with its slots filled in."""
+        label = meaning.label
         values = dict(turn.state.get("values", {}))
-        if decision.kind == "clarify":
-            turn.state = engine.idle_state({**values, "clarify": list(decision.answers)})
+        if meaning.kind == "clarify":
+            answers = [topic_of(a) for a in meaning.alternatives if answer_for(topic_of(a)) is not None]
+            turn.state = engine.idle_state({**values, "clarify": answers[:2]})
             self._start(turn, "clarify")
-            return True
-        answer = answer_for(decision.answers[0]) if decision.kind == "answer" else None
+            return
+        if label in COMMAND_FLOWS:
+            self._start(turn, *COMMAND_FLOWS[label])
+            return
+        if label == "help":
+            self._help(turn)
+            return
+        if label == "concern_status":
+            self._status(turn, text if REFERENCE.search(text) else "")
+            return
+        if label.startswith("language:") and label[len("language:") :] in self.config.shipped_locales:
+            turn.state = engine.idle_state({**values, "choice": label[len("language:") :]})
+            self._start(turn, "language", "chosen")
+            return
+        if label == "concern" or label.startswith("concern:"):
+            self._start_concern(turn, meaning, text)
+            return
+        answer = answer_for(topic_of(label))
         if answer is None:
-            return False
+            self._start(turn, "main")
+            return
         turn.evidence.append(EvidenceFact("1D", "question_answered", detail=answer.id))
         if answer.target == FAQ_TARGET:
             values["choice"] = answer.title_id
         turn.state = engine.idle_state(values)
         flow, _, step = answer.target.removeprefix("flow:").partition(".")
         self._start(turn, flow, step or None)
-        return True
+
+    def _start_concern(self, turn: Turn, meaning: Interpretation, text: str) -> None:
+        """A concern, with what the parent's text already says: its category, and what happened."""
+        flow = self.flows["concern"]
+        slots = {**self.understanding.fill_slots(flow, text, turn.locale), **meaning.slots}
+        if meaning.label.startswith("concern:"):
+            slots.setdefault("category", meaning.label[len("concern:") :])
+        values = dict(turn.state.get("values", {}))
+        if "description" in slots:
+            values["description_preview"] = preview(slots["description"])
+        turn.state = engine.idle_state(values)
+        self._drive(turn, engine.start(self.flows, turn.state, "concern", prefill=slots))
 
     def _unanswered(self, turn: Turn, text: str) -> bool:
         """Keep a real question nobody can answer yet for staff; False for a text that is no question."""
-        words = len(text.split())
-        if turn.is_new or letter_count(text) < 8 or (words < 3 and "?" not in text and "¿" not in text):
+        if turn.is_new or not is_question(text):
             return False
         turn.tx.add_unanswered(
             text=text[:500],
@@ -326,6 +495,11 @@ class Conversation:
         turn.state = engine.idle_state()
         if turn.contact.opted_out:
             return  # one confirmation only
+        if turn.locale is None:
+            detected = self.detector.detect(text)  # confirm in the language the parent wrote
+            if detected:
+                turn.tx.set_locale(turn.contact.id, detected, "detected")
+                turn.locale = detected
         turn.tx.set_consent(turn.contact.id, opted_out=True, source=source, detail=text[:200])
         self._say_system(turn, "stopped", school=turn.school.data.name)
 
@@ -372,6 +546,18 @@ class Conversation:
                 turn.locale = context.locale
             result = engine.resume(self.flows, result.state, outcome)
         turn.state = result.state
+        listed = self._list_shown(result.state)
+        if listed is not None:
+            turn.state["values"][LAST_LIST] = listed
+
+    def _list_shown(self, state: dict[str, Any]) -> str | None:
+        """The flow.step of the numbered list a waiting step shows, if it shows one."""
+        if not engine.is_waiting(state):
+            return None
+        step = self.flows[state["flow"]].steps[state["step"]]
+        if step.choices is None and (step.input is None or not step.input.several):
+            return None
+        return f"{state['flow']}.{state['step']}"
 
     def _render(self, turn: Turn, text: Text, bilingual: tuple[str, ...]) -> str:
         if len(bilingual) < 2:

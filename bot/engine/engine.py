@@ -82,12 +82,27 @@ def is_waiting(state: Mapping[str, Any]) -> bool:
 
 
 def start(
-    flows: Mapping[str, Flow], state: Mapping[str, Any], flow_id: str, step: str | None = None
+    flows: Mapping[str, Flow],
+    state: Mapping[str, Any],
+    flow_id: str,
+    step: str | None = None,
+    *,
+    prefill: Mapping[str, str] | None = None,
 ) -> Result:
-    """Begin a flow (at its start step or a named one), keeping the remembered values."""
+    """Begin a flow (at its start step or a named one), keeping the remembered values.
+
+    `prefill` answers the steps whose `slot` it names, once each, when the flow reaches them.
+    """
     flow = _flow(flows, flow_id)
     new = idle_state(state.get("values"))
+    if prefill:
+        new["prefill"] = {name: str(value) for name, value in prefill.items()}
     return _run(flows, new, [], flow.id, step or flow.start)
+
+
+def slots(flow: Flow) -> dict[str, str]:
+    """The slots a flow names: slot -> the id of the step that asks for it."""
+    return {step.slot: step_id for step_id, step in flow.steps.items() if step.slot is not None}
 
 
 def receive(flows: Mapping[str, Flow], state: Mapping[str, Any], text: str) -> Result:
@@ -185,6 +200,9 @@ def _after_action(
     step: Step,
     labels: tuple[str, ...],
 ) -> Result:
+    filled = _filled(flows, state, texts, flow, step)
+    if filled is not None:
+        return filled
     state["option_labels"] = list(labels)
     said = _say(flow, step_id, step, state, labels)
     if said is not None:
@@ -241,6 +259,29 @@ def _say(
         return Text("", "", {}, options, step.budget) if options else None
     key = outcome if outcome in step.say else "default"
     return Text(msgid, f"{flow.id}.{step_id}.{key}", dict(state["values"]), options, step.budget)
+
+
+def _filled(
+    flows: Mapping[str, Flow], state: dict[str, Any], texts: list[Text], flow: Flow, step: Step
+) -> Result | None:
+    """Answer a step with the value the parent already gave for its slot, if there is one."""
+    prefill = dict(state.get("prefill") or {})
+    if step.slot is None or step.slot not in prefill:
+        return None
+    value = prefill.pop(step.slot)
+    state["prefill"] = prefill
+    if not prefill:
+        state.pop("prefill")
+    if isinstance(step.choices, list):
+        choice = next((c for c in step.choices if c.set.get(step.slot) == value), None)
+        if choice is None:
+            return None
+        state["values"].update(choice.set)
+        return _goto(flows, state, texts, flow, step.filled or choice.next)
+    if step.input is not None:
+        state["values"][step.input.store] = value.strip()[: step.input.max_length]
+        return _goto(flows, state, texts, flow, step.filled or step.input.next)
+    return None
 
 
 def _next_of(step: Step, state: Mapping[str, Any]) -> str | None:

@@ -98,6 +98,8 @@ def _targets(step: Step) -> list[str]:
         targets.append(step.input.next)
     if step.more is not None:
         targets.append(step.more)
+    if step.filled is not None:
+        targets.append(step.filled)
     return targets
 
 

@@ -27,6 +27,7 @@ class InputSpec(BaseModel):
     store: str = Field(pattern=STEP_ID)
     next: str
     max_length: int = 1000
+    several: bool = False  # the text is one or more numbers of a list the step's text shows
 
 
 class Step(BaseModel):
@@ -39,6 +40,11 @@ class Step(BaseModel):
     input: InputSpec | None = None
     next: str | dict[str, str] | None = None
     more: str | None = None  # where MORE leads: the next part of a long text
+    # A slot the understanding step may fill from what the parent already said: a choice whose `set`
+    # has this name, or the input stored under it. When filled, the step is answered with it and
+    # goes to `filled` (a step to confirm it) or where that answer leads.
+    slot: str | None = Field(default=None, pattern=STEP_ID)
+    filled: str | None = None
     budget: int = Field(default=3, ge=1, le=10)
     evidence: list[str] = Field(default_factory=list)
 
@@ -48,6 +54,13 @@ class Step(BaseModel):
             raise ValueError("a step waits for either choices or input, not both")
         if self.choices == "from_action" and not self.action:
             raise ValueError("choices: from_action needs an action")
+        if self.slot is not None:
+            by_choice = isinstance(self.choices, list) and all(self.slot in c.set for c in self.choices)
+            by_input = self.input is not None and self.input.store == self.slot
+            if not (by_choice or by_input):
+                raise ValueError(f"slot {self.slot!r}: every choice must set it, or the input store it")
+        if self.filled is not None and self.slot is None:
+            raise ValueError("filled needs a slot")
         return self
 
 

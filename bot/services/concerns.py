@@ -133,7 +133,7 @@ class ConcernService:
                 "ack_by": local_datetime(ack_due, ctx.locale, self.config.zone),
                 "ucp_reference": reference,
             },
-            clear=("description", "student_info", "contact_window", "share_student"),
+            clear=("description", "description_preview", "student_info", "contact_window", "share_student"),
         )
 
     def _create(

@@ -363,7 +363,8 @@ def set_language(ctx: ActionContext) -> ActionResult:
     ctx.tx.set_locale(ctx.contact.id, chosen, "chosen")
     ctx.locale = chosen
     ctx.record("1B", "language_chosen", chosen)
-    return ActionResult()
+    # A first text kept while the language was asked is answered next, instead of the menu.
+    return ActionResult(outcome="pending" if ctx.values.get("pending_text") else None)
 
 
 ACTIONS: dict[str, Action] = {"language.options": language_options, "language.set": set_language}

@@ -1,0 +1,413 @@
+"""Replies to a waiting step in words: numbers, number words, ordinals, yes/no, labels, synonyms.
+
+The words are data, one `locales/<lang>/replies.yaml` per language; the parent's own language is
+tried first, then English, then every other shipped one (parents mix languages). A reply is placed
+on the options as shown, by their 1-based number, with a confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz
+
+from bot.i18n.keywords import contains_phrase, is_unspaced, normalize
+
+REPLIES_FILE = "replies.yaml"
+DIGITS = re.compile(r"\d{1,3}")
+_UNSPACED_DIGITS = re.compile(r"(\d+)")
+FUZZY_MIN = 84  # a label typed with a typo or two ("tranportation", "bullyng")
+FUZZY_MARGIN = 6  # the best label must beat the next by this much
+MIN_FUZZY_CHARS = 4
+MIN_WORD_CHARS = 3
+MIN_PREFIX_CHARS = 4
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+SURE, LIKELY = 1.0, 0.85
+
+
+@dataclass(frozen=True)
+class ReplyOption:
+    """One option of the waiting step: its number, value, and its labels (parent's language, English)."""
+
+    number: int
+    value: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a reply lands: the numbers chosen (several for a step that takes several) and how sure."""
+
+    numbers: tuple[int, ...]
+    confidence: float
+    how: str
+
+
+@dataclass(frozen=True)
+class LocaleWords:
+    """One language's reply words, normalized."""
+
+    yes: frozenset[str] = frozenset()
+    no: frozenset[str] = frozenset()
+    numbers: Mapping[str, int] = field(default_factory=dict)  # number words and ordinals
+    connectors: frozenset[str] = frozenset()
+    fillers: tuple[str, ...] = ()
+    languages: Mapping[str, str] = field(default_factory=dict)  # extra language name -> locale code
+    resume: frozenset[str] = frozenset()
+    synonyms: Mapping[str, Mapping[int, tuple[str, ...]]] = field(
+        default_factory=dict
+    )  # context -> n -> words
+    phrases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # intent label -> phrases
+
+
+class ReplyBook:
+    """Every shipped language's reply words, and the placing of a reply on a step's options."""
+
+    def __init__(self, words: Mapping[str, LocaleWords]) -> None:
+        self.words = dict(words)
+
+    def order(self, locale: str | None) -> list[LocaleWords]:
+        """The parent's language first, then English, then the rest."""
+        codes = [c for c in (locale, "en") if c in self.words]
+        codes += [c for c in sorted(self.words) if c not in codes]
+        return [self.words[c] for c in codes]
+
+    def is_resume(self, text: str) -> bool:
+        """True when the text asks to go back to a saved draft (CONTINUE)."""
+        norm = normalize(text)
+        return any(norm in w.resume for w in self.words.values())
+
+    def language_aliases(self) -> dict[str, str]:
+        """Extra names of languages (normalized) -> locale code, from every language's file."""
+        return {name: code for w in self.words.values() for name, code in w.languages.items()}
+
+    def phrase_intent(self, text: str, locale: str | None) -> str | None:
+        """The intent label of a listed phrase the text contains (help, language:en, ...), longest first."""
+        norm = normalize(text)
+        found: list[tuple[int, str]] = []
+        for words in self.order(locale):
+            for label, phrases in words.phrases.items():
+                found.extend((len(p), label) for p in phrases if p and contains_phrase(norm, p))
+        return max(found)[1] if found else None
+
+    def place(
+        self,
+        text: str,
+        options: tuple[ReplyOption, ...],
+        locale: str | None,
+        *,
+        context: str = "",
+        several: bool = False,
+    ) -> Placement | None:
+        """Where the reply lands among `options`, or None when it cannot be placed."""
+        norm = normalize(text)
+        if not norm or not options:
+            return None
+        count = len(options)
+        ordered = self.order(locale)
+        numbers = self._numbers(norm, ordered)
+        if numbers is not None:
+            valid = tuple(dict.fromkeys(n for n in numbers if 1 <= n <= count or (several and n == 0)))
+            if valid and len(valid) == len(set(numbers)) and (several or len(valid) == 1):
+                return Placement(valid, SURE, "number")
+            return None
+        if several:
+            return self._several(norm, options, ordered, context)
+        return self._one(norm, options, ordered, context)
+
+    # Internals -----------------------------------------------------------------
+
+    def _one(
+        self, norm: str, options: tuple[ReplyOption, ...], ordered: list[LocaleWords], context: str
+    ) -> Placement | None:
+        core = _strip_fillers(norm, ordered)
+        yes_no = _yes_no_options(options)
+        if yes_no is not None:
+            answer = _yes_or_no(core, ordered) or _yes_or_no(norm, ordered)
+            if answer is not None:
+                return Placement((yes_no[0] if answer else yes_no[1],), SURE, "yes_no")
+        by_label = _by_label(core, options) or _by_label(norm, options)
+        if by_label is not None:
+            return by_label
+        return _by_synonym(norm, options, ordered, context)
+
+    def _several(
+        self, norm: str, options: tuple[ReplyOption, ...], ordered: list[LocaleWords], context: str
+    ) -> Placement | None:
+        parts = _split(norm, ordered)
+        chosen: list[int] = []
+        for part in parts:
+            placed = self._one(part, options, ordered, context)
+            if placed is None:
+                return None
+            chosen.extend(placed.numbers)
+        return Placement(tuple(dict.fromkeys(chosen)), LIKELY, "labels") if chosen else None
+
+    def _numbers(self, norm: str, ordered: list[LocaleWords]) -> list[int] | None:
+        """The numbers a reply is made of ('2', '1 y 3', 'the second one', 'cuatro', '二'), or None."""
+        core = _strip_fillers(norm, ordered, multiword_only=True)
+        connectors = frozenset().union(*(w.connectors for w in ordered))
+        fillers = frozenset(f for w in ordered for f in w.fillers if " " not in f)
+        if is_unspaced(core):
+            core = " ".join(_UNSPACED_DIGITS.sub(r" \1 ", core).split())  # "1和3" -> "1 和 3"
+        tokens = core.split()
+        found: list[int] = []
+        i = 0
+        while i < len(tokens):
+            pair = " ".join(tokens[i : i + 2]) if i + 1 < len(tokens) else ""
+            paired = _word_number(pair, ordered) if pair else None
+            if paired is not None:  # "thứ hai", "두 번째", "pang apat"
+                found.extend(paired)
+                i += 2
+                continue
+            token = tokens[i]
+            i += 1
+            if token in connectors:
+                continue
+            value = [int(token)] if token.isdigit() and len(token) <= 3 else _word_number(token, ordered)
+            if value is not None and not (token in fillers and found):
+                found.extend(value)  # "one" is a number, but not in "the second one"
+                continue
+            if token in fillers:
+                continue
+            digits = DIGITS.findall(token)
+            # "2번", "#3", "3rd": a digit with a counter word around it
+            if len(digits) == 1 and _counter_only(token.replace(digits[0], " ", 1), ordered):
+                found.append(int(digits[0]))
+                continue
+            return None
+        return found or None
+
+
+def _word_number(token: str, ordered: list[LocaleWords]) -> list[int] | None:
+    for words in ordered:
+        if token in words.numbers:
+            return [words.numbers[token]]
+    if is_unspaced(token):
+        # "第二个", "두번째" without spaces: read greedily as number words and fillers
+        return _read_unspaced(token, ordered)
+    return None
+
+
+def _read_unspaced(token: str, ordered: list[LocaleWords]) -> list[int] | None:
+    table = {k: v for w in reversed(ordered) for k, v in w.numbers.items() if is_unspaced(k) or len(k) <= 4}
+    fillers = {f.replace(" ", "") for w in ordered for f in w.fillers if is_unspaced(f)}
+    found: list[int] = []
+    rest = token
+    while rest:
+        for size in range(min(len(rest), 6), 0, -1):
+            head = rest[:size]
+            if head in table:
+                found.append(table[head])
+                break
+            if head in fillers:
+                break
+        else:
+            return None
+        rest = rest[size:]
+    return found or None
+
+
+def _counter_only(rest: str, ordered: list[LocaleWords]) -> bool:
+    fillers = {f for w in ordered for f in w.fillers}
+    left = rest.split()
+    return all(part in fillers or part.replace(" ", "") in fillers for part in left)
+
+
+def _strip_fillers(norm: str, ordered: list[LocaleWords], *, multiword_only: bool = False) -> str:
+    """The text without polite words and frames ('yes please' -> 'yes', 'el número dos' -> 'dos')."""
+    fillers = sorted({f for w in ordered for f in w.fillers}, key=len, reverse=True)
+    padded = f" {norm} "
+    for filler in fillers:
+        if is_unspaced(filler) or (multiword_only and " " not in filler):
+            continue
+        while f" {filler} " in padded:
+            padded = padded.replace(f" {filler} ", " ")
+    core = " ".join(padded.split())
+    if is_unspaced(core):
+        # Polite words at either end of a text without spaces ("请", "吧").
+        for filler in fillers:
+            if is_unspaced(filler) and core != filler:
+                core = core.removeprefix(filler).removesuffix(filler)
+    return core.strip() or norm
+
+
+def _split(norm: str, ordered: list[LocaleWords]) -> list[str]:
+    connectors = {c for w in ordered for c in w.connectors}
+    parts: list[str] = []
+    current: list[str] = []
+    for token in norm.split():
+        if token in connectors:
+            if current:
+                parts.append(" ".join(current))
+            current = []
+        else:
+            current.append(token)
+    if current:
+        parts.append(" ".join(current))
+    return parts
+
+
+def _yes_no_options(options: tuple[ReplyOption, ...]) -> tuple[int, int] | None:
+    """(number of the yes option, number of the no option) when the step asks yes or no."""
+    yes = next(
+        (o.number for o in options if any(normalize(lb).split()[:1] == ["yes"] for lb in o.labels)), None
+    )
+    no = next(
+        (o.number for o in options if any(normalize(lb).split()[:1] == ["no"] for lb in o.labels)), None
+    )
+    return (yes, no) if yes is not None and no is not None and len(options) <= 3 else None
+
+
+def _yes_or_no(core: str, ordered: list[LocaleWords]) -> bool | None:
+    """True for a yes ('sí', 'yes please', 'ok yes'), False for a no, None for anything else."""
+    for words in ordered:
+        if core in words.yes:
+            return True
+        if core in words.no:
+            return False
+    tokens = core.split()
+    if len(tokens) < 2:
+        return None
+    yes = frozenset().union(*(w.yes for w in ordered))
+    no = frozenset().union(*(w.no for w in ordered))
+    if all(t in yes for t in tokens):
+        return True
+    if all(t in no for t in tokens):
+        return False
+    return None
+
+
+def _by_label(core: str, options: tuple[ReplyOption, ...]) -> Placement | None:
+    exact = {o.number for o in options for label in o.labels if normalize(label) == core}
+    if len(exact) == 1:
+        return Placement((exact.pop(),), SURE, "label")
+    if len(core) < MIN_FUZZY_CHARS and not is_unspaced(core):
+        return None
+    scores: list[tuple[float, int]] = []
+    for option in options:
+        best = 0.0
+        for label in option.labels:
+            norm_label = normalize(label)
+            if not norm_label:
+                continue
+            if len(norm_label) >= MIN_FUZZY_CHARS and contains_phrase(core, norm_label):
+                best = max(best, 95.0)
+            best = max(best, float(fuzz.ratio(core, norm_label)))
+            if len(core) >= MIN_WORD_CHARS and core in norm_label.split():
+                best = max(best, 90.0)  # "math" for "Math help"
+            if len(core) >= 5 and not is_unspaced(core):
+                # A word of the label typed alone ("transportation", "bullying").
+                best = max(best, max((float(fuzz.ratio(core, w)) for w in norm_label.split()), default=0.0))
+        scores.append((best, option.number))
+    scores.sort(reverse=True)
+    top, number = scores[0]
+    second = scores[1][0] if len(scores) > 1 else 0.0
+    if top >= FUZZY_MIN and top - second >= FUZZY_MARGIN:
+        return Placement((number,), LIKELY, "fuzzy_label")
+    return None
+
+
+def _by_synonym(
+    norm: str, options: tuple[ReplyOption, ...], ordered: list[LocaleWords], context: str
+) -> Placement | None:
+    """An option named by one of its synonyms ('school bus' is 'Bus or transportation')."""
+    hits: dict[int, int] = {}
+    numbers = {o.number for o in options}
+    for words in ordered:
+        for number, phrases in words.synonyms.get(context, {}).items():
+            if number not in numbers:
+                continue
+            for phrase in phrases:
+                if phrase and _mentions(norm, phrase):
+                    hits[number] = max(hits.get(number, 0), len(phrase))
+    if len(hits) == 1:
+        return Placement((next(iter(hits)),), LIKELY, "synonym")
+    return None
+
+
+def _mentions(norm: str, phrase: str) -> bool:
+    """A phrase stands in a text, its last word maybe inflected or with a particle ("ավտոբուսից",
+    "автобусе", "스쿨버스가"); a short word only whole ("bus" is not in "business")."""
+    if is_unspaced(phrase) or len(phrase) < MIN_PREFIX_CHARS:
+        return contains_phrase(norm, phrase)
+    return f" {phrase}" in f" {norm}" or (_HANGUL.search(phrase) is not None and phrase in norm)
+
+
+def synonym_choice(book: ReplyBook, text: str, locale: str | None, context: str, count: int) -> int | None:
+    """The one option of a step whose synonyms a whole sentence mentions (a slot filled from it)."""
+    options = tuple(ReplyOption(n, str(n), ()) for n in range(1, count + 1))
+    placed = _by_synonym(normalize(text), options, book.order(locale), context)
+    return placed.numbers[0] if placed else None
+
+
+def load_reply_book(locales_dir: Path, codes: Iterable[str] | None = None) -> ReplyBook:
+    """Read `locales/<lang>/replies.yaml` for every language that has one."""
+    wanted = set(codes) if codes is not None else None
+    words: dict[str, LocaleWords] = {}
+    for path in sorted(locales_dir.glob(f"*/{REPLIES_FILE}")):
+        code = path.parent.name
+        if wanted is not None and code not in wanted:
+            continue
+        words[code] = parse_words(yaml.safe_load(path.read_text(encoding="utf-8")) or {}, str(path))
+    return ReplyBook(words)
+
+
+def parse_words(data: Mapping[str, object], where: str) -> LocaleWords:
+    """One language's words from its YAML mapping; an unknown key is an error."""
+    known = {
+        "locale",
+        "yes",
+        "no",
+        "numbers",
+        "connectors",
+        "fillers",
+        "languages",
+        "resume",
+        "synonyms",
+        "phrases",
+    }
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+
+    def words(key: str) -> list[str]:
+        listed = data.get(key) or []
+        if not isinstance(listed, list):
+            raise ValueError(f"{where}: {key} must be a list")
+        return [normalize(str(w)) for w in listed if normalize(str(w))]
+
+    numbers_raw = data.get("numbers") or {}
+    if not isinstance(numbers_raw, dict):
+        raise ValueError(f"{where}: numbers must map a number to its words")
+    numbers = {normalize(str(w)): int(n) for n, listed in numbers_raw.items() for w in listed}
+    languages_raw = data.get("languages") or {}
+    if not isinstance(languages_raw, dict):
+        raise ValueError(f"{where}: languages must map a locale code to names")
+    languages = {normalize(str(w)): str(code) for code, listed in languages_raw.items() for w in listed}
+    synonyms_raw = data.get("synonyms") or {}
+    if not isinstance(synonyms_raw, dict):
+        raise ValueError(f"{where}: synonyms must map flow.step to option numbers")
+    synonyms = {
+        str(context): {int(n): tuple(normalize(str(w)) for w in listed) for n, listed in table.items()}
+        for context, table in synonyms_raw.items()
+    }
+    phrases_raw = data.get("phrases") or {}
+    if not isinstance(phrases_raw, dict):
+        raise ValueError(f"{where}: phrases must map an intent label to phrases")
+    phrases = {str(label): tuple(normalize(str(w)) for w in listed) for label, listed in phrases_raw.items()}
+    return LocaleWords(
+        yes=frozenset(words("yes")),
+        no=frozenset(words("no")),
+        numbers=numbers,
+        connectors=frozenset(words("connectors")),
+        fillers=tuple(dict.fromkeys(words("fillers"))),
+        languages=languages,
+        resume=frozenset(words("resume")),
+        synonyms=synonyms,
+        phrases=phrases,
+    )

@@ -1,0 +1,257 @@
+"""The understanding step: an inbound text in its context becomes one interpretation with a confidence.
+
+It is the only place that guesses. The conversation asks it what a text means (a command, a reply to
+the waiting step, an intent with slots already filled, or nothing) and then acts; the flow engine
+stays pure and only ever sees numbers and texts it asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from bot.engine import engine
+from bot.engine.engine import Text
+from bot.engine.schema import Flow
+from bot.i18n.keywords import KeywordTable, is_unspaced
+from bot.i18n.render import Renderer
+from bot.services.language import letter_count
+from bot.services.school_data import SchoolData
+from bot.understanding.intent import NONE, IntentModel
+from bot.understanding.replies import ReplyBook, ReplyOption, synonym_choice
+
+THRESHOLD = 0.6  # an intent below this is not acted on (a close pair becomes a "did you mean")
+QUESTION_MARKS = frozenset("?¿？؟՞")
+MIN_QUESTION_LETTERS = 8
+MIN_UNSPACED_QUESTION = 12  # letters as letter_count counts them: four ideographs
+MIN_DESCRIPTION_WORDS = 6  # a first text this long that names a concern's category tells what happened
+MIN_DESCRIPTION_UNSPACED = 24  # eight ideographs
+PREVIEW_CHARS = 90
+# Commands a reply word may also be ("sí" and "yes" are START): at a step that waits, the reply wins.
+SOFT_COMMANDS = frozenset({"start"})
+_OPTION_LINE = re.compile(r"^\s*(\d{1,2})[ .):]+(\S.*)$")
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The step a conversation waits at: its flow.step, options as shown, and what it takes."""
+
+    context: str
+    options: tuple[ReplyOption, ...] = ()
+    several: bool = False  # a free-text step that takes one or more numbers from its list
+    free_text: bool = False
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """What a text means here: kind is 'command', 'reply', 'intent', 'clarify' or 'none'."""
+
+    kind: str
+    label: str = ""
+    confidence: float = 0.0
+    numbers: tuple[int, ...] = ()
+    argument: str = ""
+    slots: Mapping[str, str] = field(default_factory=dict)
+    alternatives: tuple[str, ...] = ()
+
+
+def is_question(text: str, *, marked: bool = False) -> bool:
+    """True for a text that reads as a question, in any script (？ ؟ ՞ count; CJK has no spaces).
+
+    `marked`: only a text with a question mark counts (while a step waits, "Maria, 3rd grade" is a
+    misplaced reply, not a question for staff).
+    """
+    letters = letter_count(text)
+    if letters < MIN_QUESTION_LETTERS:
+        return False
+    if any(ch in QUESTION_MARKS for ch in text):
+        return True
+    if marked:
+        return False
+    if is_unspaced(text):
+        return letters >= MIN_UNSPACED_QUESTION
+    return len(text.split()) >= 3
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """The start of a text, cut at a word, with an ellipsis when it is longer."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    if not is_unspaced(head) and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(",.;:") + "…"
+
+
+class Understanding:
+    """Interprets parents' texts with the keyword table, the reply words and an intent model."""
+
+    def __init__(
+        self, keywords: KeywordTable, model: IntentModel, replies: ReplyBook, threshold: float = THRESHOLD
+    ) -> None:
+        self.keywords = keywords
+        self.model = model
+        self.replies = replies
+        self.threshold = threshold
+
+    def interpret(
+        self, text: str, locale: str | None, school: SchoolData, waiting: Waiting | None = None
+    ) -> Interpretation:
+        """One interpretation of the text in its context."""
+        with_argument = self.keywords.command_with_argument(text, frozenset({"status"}))
+        if with_argument is not None:
+            return Interpretation("command", "status", 1.0, argument=with_argument[1])
+        command = self.keywords.command(text)
+        if waiting is not None and (command is None or command in SOFT_COMMANDS):
+            reply = self._reply(text, locale, waiting)
+            if reply is not None:
+                return reply
+        if command is not None:
+            return Interpretation("command", command, 1.0)
+        phrase = self.replies.phrase_intent(text, locale)
+        if phrase is not None:
+            return Interpretation("intent", phrase, 0.9)
+        intent = self.model.classify(text, locale, school)
+        if intent.label != NONE and intent.confidence >= self.threshold:
+            return Interpretation("intent", intent.label, intent.confidence, slots=dict(intent.slots))
+        if len(intent.alternatives) >= 2:
+            labels = tuple(label for label, _ in intent.alternatives)
+            return Interpretation("clarify", labels[0], intent.confidence, alternatives=labels)
+        return Interpretation("none", NONE, intent.confidence)
+
+    def _reply(self, text: str, locale: str | None, waiting: Waiting) -> Interpretation | None:
+        if waiting.free_text and not waiting.several:
+            return Interpretation("reply", "input", 1.0)
+        placed = self.replies.place(
+            text, waiting.options, locale, context=waiting.context, several=waiting.several
+        )
+        if placed is not None:
+            return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
+        if waiting.several:
+            return Interpretation("reply", "input", 0.5)  # the step's action reads what it can
+        return None
+
+    def waiting(
+        self,
+        flows: Mapping[str, Flow],
+        state: Mapping[str, Any],
+        renderer: Renderer,
+        locales: tuple[str | None, ...],
+        shipped: tuple[str, ...],
+    ) -> Waiting | None:
+        """The waiting step as the parent sees it; a language is also known by its name in any language."""
+        view = waiting_view(flows, state, renderer, locales)
+        if view is None or not any(o.value in shipped for o in view.options):
+            return view
+        aliases = self.replies.language_aliases()
+        options = tuple(
+            ReplyOption(
+                o.number,
+                o.value,
+                (
+                    *o.labels,
+                    *language_names(o.value, shipped),
+                    *(n for n, c in aliases.items() if c == o.value),
+                ),
+            )
+            for o in view.options
+        )
+        return Waiting(view.context, options, view.several, view.free_text)
+
+    def fill_slots(self, flow: Flow, text: str, locale: str | None) -> dict[str, str]:
+        """What the first text already says for the flow's slots (a concern's category, its description)."""
+        filled: dict[str, str] = {}
+        for slot, step_id in engine.slots(flow).items():
+            step = flow.steps[step_id]
+            if isinstance(step.choices, list):
+                number = synonym_choice(self.replies, text, locale, f"{flow.id}.{step_id}", len(step.choices))
+                if number is not None:
+                    filled[slot] = step.choices[number - 1].set[slot]
+        if filled and _describes(text):
+            for slot, step_id in engine.slots(flow).items():
+                if flow.steps[step_id].input is not None and slot not in filled:
+                    filled[slot] = text.strip()
+        return filled
+
+
+@cache
+def language_names(code: str, shipped: tuple[str, ...]) -> tuple[str, ...]:
+    """A language's name in every shipped language (CLDR through Babel): 'Spanish', 'español', '西班牙语'."""
+    names: list[str] = []
+    for other in shipped:
+        try:
+            name = Locale.parse(code).get_display_name(other)
+        except (ValueError, UnknownLocaleError):
+            continue
+        if name:
+            names.append(name)
+            names.append(name.split(" (")[0].split("（")[0])
+    return tuple(dict.fromkeys(names))
+
+
+def _describes(text: str) -> bool:
+    if is_unspaced(text):
+        return letter_count(text) >= MIN_DESCRIPTION_UNSPACED
+    return len(text.split()) >= MIN_DESCRIPTION_WORDS
+
+
+def waiting_view(
+    flows: Mapping[str, Flow], state: Mapping[str, Any], renderer: Renderer, locales: tuple[str | None, ...]
+) -> Waiting | None:
+    """The waiting step as the parent sees it: options in their language and in English."""
+    if not engine.is_waiting(state):
+        return None
+    flow = flows[state["flow"]]
+    step = flow.steps[state["step"]]
+    context = f"{flow.id}.{state['step']}"
+    if step.input is not None:
+        if not step.input.several:
+            return Waiting(context, free_text=True)
+        prompt = engine.current_prompt(flows, state)
+        options = _listed_options(prompt, renderer, locales) if prompt else ()
+        return Waiting(context, options, several=True, free_text=True)
+    if isinstance(step.choices, list):
+        options = tuple(
+            ReplyOption(
+                number,
+                str(number),
+                tuple(
+                    dict.fromkeys(
+                        (
+                            renderer.translate(f"{context}.choice", choice.label, locales),
+                            choice.label,
+                        )
+                    )
+                ),
+            )
+            for number, choice in enumerate(step.choices, 1)
+        )
+        return Waiting(context, options)
+    if step.choices == "from_action":
+        labels = list(state.get("option_labels") or [])
+        values = [str(v) for v in state.get("options") or []]
+        options = tuple(
+            ReplyOption(number, value, (label,))
+            for number, (label, value) in enumerate(zip(labels, values, strict=False), 1)
+        )
+        return Waiting(context, options)
+    return Waiting(context)
+
+
+def _listed_options(
+    prompt: Text, renderer: Renderer, locales: tuple[str | None, ...]
+) -> tuple[ReplyOption, ...]:
+    """Options written inside a step's text ("1 Reading with children"), in the parent's words and English."""
+    found: dict[int, list[str]] = {}
+    for chain in (locales, ("en",)):
+        for line in renderer.render(prompt, chain).splitlines():
+            match = _OPTION_LINE.match(line)
+            if match:
+                found.setdefault(int(match.group(1)), []).append(match.group(2).strip())
+    return tuple(ReplyOption(n, str(n), tuple(dict.fromkeys(labels))) for n, labels in sorted(found.items()))

@@ -1,0 +1,167 @@
+"""Replies to a waiting step in words, in every shipped language (locales/<lang>/replies.yaml)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import LOCALES_DIR
+from bot.understanding.replies import ReplyBook, ReplyOption, load_reply_book, parse_words
+
+BOOK = load_reply_book(LOCALES_DIR)
+CATEGORY = tuple(
+    ReplyOption(n, str(n), (label,))
+    for n, label in enumerate(
+        [
+            "Learning or grades",
+            "Safety or bullying",
+            "Special education",
+            "Bus or transportation",
+            "Attendance",
+            "How a staff member acted",
+            "Buildings or grounds",
+            "Something else",
+        ],
+        1,
+    )
+)
+SKILLS = tuple(
+    ReplyOption(n, str(n), (label,))
+    for n, label in enumerate(["Reading with children", "Math help", "Translating", "Arts"], 1)
+)
+
+
+def yes_no(yes: str, no: str) -> tuple[ReplyOption, ...]:
+    return (ReplyOption(1, "1", (yes, "Yes")), ReplyOption(2, "2", (no, "No")))
+
+
+def place(
+    text: str, locale: str, options: tuple[ReplyOption, ...] = CATEGORY, *, several: bool = False
+) -> tuple[int, ...]:
+    context = "concern.category" if options == CATEGORY else "concern.share"
+    placed = BOOK.place(text, options, locale, context=context, several=several)
+    return placed.numbers if placed else ()
+
+
+def test_every_shipped_language_has_reply_words() -> None:
+    assert set(BOOK.words) >= {"en", "es", "ko", "zh_Hans", "hy", "fil", "vi", "ru", "fa", "ar"}
+
+
+YES_NO = [
+    ("en", "yes please", "no thanks"),
+    ("es", "sí", "no"),
+    ("es", "Sí, claro", "no gracias"),
+    ("ko", "네", "아니요"),
+    ("zh_Hans", "是的", "不要"),
+    ("hy", "այո", "ոչ"),
+    ("fil", "oo", "hindi po"),
+    ("vi", "có", "không"),
+    ("ru", "да", "нет"),
+    ("fa", "بله", "نه"),
+    ("ar", "نعم", "لا"),
+]
+
+
+@pytest.mark.parametrize(("locale", "yes", "no"), YES_NO)
+def test_yes_and_no_words(locale: str, yes: str, no: str) -> None:
+    options = yes_no("x", "y")
+    assert place(yes, locale, options) == (1,)
+    assert place(no, locale, options) == (2,)
+
+
+NUMBER_WORDS = [
+    ("en", "the second one", 2),
+    ("en", "4", 4),
+    ("en", "option 3 please", 3),
+    ("es", "cuatro", 4),
+    ("es", "la segunda", 2),
+    ("ko", "두 번째", 2),
+    ("ko", "3번", 3),
+    ("zh_Hans", "二", 2),
+    ("zh_Hans", "第三个", 3),
+    ("hy", "երկրորդ", 2),
+    ("fil", "pangalawa", 2),
+    ("vi", "thứ hai", 2),
+    ("ru", "второй", 2),
+    ("fa", "دوم", 2),
+    ("fa", "۴", 4),
+    ("ar", "الثاني", 2),
+]
+
+
+@pytest.mark.parametrize(("locale", "text", "number"), NUMBER_WORDS)
+def test_numbers_and_ordinals(locale: str, text: str, number: int) -> None:
+    assert place(text, locale) == (number,)
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "numbers"),
+    [
+        ("en", "1, 3 and 4", (1, 3, 4)),
+        ("es", "1 y 3", (1, 3)),
+        ("zh_Hans", "1和3", (1, 3)),
+        ("en", "0", (0,)),
+    ],
+)
+def test_several_numbers_where_the_step_takes_several(
+    locale: str, text: str, numbers: tuple[int, ...]
+) -> None:
+    assert place(text, locale, SKILLS, several=True) == numbers
+
+
+def test_several_numbers_do_not_answer_a_single_choice() -> None:
+    assert place("1 y 3", "es") == ()
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "number"),
+    [
+        ("en", "transportation", 4),
+        ("en", "bullyng", 2),  # a typo
+        ("en", "school bus", 4),  # a synonym
+        ("en", "the bus comes 30 minutes late every day", 4),
+        ("es", "el camión", 4),
+        ("ko", "버스", 4),
+        ("zh_Hans", "校车", 4),
+        ("ru", "автобус", 4),
+        ("ar", "الباص", 4),
+        ("fa", "سرویس مدرسه", 4),
+        ("vi", "xe buýt", 4),
+        ("hy", "ավտոբուս", 4),
+        ("fil", "school bus po", 4),
+    ],
+)
+def test_labels_misspellings_and_synonyms(locale: str, text: str, number: int) -> None:
+    assert place(text, locale) == (number,)
+
+
+def test_a_label_in_the_parents_language() -> None:
+    options = (ReplyOption(1, "1", ("Autobús escolar", "Bus or transportation")), *CATEGORY[1:])
+    assert place("autobus escolar", "es", options) == (1,)
+
+
+@pytest.mark.parametrize("text", ["Maria, 3rd grade", "banana", "what time does school start?", "5 7 9"])
+def test_what_is_no_reply_is_not_placed(text: str) -> None:
+    assert place(text, "en", yes_no("Yes", "No")) == ()
+
+
+def test_labels_by_words_where_the_step_takes_several() -> None:
+    assert place("reading and math", "en", SKILLS, several=True) == (1, 2)
+
+
+def test_intent_phrases_and_resume_words() -> None:
+    assert BOOK.phrase_intent("who is this? why am I getting these texts", "en") == "help"
+    assert BOOK.phrase_intent("en español por favor", "es") == "language:es"
+    assert BOOK.phrase_intent("请用英文", "zh_Hans") == "language:en"
+    assert BOOK.is_resume("Continuar")
+
+
+def test_unknown_keys_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown keys"):
+        parse_words({"yes": ["si"], "maybe": ["quizas"]}, "x.yaml")
+
+
+def test_the_parents_language_comes_first() -> None:
+    book = ReplyBook({"en": parse_words({"yes": ["si"]}, "en"), "es": parse_words({"no": ["si"]}, "es")})
+    options = yes_no("Yes", "No")
+    assert book.place("si", options, "es") is not None and book.place("si", options, "es").numbers == (2,)  # type: ignore[union-attr]
+    assert book.place("si", options, "en").numbers == (1,)  # type: ignore[union-attr]
