@@ -307,6 +307,7 @@ def build_bot(
         throttle=InboundThrottle(
             ThrottleConfig(
                 max_per_minute=settings.inbound_max_per_minute,
+                new_numbers_per_minute=settings.new_numbers_per_minute,
                 staff_channel=settings.slack_escalation_channel or settings.slack_concerns_channel,
             )
         ),

@@ -24,7 +24,7 @@ from bot.i18n.segments import pack_messages, segment_count
 from bot.services.actions import ActionContext, ActionRegistry
 from bot.services.answers import FAQ_TARGET, answer_for
 from bot.services.concerns import REFERENCE_PATTERN
-from bot.services.inbound_throttle import THROTTLED, InboundThrottle
+from bot.services.inbound_throttle import HELP_ANSWERED, THROTTLED, InboundThrottle
 from bot.services.language import LanguageDetector
 from bot.services.phones import display_phone, mask_phone, normalize_phone
 from bot.services.schools import ActiveSchool, SchoolDirectory
@@ -148,13 +148,14 @@ class Conversation:
         is_new = contact is None
         if contact is None:
             contact = tx.create_contact(inbound.sender, school.id)
-        throttled = not is_new and inbound.channel == "sms" and self._over_limit(tx, contact, inbound.text)
+        status = self._inbound_status(tx, contact, inbound, is_new=is_new)
+        throttled = status == THROTTLED
         message_id = tx.add_message(
             contact_id=contact.id,
             direction="in",
             channel=inbound.channel,
             body=inbound.text,
-            status=THROTTLED if throttled else "received",
+            status=status,
             provider_id=inbound.provider_id,
             locale=contact.locale,
         )
@@ -179,13 +180,23 @@ class Conversation:
             tx.add_evidence(fact, contact_id=contact.id, school_id=school.id, locale=turn.effective_locale)
         return Exchange(replies, locale=turn.effective_locale, contact_id=contact.id)
 
-    def _over_limit(self, tx: Tx, contact: Contact, text: str) -> bool:
-        """A flooding number gets no reply, except to STOP and HELP."""
-        if self.throttle is None:
-            return False
-        if self.keywords.command(text) in ("stop", "help") or self.keywords.asks_to_stop(text):
-            return False
-        return self.throttle.over_limit(tx, contact)
+    def _inbound_status(self, tx: Tx, contact: Contact, inbound: Inbound, *, is_new: bool) -> str:
+        """'throttled' for a text that gets no reply, 'help' for an answered HELP, else 'received'.
+
+        STOP and START are always honoured (the carriers' and the law's rule); HELP once per
+        HELP_GAP; a flooding number and a burst of new numbers get no other reply.
+        """
+        text = inbound.text
+        command = self.keywords.command(text)
+        if self.throttle is None or inbound.channel != "sms":
+            return HELP_ANSWERED if command == "help" else "received"
+        if command in ("stop", "start") or self.keywords.asks_to_stop(text):
+            return "received"
+        if command == "help":
+            return THROTTLED if self.throttle.help_repeated(tx, contact) else HELP_ANSWERED
+        if is_new:
+            return THROTTLED if self.throttle.too_many_new_numbers(tx) else "received"
+        return THROTTLED if self.throttle.over_limit(tx, contact) else "received"
 
     def _respond(self, turn: Turn, text: str, *, is_new: bool, expired: bool) -> None:
         command = self.keywords.command(text)

@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     volunteer_offer_hours: float = 24.0
     outbox_stale_after_seconds: float = 120.0
     inbound_max_per_minute: int = 20
+    # Texts from numbers never seen before that get an answer per minute, all numbers together: a
+    # burst of new numbers is how SMS-pumping fraud runs up a bill. The rest are stored, not answered.
+    new_numbers_per_minute: int = 100
+    # Countries (ISO regions) whose numbers are answered; others get no reply (a metric counts them).
+    allowed_country_codes: str = "US,CA,PR,GU,VI,AS,MP"
     # Data rights
     retention_days: int = 730
     phone_hash_key: str = ""
@@ -114,6 +119,7 @@ class Settings(BaseSettings):
         "twilio_timeout_seconds",
         "outbox_stale_after_seconds",
         "inbound_max_per_minute",
+        "new_numbers_per_minute",
         "retention_days",
     )
     @classmethod
@@ -189,6 +195,12 @@ class Settings(BaseSettings):
     def staff_ids(self) -> frozenset[str]:
         """Slack user and user-group ids allowed to act on concerns."""
         return frozenset(part.strip() for part in self.slack_staff_user_ids.split(",") if part.strip())
+
+    @property
+    def allowed_regions(self) -> frozenset[str]:
+        """The ISO regions whose numbers the bot answers."""
+        codes = self.allowed_country_codes.split(",")
+        return frozenset(code.strip().upper() for code in codes if code.strip())
 
     @property
     def slack_live(self) -> bool:

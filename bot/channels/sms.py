@@ -14,7 +14,7 @@ from bot.conversation import Conversation
 from bot.domain import Inbound
 from bot.metrics import record_delivery, record_inbound
 from bot.services.consent import ConsentService
-from bot.services.phones import InvalidPhone
+from bot.services.phones import InvalidPhone, normalize_phone, region_of
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,7 @@ def sms_router(settings: Settings, conversation: Conversation, consent: ConsentS
     router = APIRouter(tags=["twilio"])
     signature = TwilioSignature(settings.twilio_auth_token, settings.public_base_url)
     limit = settings.max_request_bytes
+    allowed = settings.allowed_regions
 
     @router.post(
         "/twilio/sms",
@@ -81,6 +82,14 @@ def sms_router(settings: Settings, conversation: Conversation, consent: ConsentS
             raise HTTPException(400, "From, Body and MessageSid are required")
         if not SID.fullmatch(sid):
             raise HTTPException(400, "MessageSid is not a Twilio id")
+        try:
+            phone = normalize_phone(sender, settings.default_region)
+        except InvalidPhone:
+            raise HTTPException(400, "From is not a phone number we can answer") from None
+        if region_of(phone) not in allowed:
+            # SMS pumping runs up replies to far-away numbers: no reply, nothing stored, counted.
+            record_inbound("sms", "refused")
+            return Response(twiml([]), media_type=TWIML)
         try:
             exchange = await conversation.store.run(
                 conversation.handle, Inbound("sms", sender, form["Body"], sid)

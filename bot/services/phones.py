@@ -25,6 +25,14 @@ def normalize_phone(raw: str, region: str = "US") -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def region_of(e164: str) -> str | None:
+    """The ISO region a number belongs to ("US", "CA", "PR", "GB", ...), or None when unknown."""
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return None
+
+
 def display_phone(e164: str) -> str:
     """A phone number as people in its country write it, e.g. (213) 555-0100."""
     try:

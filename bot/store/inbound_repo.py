@@ -7,9 +7,10 @@ from typing import cast
 
 from sqlalchemy import Connection, Table, bindparam, func, select
 
-from bot.store.models import MessageRow
+from bot.store.models import ContactRow, MessageRow
 
 MESSAGES = cast(Table, MessageRow.__table__)
+CONTACTS = cast(Table, ContactRow.__table__)
 
 # Prebuilt like the rest of the per-message path; served by ix_messages_contact_created.
 RECENT_INBOUND = select(func.count()).where(
@@ -17,12 +18,8 @@ RECENT_INBOUND = select(func.count()).where(
     MESSAGES.c.direction == "in",
     MESSAGES.c.created_at >= bindparam("b_since"),
 )
-LAST_INBOUND_STATUS = (
-    select(MESSAGES.c.status)
-    .where(MESSAGES.c.contact_id == bindparam("b_contact"), MESSAGES.c.direction == "in")
-    .order_by(MESSAGES.c.id.desc())
-    .limit(1)
-)
+RECENT_INBOUND_WITH_STATUS = RECENT_INBOUND.where(MESSAGES.c.status == bindparam("b_status"))
+NEW_CONTACTS = select(func.count()).where(CONTACTS.c.created_at >= bindparam("b_since"))
 
 
 class InboundQueries:
@@ -33,12 +30,15 @@ class InboundQueries:
         """The transaction's connection (Tx provides it)."""
         raise NotImplementedError
 
-    def inbound_count_since(self, contact_id: int, since: datetime) -> int:
-        """How many texts the contact sent since a moment."""
-        return int(
-            self.core.execute(RECENT_INBOUND, {"b_contact": contact_id, "b_since": since}).scalar_one()
-        )
+    def inbound_count_since(self, contact_id: int, since: datetime, *, status: str | None = None) -> int:
+        """How many texts the contact sent since a moment (only those with `status`, if given)."""
+        if status is None:
+            query, params = RECENT_INBOUND, {"b_contact": contact_id, "b_since": since}
+        else:
+            query = RECENT_INBOUND_WITH_STATUS
+            params = {"b_contact": contact_id, "b_since": since, "b_status": status}
+        return int(self.core.execute(query, params).scalar_one())
 
-    def last_inbound_status(self, contact_id: int) -> str | None:
-        """The status of the contact's latest stored inbound text ('throttled' during a flood)."""
-        return self.core.execute(LAST_INBOUND_STATUS, {"b_contact": contact_id}).scalar()
+    def contacts_created_since(self, since: datetime) -> int:
+        """How many numbers first wrote since a moment."""
+        return int(self.core.execute(NEW_CONTACTS, {"b_since": since}).scalar_one())

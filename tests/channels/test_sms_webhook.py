@@ -192,3 +192,23 @@ def test_healthz(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.parametrize(
+    ("sender", "answered"),
+    [
+        ("+442079460958", False),  # United Kingdom
+        ("+8613800138000", False),  # China
+        ("+18765550123", False),  # Jamaica: +1, but not a country the school serves
+        ("+17875550123", True),  # Puerto Rico
+        ("+14165550123", True),  # Canada
+    ],
+)
+def test_only_numbers_of_the_allowed_countries_are_answered(
+    bot: Bot, client: TestClient, sender: str, answered: bool
+) -> None:
+    before = stored_messages(bot)
+    response = post_sms(client, "hello, when is the office open?", f"SMc{sender[1:]}", sender=sender)
+    assert response.status_code == 200
+    assert ("<Message>" in response.text) == answered
+    assert (stored_messages(bot) != before) == answered
