@@ -437,7 +437,12 @@ def _data_rights(settings: Settings) -> DataRights:
 
     upgrade(settings.database_url)
     store = Store(build_engine(settings.database_url, pool_size=1))
-    return DataRights(store, hash_key=settings.phone_hash_key, region=settings.default_region)
+    return DataRights(
+        store,
+        hash_key=settings.phone_hash_key,
+        region=settings.default_region,
+        concerns_channel=settings.slack_concerns_channel,
+    )
 
 
 @main.group()
@@ -508,6 +513,8 @@ def purge(days: int | None) -> None:
         rights.store.dispose()
     done = ", ".join(f"{table} {count}" for table, count in counts.items() if count)
     click.echo(f"purged data older than {days or settings.retention_days} days: {done or 'nothing'}")
+    if not settings.phone_hash_key:
+        click.echo("contacts inactive that long keep their numbers: set PHONE_HASH_KEY to pseudonymise them")
 
 
 # Scheduling and announcements ----------------------------------------------------------

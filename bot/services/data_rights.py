@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot.clock import utcnow
+from bot.services.concern_types import alert_body
 from bot.services.phones import normalize_phone
 from bot.store import Store
 
+CONSENT_KEEP = timedelta(days=4 * 366)  # TCPA: consent records are kept at least four years
 TOKEN_PREFIX = "#"  # never the start of an E.164 number; token and prefix fit the 20-character column
 
 
@@ -53,10 +57,13 @@ class Erased:
 class DataRights:
     """Export, erasure and retention, on the store."""
 
-    def __init__(self, store: Store, *, hash_key: str, region: str = "US") -> None:
+    def __init__(
+        self, store: Store, *, hash_key: str, region: str = "US", concerns_channel: str = ""
+    ) -> None:
         self.store = store
         self.token = phone_token_function(hash_key) if hash_key else None
         self.region = region
+        self.concerns_channel = concerns_channel
 
     def export(self, phone: str) -> dict[str, Any]:
         """Everything stored about a number, JSON-ready: the contact and its rows in every table."""
@@ -67,9 +74,7 @@ class DataRights:
                 raise NoSuchContact(number)
             record = tx.contact_record(contact.id)
             tables = tx.contact_data(contact.id)
-        return _jsonable(
-            {"exported_at": datetime.now(UTC), "phone": number, "contact": record, "tables": tables}
-        )
+        return _jsonable({"exported_at": utcnow(), "phone": number, "contact": record, "tables": tables})
 
     def forget(self, phone: str) -> Erased:
         """Erase a number's personal data, keeping its consent record and anonymous aggregates."""
@@ -80,14 +85,35 @@ class DataRights:
             contact = tx.contact_by_phone(number)
             if contact is None:
                 raise NoSuchContact(number)
+            references = [row["reference"] for row in tx.contact_data(contact.id)["concerns"]]
             counts = tx.erase_contact(contact.id, self.token(number))
+            if self.concerns_channel:
+                for reference in references:
+                    # The alert is redrawn from the erased row: no words of the parent stay in Slack.
+                    tx.enqueue(
+                        key=f"slack-alert:{reference}:{uuid.uuid4().hex}",
+                        to_address=self.concerns_channel,
+                        body=alert_body(reference),
+                        contact_id=None,
+                        channel="slack",
+                    )
+        self.store.scrub_freed_space(name for name, count in counts.items() if count)
         return Erased(contact.id, counts)
 
     def purge(self, older_than_days: int) -> dict[str, int]:
-        """Delete message bodies and rows older than the cutoff; consent history and evidence stay."""
-        cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
+        """Delete rows older than the cutoff and pseudonymise contacts inactive since; blank the
+        parents' words in consent records past CONSENT_KEEP (the records themselves stay)."""
+        now = utcnow()
+        cutoff = now - timedelta(days=older_than_days)
         with self.store.transaction() as tx:
-            return tx.purge_before(cutoff).counts
+            counts = dict(tx.purge_before(cutoff).counts)
+            counts["consent_details"] = tx.blank_consent_details_before(now - CONSENT_KEEP)
+            if self.token is not None:
+                inactive = tx.inactive_contacts(cutoff)
+                for contact_id, phone in inactive:
+                    tx.erase_contact(contact_id, self.token(phone))
+                counts["contacts_pseudonymised"] = len(inactive)
+        return counts
 
 
 def _jsonable(value: Any) -> Any:

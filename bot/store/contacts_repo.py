@@ -186,3 +186,25 @@ class ContactDataQueries:
             .values(detail=None),
         )
         return Purged(counts)
+
+    def inactive_contacts(self, cutoff: datetime) -> list[tuple[int, str]]:
+        """(id, phone) of contacts known before `cutoff` with no text either way since, not yet erased."""
+        recent = select(MessageRow.contact_id).where(
+            MessageRow.created_at >= cutoff, MessageRow.contact_id.is_not(None)
+        )
+        query = select(ContactRow.id, ContactRow.phone).where(
+            ContactRow.created_at < cutoff,
+            or_(ContactRow.last_inbound_at.is_(None), ContactRow.last_inbound_at < cutoff),
+            ContactRow.id.not_in(recent),
+            ContactRow.phone.like("+%"),
+        )
+        return [(int(row[0]), str(row[1])) for row in self.session.execute(query)]
+
+    def blank_consent_details_before(self, cutoff: datetime) -> int:
+        """Blank what parents wrote in consent records older than `cutoff` (the records stay)."""
+        statement = (
+            update(ConsentEventRow)
+            .where(ConsentEventRow.at < cutoff, ConsentEventRow.detail.is_not(None))
+            .values(detail=None)
+        )
+        return int(self.session.execute(statement).rowcount)  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -122,6 +122,30 @@ class Store:
         """A unit of work: commits on success, rolls back on any error."""
         with self._sessions() as session, session.begin():
             yield Tx(session, sqlite=self.sqlite, phone_token=self.phone_token)
+
+    def scrub_freed_space(self, tables: Iterable[str]) -> None:
+        """Make deleted rows unrecoverable from the database files, after an erasure.
+
+        SQLite runs with secure_delete on (freed space is zeroed as rows go); the write-ahead log,
+        which still holds the old pages, is checkpointed and truncated. PostgreSQL gets a VACUUM of
+        the touched tables, which removes the dead row versions, and the contacts table is rewritten;
+        backups and archived WAL are outside its reach (docs/deployment.md says how long to keep them).
+        """
+        if self.sqlite:
+            # Outside any transaction (SQLAlchemy would begin one): on the raw connection.
+            raw = self.engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in tables:
+                connection.exec_driver_sql(f'VACUUM "{table}"')
+            # A plain VACUUM frees a dead row's space but leaves its bytes; the contacts table (the
+            # old number, in the row and its index) is rewritten instead. It is locked for the
+            # rewrite, about a second per hundred thousand families.
+            connection.exec_driver_sql("VACUUM FULL contacts")
 
     def dispose(self) -> None:
         """Stop the worker threads and close every pooled connection."""

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 
 from bot.app import Bot
+from bot.clock import utcnow
 from bot.domain import Inbound
 from bot.services.data_rights import DataRights, ErasureNotConfigured, phone_token_function
-from bot.store.models import ConcernRow, MessageRow, UnansweredQuestionRow
+from bot.store.models import ConcernRow, ConsentEventRow, ContactRow, MessageRow, UnansweredQuestionRow
 from tests.fixtures.bots import make_bot
 
 PHONE = "+12135550106"
@@ -151,3 +154,84 @@ def test_rsvps_and_volunteering_are_exported_and_the_skills_profile_is_erased(ri
     with rights_bot.store.transaction() as tx:
         assert list(tx.session.scalars(query(VolunteerProfileRow))) == []
         assert [r.answer for r in tx.session.scalars(query(EventRsvpRow))] == ["yes"]  # counts stay
+
+
+def _database_files(bot: Bot) -> list[Path]:
+    """The files that hold the database's rows: SQLite's file and its log, or PostgreSQL's heaps."""
+    url = bot.store.engine.url
+    if bot.store.sqlite:
+        base = Path(str(url.database))
+        return [p for p in (base, base.with_name(base.name + "-wal")) if p.exists()]
+    with bot.store.engine.connect() as connection:
+        connection.exec_driver_sql("CHECKPOINT")
+        root = Path(connection.exec_driver_sql("SHOW data_directory").scalar_one())
+        tables = ("messages", "concerns", "consent_events", "outbox", "sessions", "contacts")
+        indexes = connection.exec_driver_sql(
+            "SELECT indexname FROM pg_indexes WHERE tablename IN ('contacts', 'messages')"
+        ).scalars()
+        paths = [
+            connection.exec_driver_sql(f"SELECT pg_relation_filepath('{relation}')").scalar_one()
+            for relation in (*tables, *indexes)
+        ]
+    return [root / p for p in paths if (root / p).exists()]
+
+
+def test_forget_leaves_no_recoverable_copy_in_the_database_files(rights_bot: Bot) -> None:
+    converse(rights_bot, CONCERN)
+    files = _database_files(rights_bot)
+    if not files or not all(os.access(f, os.R_OK) for f in files):
+        pytest.skip("the database files cannot be read from this process")
+    before = b"".join(f.read_bytes() for f in files)
+    assert b"pushes my son" in before  # the check can see what it looks for
+    rights(rights_bot).forget(PHONE)
+    after = b"".join(f.read_bytes() for f in _database_files(rights_bot))
+    for secret in (b"pushes my son", b"Leo Garcia", b"2135550106", b"weekdays after 3 pm"):
+        assert secret not in after, secret
+
+
+def test_forget_redraws_the_concerns_slack_alert(db_url: str) -> None:
+    wired = make_bot(db_url, phone_hash_key=KEY, slack_concerns_channel="C0CONCERNS")
+    converse(wired, CONCERN)
+    DataRights(wired.store, hash_key=KEY, concerns_channel="C0CONCERNS").forget(PHONE)
+    with wired.store.engine.connect() as connection:
+        bodies = [
+            json.loads(row[0])
+            for row in connection.exec_driver_sql(
+                "SELECT body FROM outbox WHERE channel = 'slack' ORDER BY id"
+            )
+        ]
+    wired.close()
+    assert len(bodies) >= 2 and bodies[-1] == bodies[0]  # the same alert, drawn again from the erased row
+
+
+def test_purge_pseudonymises_inactive_contacts_and_blanks_old_consent_words(rights_bot: Bot) -> None:
+    converse(rights_bot, ["hi", "1", "please stop texting me"])
+    converse(rights_bot, ["hi", "1"], phone="+12135550199")  # still active
+    long_ago = utcnow() - timedelta(days=5 * 365)
+    with rights_bot.store.transaction() as tx:
+        old = tx.contact_by_phone(PHONE)
+        assert old is not None
+        tx.session.execute(
+            update(ContactRow)
+            .where(ContactRow.id == old.id)
+            .values(created_at=long_ago, last_inbound_at=long_ago)
+        )
+        tx.session.execute(
+            update(MessageRow).where(MessageRow.contact_id == old.id).values(created_at=long_ago)
+        )
+        tx.session.execute(
+            update(ConsentEventRow).where(ConsentEventRow.contact_id == old.id).values(at=long_ago)
+        )
+    counts = rights(rights_bot).purge(730)
+    assert counts["contacts_pseudonymised"] == 1 and counts["consent_details"] >= 1
+    with rights_bot.store.transaction() as tx:
+        assert tx.contact_by_phone("+12135550199") is not None
+        kept = tx.contact_by_phone(phone_token_function(KEY)(PHONE))
+        assert kept is not None and kept.opted_out  # an opt-out outlives the number
+        assert [kind for kind, _, _ in tx.consent_history(kept.id)] == ["opt_in", "opt_out"]
+        details = tx.session.scalars(
+            select(ConsentEventRow.detail).where(ConsentEventRow.contact_id == kept.id)
+        )
+        assert list(details) == [None, None]
+    # A second purge finds nothing more to do.
+    assert rights(rights_bot).purge(730)["contacts_pseudonymised"] == 0
