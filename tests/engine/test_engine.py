@@ -15,8 +15,10 @@ from bot.engine.engine import (
     idle_state,
     is_number,
     is_waiting,
+    more,
     receive,
     resume,
+    shown,
     start,
 )
 from bot.engine.schema import Flow
@@ -380,3 +382,77 @@ def test_budget_travels_with_the_text() -> None:
     flows = make_flows({"id": "b", "start": "s", "steps": {"s": {"say": "Hi", "budget": 1}}})
     (text,) = start(flows, idle_state(), "b").texts
     assert text.budget == 1
+
+
+def _long_list(count: int) -> tuple[dict[str, Flow], dict[str, Any]]:
+    flows = make_flows(PICKER)
+    pending = start(flows, idle_state(), "picker").state
+    options = tuple(Option(f"Item {n}", f"v{n}") for n in range(1, count + 1))
+    return flows, resume(flows, pending, ActionResult(options=options)).state
+
+
+def test_a_from_action_list_is_pageable_and_numbered_from_its_first_option() -> None:
+    flows, waiting = _long_list(5)
+    prompt = current_prompt(flows, waiting)
+    assert prompt is not None and prompt.paged and prompt.first == 1
+    assert prompt.options == ("Item 1", "Item 2", "Item 3", "Item 4", "Item 5")
+
+
+def test_more_shows_the_next_page_and_numbers_go_on() -> None:
+    flows, waiting = _long_list(5)
+    page = more(flows, shown(waiting, 3))
+    assert page.handled and is_waiting(page.state)
+    (text,) = page.texts
+    assert (text.msgid, text.first, text.options) == ("Choose:", 4, ("Item 4", "Item 5"))
+    assert current_prompt(flows, page.state) == text
+    assert json.loads(json.dumps(page.state)) == page.state
+
+
+@pytest.mark.parametrize("answer", ["2", "4"])
+def test_a_number_from_any_page_still_chooses_its_option(answer: str) -> None:
+    flows, waiting = _long_list(5)
+    second = more(flows, shown(waiting, 3)).state
+    chosen = receive(flows, shown(second, 5), answer)
+    assert chosen.handled and chosen.state["values"]["choice"] == f"v{answer}"
+
+
+def test_more_after_the_last_page_goes_back_to_the_first() -> None:
+    flows, waiting = _long_list(5)
+    second = shown(more(flows, shown(waiting, 3)).state, 5)
+    (text,) = more(flows, second).texts
+    assert (text.first, text.options) == (1, ("Item 1", "Item 2", "Item 3", "Item 4", "Item 5"))
+
+
+def test_more_on_a_list_shown_whole_is_not_handled() -> None:
+    flows, waiting = _long_list(3)
+    assert more(flows, shown(waiting, 3)).handled is False
+    assert more(flows, waiting).handled is False  # nobody said how much was shown
+
+
+def test_a_new_list_starts_on_its_first_page() -> None:
+    flows, waiting = _long_list(5)
+    second = shown(more(flows, shown(waiting, 3)).state, 5)
+    again = start(flows, second, "picker").state
+    relisted = resume(flows, again, ActionResult(options=(Option("A", "a"), Option("B", "b"))))
+    (text,) = relisted.texts
+    assert text.first == 1 and "page_from" not in relisted.state and "page_to" not in relisted.state
+
+
+def test_fit_and_more_travel_with_the_text() -> None:
+    flows = make_flows(
+        {
+            "id": "f",
+            "start": "s",
+            "steps": {
+                "s": {
+                    "say": "{details}",
+                    "fit": "details",
+                    "more": "all",
+                    "choices": [{"label": "Ok", "next": "end"}],
+                },
+                "all": {"say": "{details}", "fit": "details", "next": "end"},
+            },
+        }
+    )
+    (text,) = start(flows, idle_state({"details": "x"}), "f").texts
+    assert (text.fit, text.more, text.paged) == ("details", True, False)
