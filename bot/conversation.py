@@ -70,6 +70,7 @@ class Turn:
     texts: list[str] = field(default_factory=list)
     evidence: list[EvidenceFact] = field(default_factory=list)
     page_to: int | None = None  # after the last option of a long list shown this turn
+    fit_to: int | None = None  # after the last character of a shortened value shown this turn
 
     @property
     def locales(self) -> tuple[str | None, ...]:
@@ -314,7 +315,7 @@ class Conversation:
                 turn, "back_to_concern" if state.get("flow") == "concern" else "back_to_question"
             )
         if prompt is not None:
-            turn.page_to = None
+            turn.page_to = turn.fit_to = None
             turn.texts.append(self._render(turn, prompt, ()))
             self._mark_page(turn)
 
@@ -541,7 +542,7 @@ class Conversation:
 
     def _drive(self, turn: Turn, result: Result, bilingual: tuple[str, ...] = ()) -> None:
         """Say what the engine said and run the actions it asks for until it waits or ends."""
-        turn.page_to = None
+        turn.page_to = turn.fit_to = None
         while True:
             for text in result.texts:
                 turn.texts.append(self._render(turn, text, bilingual))
@@ -573,9 +574,9 @@ class Conversation:
             turn.state["values"][LAST_LIST] = listed
 
     def _mark_page(self, turn: Turn) -> None:
-        """Remember where the page of a long list the parent just saw ends, so MORE goes on from there."""
-        if turn.page_to is not None and engine.is_waiting(turn.state):
-            turn.state = engine.shown(turn.state, turn.page_to)
+        """Remember where the part of a long list or text the parent just saw ends: MORE goes on there."""
+        if engine.is_waiting(turn.state) and (turn.page_to is not None or turn.fit_to is not None):
+            turn.state = engine.shown(turn.state, options=turn.page_to, value=turn.fit_to)
 
     def _list_shown(self, state: dict[str, Any]) -> str | None:
         """The flow.step of the numbered list a waiting step shows, if it shows one."""
@@ -588,15 +589,17 @@ class Conversation:
 
     def _render(self, turn: Turn, text: Text, bilingual: tuple[str, ...]) -> str:
         if len(bilingual) < 2:
-            rendered, count = self.renderer.render_fitted(
+            fitted = self.renderer.render_fitted(
                 text,
                 turn.locales,
                 more_options=lambda: self.renderer.system("more_options", turn.locales),
                 more_text=lambda: self.renderer.system("more_text", turn.locales),
             )
             if text.paged:
-                turn.page_to = text.first - 1 + count
-            return rendered
+                turn.page_to = text.first - 1 + fitted.options
+            if fitted.value is not None:
+                turn.fit_to = text.fit_from + fitted.value
+            return fitted.text
         heads = [
             self.renderer.render(Text(text.msgid, text.context, text.values), (code,)) for code in bilingual
         ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import astuple
+
 import pytest
 
 from bot.app import LOCALES_DIR
@@ -7,7 +9,7 @@ from bot.engine.engine import Text
 from bot.engine.schema import MessageSet
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.fit import ELLIPSIS, cut_at_word, cuts, shorten
-from bot.i18n.render import Renderer
+from bot.i18n.render import Fitted, Renderer
 from bot.i18n.segments import segment_count
 
 RENDERER = Renderer(Catalogs(LOCALES_DIR), MessageSet(spec_version=1, messages={}))
@@ -20,8 +22,13 @@ DESCRIPTION = (
 )
 
 
-def _hints() -> dict[str, object]:
-    return {"more_options": lambda: "Reply MORE to see more.", "more_text": lambda: "Reply MORE to read all."}
+def _fitted(text: Text, locale: str = "en") -> Fitted:
+    return RENDERER.render_fitted(
+        text,
+        (locale,),
+        more_options=lambda: "Reply MORE to see more.",
+        more_text=lambda: "Reply MORE for the rest.",
+    )
 
 
 def test_cuts_are_after_sentences_and_between_words_never_inside_one() -> None:
@@ -69,7 +76,7 @@ def test_a_long_list_is_paged_within_its_budget(locale: str) -> None:
         options,
         paged=True,
     )
-    page, count = RENDERER.render_fitted(text, (locale,), **_hints())  # type: ignore[arg-type]
+    page, count, _ = astuple(_fitted(text, locale))
     assert 1 <= count < len(options)
     assert segment_count(page) <= 3
     assert page.endswith("Reply MORE to see more.")
@@ -79,13 +86,12 @@ def test_a_long_list_is_paged_within_its_budget(locale: str) -> None:
 def test_the_next_page_goes_on_counting() -> None:
     options = tuple(f"Event {n}" for n in range(4, 7))
     text = Text("Choose:", "x.y", {}, options, paged=True, first=4)
-    page, count = RENDERER.render_fitted(text, ("en",), **_hints())  # type: ignore[arg-type]
-    assert (page, count) == ("Choose:\n4 Event 4\n5 Event 5\n6 Event 6", 3)
+    assert _fitted(text) == Fitted("Choose:\n4 Event 4\n5 Event 5\n6 Event 6", 3)
 
 
 def test_a_short_list_is_shown_whole_without_more() -> None:
     text = Text("Choose:", "x.y", {}, ("A", "B"), paged=True)
-    assert RENDERER.render_fitted(text, ("en",), **_hints()) == ("Choose:\n1 A\n2 B", 2)  # type: ignore[arg-type]
+    assert _fitted(text) == Fitted("Choose:\n1 A\n2 B", 2)
 
 
 @pytest.mark.parametrize("locale", ["en", "ko"])
@@ -94,15 +100,36 @@ def test_a_long_value_is_shortened_at_a_sentence_or_word_and_tells_more(locale: 
     text = Text(
         "{title}\n{details}\nWill you come?", "x.ask", values, ("Yes", "No"), fit="details", more=True
     )
-    rendered, count = RENDERER.render_fitted(text, (locale,), **_hints())  # type: ignore[arg-type]
-    assert count == 2 and segment_count(rendered) <= 3
-    shown = rendered.split("\n")[1]
-    assert "Reply MORE to read all." in rendered
+    fitted = _fitted(text, locale)
+    assert fitted.options == 2 and segment_count(fitted.text) <= 3
+    shown = fitted.text.split("\n")[1]
+    assert "Reply MORE for the rest." in fitted.text
     head = shown.removesuffix(ELLIPSIS).removesuffix("...")
     assert DESCRIPTION.startswith(head) and DESCRIPTION[len(head)] in " "
+    assert fitted.value == len(head)
 
 
 def test_without_more_a_long_value_is_shortened_without_the_hint() -> None:
     text = Text("{details}", "x.all", {"details": DESCRIPTION * 2}, fit="details", budget=1)
-    rendered, _ = RENDERER.render_fitted(text, ("en",), **_hints())  # type: ignore[arg-type]
-    assert segment_count(rendered) == 1 and "MORE" not in rendered
+    fitted = _fitted(text)
+    assert segment_count(fitted.text) == 1 and "MORE" not in fitted.text and fitted.value
+
+
+@pytest.mark.parametrize("locale", ["en", "ko", "ar"])
+def test_pages_of_a_long_value_read_in_turn_give_the_whole_value(locale: str) -> None:
+    start, parts = 0, []
+    while True:
+        rest = DESCRIPTION[start:].lstrip()
+        start = len(DESCRIPTION) - len(rest)
+        text = Text(
+            "{details}\nWill you come?", "x.all", {"details": rest}, ("Yes", "No"), fit="details", more=True
+        )
+        fitted = _fitted(text, locale)
+        assert segment_count(fitted.text) <= 3
+        if fitted.value is None:
+            parts.append(rest)
+            break
+        parts.append(rest[: fitted.value])
+        start += fitted.value
+    assert len(parts) >= 2
+    assert " ".join(part.strip() for part in parts) == DESCRIPTION
