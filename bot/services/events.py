@@ -44,7 +44,7 @@ from bot.understanding.titles import match_titles
 log = logging.getLogger(__name__)
 
 REMINDER_KIND = "event"
-LIST_LIMIT = 12  # events in the list; the parent pages through them with MORE
+LIST_LIMIT = 24  # events in the list, soonest first; the parent pages through them with MORE
 TITLE_MAX = 48
 DETAILS_MAX = 600  # the flow shortens what does not fit, at a sentence or word, and MORE shows it
 EDITABLE = frozenset(
