@@ -74,6 +74,9 @@ WIRED_ACTION_NAMES = (
     "events.list",
     "events.open",
     "events.rsvp",
+    "events.find",
+    "events.matches",
+    "events.pick",
 )
 VOLUNTEER_ACTION_NAMES = (
     "volunteer.open",

@@ -69,6 +69,8 @@ class Turn:
     is_new: bool = False
     texts: list[str] = field(default_factory=list)
     evidence: list[EvidenceFact] = field(default_factory=list)
+    page_to: int | None = None  # after the last option of a long list shown this turn
+    fit_to: int | None = None  # after the last character of a shortened value shown this turn
 
     @property
     def locales(self) -> tuple[str | None, ...]:
@@ -226,6 +228,10 @@ class Conversation:
             return
         if meaning.kind == "reply" and self._reply(turn, meaning, text, waiting):
             return
+        if waiting is not None and not waiting.options and not waiting.free_text:
+            # A page that only offered MORE was read; whatever else the parent writes starts afresh.
+            turn.state = engine.idle_state(turn.state.get("values"))
+            waiting = None
         if expired:
             self._say_system(turn, "welcome_back")
             self._start(turn, "main")
@@ -320,7 +326,9 @@ class Conversation:
                 turn, "back_to_concern" if state.get("flow") == "concern" else "back_to_question"
             )
         if prompt is not None:
-            turn.texts.append(self.renderer.render(prompt, turn.locales))
+            turn.page_to = turn.fit_to = None
+            turn.texts.append(self._render(turn, prompt, ()))
+            self._mark_page(turn)
 
     def _keep_draft(self, turn: Turn) -> bool:
         """Leaving a concern half written keeps it for DRAFT_HOURS; True when one was kept."""
@@ -447,6 +455,9 @@ class Conversation:
             turn.state = engine.idle_state({**values, "clarify": answers[:2]})
             self._start(turn, "clarify")
             return
+        if label == "rsvp":
+            self._rsvp_by_name(turn, text)
+            return
         if label in COMMAND_FLOWS:
             self._start(turn, *COMMAND_FLOWS[label])
             return
@@ -473,6 +484,16 @@ class Conversation:
         turn.state = engine.idle_state(values)
         flow, _, step = answer.target.removeprefix("flow:").partition(".")
         self._start(turn, flow, step or None)
+
+    def _rsvp_by_name(self, turn: Turn, text: str) -> None:
+        """An RSVP in words ("RSVP yes for family night"): the events flow finds the event by its title."""
+        values = {k: v for k, v in turn.state.get("values", {}).items() if k != "rsvp"}
+        values["rsvp_text"] = text[:300]
+        answer = self.understanding.replies.answer_in(text, turn.locale)
+        if answer is not None:
+            values["rsvp"] = "yes" if answer else "no"
+        turn.state = engine.idle_state(values)
+        self._start(turn, "events", "find")
 
     def _start_concern(self, turn: Turn, meaning: Interpretation, text: str) -> None:
         """A concern, with what the parent's text already says: its category, and what happened."""
@@ -532,6 +553,7 @@ class Conversation:
 
     def _drive(self, turn: Turn, result: Result, bilingual: tuple[str, ...] = ()) -> None:
         """Say what the engine said and run the actions it asks for until it waits or ends."""
+        turn.page_to = turn.fit_to = None
         while True:
             for text in result.texts:
                 turn.texts.append(self._render(turn, text, bilingual))
@@ -557,9 +579,15 @@ class Conversation:
                 turn.locale = context.locale
             result = engine.resume(self.flows, result.state, outcome)
         turn.state = result.state
+        self._mark_page(turn)
         listed = self._list_shown(result.state)
         if listed is not None:
             turn.state["values"][LAST_LIST] = listed
+
+    def _mark_page(self, turn: Turn) -> None:
+        """Remember where the part of a long list or text the parent just saw ends: MORE goes on there."""
+        if engine.is_waiting(turn.state) and (turn.page_to is not None or turn.fit_to is not None):
+            turn.state = engine.shown(turn.state, options=turn.page_to, value=turn.fit_to)
 
     def _list_shown(self, state: dict[str, Any]) -> str | None:
         """The flow.step of the numbered list a waiting step shows, if it shows one."""
@@ -572,7 +600,17 @@ class Conversation:
 
     def _render(self, turn: Turn, text: Text, bilingual: tuple[str, ...]) -> str:
         if len(bilingual) < 2:
-            return self.renderer.render(text, turn.locales)
+            fitted = self.renderer.render_fitted(
+                text,
+                turn.locales,
+                more_options=lambda: self.renderer.system("more_options", turn.locales),
+                more_text=lambda: self.renderer.system("more_text", turn.locales),
+            )
+            if text.paged:
+                turn.page_to = text.first - 1 + fitted.options
+            if fitted.value is not None:
+                turn.fit_to = text.fit_from + fitted.value
+            return fitted.text
         heads = [
             self.renderer.render(Text(text.msgid, text.context, text.values), (code,)) for code in bilingual
         ]

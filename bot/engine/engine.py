@@ -14,6 +14,10 @@ from typing import Any
 from bot.engine.schema import END, FLOW_TARGET_PREFIX, Flow, Step
 
 MAX_STEPS_PER_TURN = 25
+PAGE_FROM, PAGE_TO = "page_from", "page_to"  # the options of a long list the parent sees now
+# Where the part of a long `fit` value the parent sees starts and ends (MORE goes on from the end).
+FIT_FROM, FIT_TO, FIT_NEXT = "fit_from", "fit_to", "fit_next"
+_BETWEEN_PARTS = " \t\n,;:，、；"
 NUMBER_REPLY = re.compile(r"^\s*#?\s*(\d{1,3})\s*[.)]?\s*$")
 
 
@@ -26,6 +30,11 @@ class Text:
     values: Mapping[str, Any] = field(default_factory=dict)
     options: tuple[Text | str, ...] = ()
     budget: int = 3
+    first: int = 1  # the number of the first option: a later page of a list goes on counting
+    paged: bool = False  # a list that may be shown a page at a time (the caller fits it to the budget)
+    fit: str | None = None  # a value that may be shortened to fit the budget
+    fit_from: int = 0  # where in that value the text starts (a later part of it after MORE)
+    more: bool = False  # MORE at this step shows the rest (so a shortened value says so)
 
 
 @dataclass(frozen=True)
@@ -154,9 +163,50 @@ def more(flows: Mapping[str, Flow], state: Mapping[str, Any]) -> Result:
         return Result(dict(state), [], handled=False)
     flow = _flow(flows, state["flow"])
     step = _step(flow, state["step"])
+    if step.choices == "from_action":
+        return _next_page(flow, state)
+    if step.fit is not None:
+        return _rest_of_value(flows, flow, step, state)
     if step.more is None:
         return Result(dict(state), [], handled=False)
     return _goto(flows, _copy(state), [], flow, step.more)
+
+
+def shown(
+    state: Mapping[str, Any], *, options: int | None = None, value: int | None = None
+) -> dict[str, Any]:
+    """The state once the parent saw the options up to `options` and the `fit` value up to `value`
+    (both exclusive, None: all of it): MORE goes on from there."""
+    new = dict(state)
+    if options is not None:
+        new[PAGE_TO] = options
+    if value is not None:
+        new[FIT_TO] = value
+    return new
+
+
+def _rest_of_value(flows: Mapping[str, Flow], flow: Flow, step: Step, state: Mapping[str, Any]) -> Result:
+    """MORE after a shortened value: the step `more` names, starting where the parent stopped reading."""
+    upto = state.get(FIT_TO)
+    if not upto or step.more is None:
+        return Result(dict(state), [], handled=False)
+    new = _copy(state)
+    new.pop(FIT_TO, None)
+    new[FIT_NEXT] = upto
+    return _goto(flows, new, [], flow, step.more)
+
+
+def _next_page(flow: Flow, state: Mapping[str, Any]) -> Result:
+    """The next page of a long list; after the last one, the first again. Not handled for a short list."""
+    labels = tuple(state.get("option_labels") or ())
+    upto = state.get(PAGE_TO)
+    if upto is None or (upto >= len(labels) and not state.get(PAGE_FROM)):
+        return Result(dict(state), [], handled=False)
+    new = _copy(state)
+    new[PAGE_FROM] = upto if upto < len(labels) else 0
+    new.pop(PAGE_TO, None)
+    said = _say(flow, new["step"], _step(flow, new["step"]), new, labels)
+    return Result(new, [said] if said is not None else [])
 
 
 def is_number(text: str) -> bool:
@@ -185,6 +235,11 @@ def _run(
     state.update(
         flow=flow.id, step=step_id, phase=None, options=[], outcome=None, option_labels=[], goto=None
     )
+    carried = state.pop(FIT_NEXT, None)
+    for key in (PAGE_FROM, PAGE_TO, FIT_FROM, FIT_TO):
+        state.pop(key, None)
+    if carried:
+        state[FIT_FROM] = carried
     if step.action:
         state["phase"] = "action"
         return Result(state, texts, ActionCall(step.action, flow.id, step_id, dict(state["values"])))
@@ -246,19 +301,39 @@ def _clean(state: dict[str, Any]) -> dict[str, Any]:
 def _say(
     flow: Flow, step_id: str, step: Step, state: Mapping[str, Any], labels: tuple[str, ...]
 ) -> Text | None:
-    options: tuple[Text | str, ...] = labels
+    first = int(state.get(PAGE_FROM) or 0)
+    options: tuple[Text | str, ...] = labels[first:]
     if isinstance(step.choices, list):
         options = tuple(Text(c.label, f"{flow.id}.{step_id}.choice") for c in step.choices)
-    if step.say is None:
-        return Text("", "", {}, options, step.budget) if options else None
+    msgid, context = "", ""
     if isinstance(step.say, str):
-        return Text(step.say, f"{flow.id}.{step_id}", dict(state["values"]), options, step.budget)
-    outcome = state.get("outcome") or "default"
-    msgid = step.say.get(outcome) or step.say.get("default")
-    if msgid is None:
-        return Text("", "", {}, options, step.budget) if options else None
-    key = outcome if outcome in step.say else "default"
-    return Text(msgid, f"{flow.id}.{step_id}.{key}", dict(state["values"]), options, step.budget)
+        msgid, context = step.say, f"{flow.id}.{step_id}"
+    elif step.say is not None:
+        outcome = state.get("outcome") or "default"
+        key = outcome if outcome in step.say else "default"
+        msgid = step.say.get(key) or ""
+        context = f"{flow.id}.{step_id}.{key}" if msgid else ""
+    if not msgid and not options:
+        return None
+    values = dict(state["values"]) if msgid else {}
+    fit_from = int(state.get(FIT_FROM) or 0)
+    if step.fit is not None and fit_from and step.fit in values:
+        whole = str(values[step.fit])
+        rest = whole[fit_from:].lstrip(_BETWEEN_PARTS)  # the next part starts at a word, not ", and"
+        fit_from = len(whole) - len(rest)
+        values[step.fit] = rest
+    return Text(
+        msgid,
+        context,
+        values,
+        options,
+        budget=step.budget,
+        first=first + 1,
+        paged=step.choices == "from_action",
+        fit=step.fit,
+        fit_from=fit_from,
+        more=step.more is not None,
+    )
 
 
 def _filled(

@@ -40,6 +40,9 @@ class Step(BaseModel):
     input: InputSpec | None = None
     next: str | dict[str, str] | None = None
     more: str | None = None  # where MORE leads: the next part of a long text
+    # A value of `say` that may be shortened (at a sentence or word, with an ellipsis) so the text
+    # keeps to its budget; with `more`, the shortened text tells the parent MORE shows all of it.
+    fit: str | None = Field(default=None, pattern=STEP_ID)
     # A slot the understanding step may fill from what the parent already said: a choice whose `set`
     # has this name, or the input stored under it. When filled, the step is answered with it and
     # goes to `filled` (a step to confirm it) or where that answer leads.

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.engine.engine import Text
 from bot.engine.schema import MessageSet
 from bot.i18n.catalogs import Catalogs
-from bot.i18n.segments import smart_encode
+from bot.i18n.fit import ELLIPSIS, shorten
+from bot.i18n.segments import segment_count, smart_encode
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
@@ -43,6 +45,16 @@ def fill(template: str, values: Mapping[str, Any], *, isolate: bool = False) -> 
     return PLACEHOLDER.sub(_value, template)
 
 
+@dataclass(frozen=True)
+class Fitted:
+    """A text rendered within its budget: how many of its options it shows, and how much of its `fit`
+    value (None: all of it)."""
+
+    text: str
+    options: int
+    value: int | None = None
+
+
 def system_context(message_id: str) -> str:
     """The catalog context of a system message."""
     return f"system.{message_id}"
@@ -71,12 +83,54 @@ class Renderer:
                 # A broken translation must neither show a raw {name} nor drop a value such as {phone}.
                 translated = text.msgid
             lines.append(fill(translated, values, isolate=is_rtl(self._language_of(translations, text))))
-        for number, option in enumerate(text.options, 1):
+        for number, option in enumerate(text.options, text.first):
             label = (
                 translations.pgettext(option.context, option.msgid) if isinstance(option, Text) else option
             )
             lines.append(f"{number} {label}")
         return smart_encode("\n".join(lines))
+
+    def render_fitted(
+        self,
+        text: Text,
+        locales: tuple[str | None, ...],
+        *,
+        more_options: Callable[[], str],
+        more_text: Callable[[], str],
+    ) -> Fitted:
+        """Render a text within its segment budget, and say how much of its options and value it shows.
+
+        A paged list shows the options that fit and `more_options()` (MORE shows the next page); a
+        `fit` value is cut after a sentence or at a word, followed by `more_text()` when MORE shows it all.
+        """
+        whole = self.render(text, locales)
+        if segment_count(whole) <= text.budget:
+            return Fitted(whole, len(text.options))
+        if text.fit and text.values.get(text.fit):
+            fitted = self._fit_value(text, locales, more_text() if text.more else "")
+            if fitted is not None:
+                return fitted
+        if text.paged and len(text.options) > 1:
+            hint = more_options()
+            for count in range(len(text.options) - 1, 0, -1):
+                page = self.render(replace(text, options=text.options[:count]), locales)
+                page = f"{page}\n{hint}"
+                if segment_count(page) <= text.budget or count == 1:
+                    return Fitted(page, count)
+        return Fitted(whole, len(text.options))
+
+    def _fit_value(self, text: Text, locales: tuple[str | None, ...], hint: str) -> Fitted | None:
+        name = text.fit or ""
+        value = str(text.values[name])
+
+        def rendered(head: str) -> str:
+            shown = f"{head}\n{hint}" if hint else head
+            return self.render(replace(text, values={**text.values, name: shown}), locales)
+
+        head = shorten(value, lambda candidate: segment_count(rendered(candidate)) <= text.budget)
+        if head is None:
+            return None
+        return Fitted(rendered(head), len(text.options), len(head.removesuffix(ELLIPSIS)))
 
     @staticmethod
     def _language_of(translations: Any, text: Text) -> str | None:

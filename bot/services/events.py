@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from bot import clock
 from bot.domain import EvidenceFact, Reminder
 from bot.engine.engine import ActionResult, Option
+from bot.i18n.fit import cut_at_word
 from bot.i18n.formatting import local_datetime
 from bot.i18n.render import Renderer
 from bot.services.actions import Action, ActionContext
@@ -38,14 +39,14 @@ from bot.services.reminders import ReminderService
 from bot.services.school_data import pick
 from bot.services.schools import SchoolDirectory
 from bot.store import Store, Tx
+from bot.understanding.titles import match_titles
 
 log = logging.getLogger(__name__)
 
 REMINDER_KIND = "event"
-LIST_LIMIT = 3
-LIST_CHARS = 130  # labels of the list together, so that it fits three UCS-2 segments with its header
+LIST_LIMIT = 24  # events in the list, soonest first; the parent pages through them with MORE
 TITLE_MAX = 48
-DETAILS_MAX = 100  # characters of the description in the details text, which should stay one text
+DETAILS_MAX = 600  # the flow shortens what does not fit, at a sentence or word, and MORE shows it
 EDITABLE = frozenset(
     {
         "kind",
@@ -250,36 +251,33 @@ class EventService:
 
     def actions(self) -> dict[str, Action]:
         """The flow actions this service provides."""
-        return {"events.list": self._list, "events.open": self._open, "events.rsvp": self._rsvp}
+        return {
+            "events.list": self._list,
+            "events.open": self._open,
+            "events.rsvp": self._rsvp,
+            "events.find": self._find,
+            "events.matches": self._matches,
+            "events.pick": self._pick,
+        }
 
     def _list(self, ctx: ActionContext) -> ActionResult:
-        grades, groups = ctx.tx.contact_tags(ctx.contact.id)
-        found = [
-            event
-            for event in ctx.tx.events_starting_after(ctx.school_id, clock.utcnow())
-            if matches(event["audience"], ctx.locale, grades, groups)
-        ][:LIST_LIMIT]
+        found = self._upcoming(ctx)
         if not found:
             return ActionResult(outcome="none")
-        options: list[Option] = []
-        for event in found:
-            title = self._title(event, ctx)
-            if len(title) > TITLE_MAX:
-                title = title[: TITLE_MAX - 3].rstrip() + "..."
-            option = Option(f"{title}, {self._when(event, ctx.locale)}", str(event["id"]))
-            if options and sum(len(o.label) for o in (*options, option)) > LIST_CHARS:
-                break  # the list stays one text even in languages sent as UCS-2
-            options.append(option)
-        return ActionResult(options=tuple(options))
+        return ActionResult(options=tuple(self._option(event, ctx) for event in found))
 
     def _open(self, ctx: ActionContext) -> ActionResult:
         event = self._open_event(ctx, ctx.values.get("choice"))
         if event is None:
             return ActionResult(goto="gone", clear=("event_id",))
+        return self._details(ctx, event)
+
+    def _details(self, ctx: ActionContext, event: Mapping[str, Any]) -> ActionResult:
+        """The event's details, and the question that fits the parent's earlier answer."""
         location = event["location"] or ctx.school.name
-        description = pick(event["descriptions"], ctx.locale, ctx.school.default_locale)
-        if len(description) > DETAILS_MAX:
-            description = description[: DETAILS_MAX - 3].rsplit(" ", 1)[0] + "..."
+        description = cut_at_word(
+            pick(event["descriptions"], ctx.locale, ctx.school.default_locale), DETAILS_MAX
+        )
         values = {
             "event_id": str(event["id"]),
             "title": self._title(event, ctx),
@@ -288,9 +286,49 @@ class EventService:
         }
         ctx.record("1E", "event_viewed", f"event:{event['id']}")
         if not event["rsvp"]:
-            return ActionResult(values=values, goto="info")
+            return ActionResult(values=values, goto="info", clear=("rsvp",))
         answer = ctx.tx.rsvp_of(event["id"], ctx.contact.id)
-        return ActionResult(values=values, goto={"yes": "ask_yes", "no": "ask_no"}.get(answer or "", "ask"))
+        goto = {"yes": "ask_yes", "no": "ask_no"}.get(answer or "", "ask")
+        return ActionResult(values=values, goto=goto, clear=("rsvp",))
+
+    def _find(self, ctx: ActionContext) -> ActionResult:
+        """The event a parent named in words ("RSVP yes for family night"): answered, asked, or listed."""
+        text = str(ctx.values.get("rsvp_text") or "")
+        events = {str(event["id"]): event for event in self._upcoming(ctx)}
+        default = ctx.school.default_locale
+        titles = {
+            key: list(dict.fromkeys((self._title(event, ctx), pick(event["titles"], default, default))))
+            for key, event in events.items()
+        }
+        found = match_titles(text, titles)
+        if not found:
+            return ActionResult(outcome="none", clear=("rsvp_text", "rsvp"))
+        if len(found) == 1:
+            return self._answer_or_details(ctx, events[found[0]], clear=("rsvp_text",))
+        return ActionResult(outcome="several", values={"event_matches": found}, clear=("rsvp_text",))
+
+    def _matches(self, ctx: ActionContext) -> ActionResult:
+        """The events the parent's words could mean, to choose from."""
+        wanted = [str(key) for key in ctx.values.get("event_matches") or []]
+        events = {str(event["id"]): event for event in self._upcoming(ctx)}
+        options = tuple(self._option(events[key], ctx) for key in wanted if key in events)
+        return ActionResult(options=options, clear=("event_matches",))
+
+    def _pick(self, ctx: ActionContext) -> ActionResult:
+        event = self._open_event(ctx, ctx.values.get("choice"))
+        if event is None:
+            return ActionResult(goto="gone", clear=("rsvp",))
+        return self._answer_or_details(ctx, event, clear=())
+
+    def _answer_or_details(
+        self, ctx: ActionContext, event: Mapping[str, Any], clear: tuple[str, ...]
+    ) -> ActionResult:
+        """Record the yes or no the parent already gave; without one, show the details and ask."""
+        if ctx.values.get("rsvp") in ANSWERS and event["rsvp"]:
+            values = {"event_id": str(event["id"]), "title": self._title(event, ctx)}
+            return ActionResult(values=values, goto="answer", clear=clear)
+        shown = self._details(ctx, event)
+        return ActionResult(values=shown.values, goto=shown.goto, clear=(*clear, *shown.clear))
 
     def _rsvp(self, ctx: ActionContext) -> ActionResult:
         answer = str(ctx.values.get("rsvp") or "")
@@ -305,6 +343,19 @@ class EventService:
         return ActionResult(outcome=answer, values={"title": self._title(event, ctx)}, clear=clear)
 
     # Internals ---------------------------------------------------------------------------
+
+    def _upcoming(self, ctx: ActionContext) -> list[dict[str, Any]]:
+        """The next events this parent is invited to, soonest first."""
+        grades, groups = ctx.tx.contact_tags(ctx.contact.id)
+        return [
+            event
+            for event in ctx.tx.events_starting_after(ctx.school_id, clock.utcnow())
+            if matches(event["audience"], ctx.locale, grades, groups)
+        ][:LIST_LIMIT]
+
+    def _option(self, event: Mapping[str, Any], ctx: ActionContext) -> Option:
+        title = cut_at_word(self._title(event, ctx), TITLE_MAX)
+        return Option(f"{title}, {self._when(event, ctx.locale)}", str(event["id"]))
 
     def _open_event(self, ctx: ActionContext, raw: Any) -> dict[str, Any] | None:
         try:

@@ -53,7 +53,7 @@ class VolunteerConfig:
 
     zone: ZoneInfo
     offer_hours: float = 24.0
-    max_listed: int = 4
+    max_listed: int = 24  # shifts in the list (the best fits first); the parent pages through with MORE
     quiet: QuietHours | None = None
 
 

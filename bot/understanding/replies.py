@@ -81,6 +81,25 @@ class ReplyBook:
         norm = normalize(text)
         return any(norm in w.resume for w in self.words.values())
 
+    def answer_in(self, text: str, locale: str | None) -> bool | None:
+        """Yes (True) or no (False) said within a sentence ("RSVP yes for ...", "no puedo ir"); a no wins.
+
+        Only the parent's language and English count, and no one-letter word ("y", "n"): a longer
+        text in another language holds such words by chance.
+        """
+        norm = normalize(text)
+        codes = [code for code in dict.fromkeys((locale, "en")) if code in self.words]
+        said = {True: False, False: False}
+        for code in codes:
+            words = self.words[code]
+            for answer, listed in ((True, words.yes), (False, words.no)):
+                said[answer] |= any(
+                    (len(w) > 1 or is_unspaced(w)) and contains_phrase(norm, w) for w in listed
+                )
+        if said[False]:
+            return False
+        return True if said[True] else None
+
     def language_aliases(self) -> dict[str, str]:
         """Extra names of languages (normalized) -> locale code, from every language's file."""
         return {name: code for w in self.words.values() for name, code in w.languages.items()}

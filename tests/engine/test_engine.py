@@ -15,8 +15,10 @@ from bot.engine.engine import (
     idle_state,
     is_number,
     is_waiting,
+    more,
     receive,
     resume,
+    shown,
     start,
 )
 from bot.engine.schema import Flow
@@ -380,3 +382,126 @@ def test_budget_travels_with_the_text() -> None:
     flows = make_flows({"id": "b", "start": "s", "steps": {"s": {"say": "Hi", "budget": 1}}})
     (text,) = start(flows, idle_state(), "b").texts
     assert text.budget == 1
+
+
+def _long_list(count: int) -> tuple[dict[str, Flow], dict[str, Any]]:
+    flows = make_flows(PICKER)
+    pending = start(flows, idle_state(), "picker").state
+    options = tuple(Option(f"Item {n}", f"v{n}") for n in range(1, count + 1))
+    return flows, resume(flows, pending, ActionResult(options=options)).state
+
+
+def test_a_from_action_list_is_pageable_and_numbered_from_its_first_option() -> None:
+    flows, waiting = _long_list(5)
+    prompt = current_prompt(flows, waiting)
+    assert prompt is not None and prompt.paged and prompt.first == 1
+    assert prompt.options == ("Item 1", "Item 2", "Item 3", "Item 4", "Item 5")
+
+
+def test_more_shows_the_next_page_and_numbers_go_on() -> None:
+    flows, waiting = _long_list(5)
+    page = more(flows, shown(waiting, options=3))
+    assert page.handled and is_waiting(page.state)
+    (text,) = page.texts
+    assert (text.msgid, text.first, text.options) == ("Choose:", 4, ("Item 4", "Item 5"))
+    assert current_prompt(flows, page.state) == text
+    assert json.loads(json.dumps(page.state)) == page.state
+
+
+@pytest.mark.parametrize("answer", ["2", "4"])
+def test_a_number_from_any_page_still_chooses_its_option(answer: str) -> None:
+    flows, waiting = _long_list(5)
+    second = more(flows, shown(waiting, options=3)).state
+    chosen = receive(flows, shown(second, options=5), answer)
+    assert chosen.handled and chosen.state["values"]["choice"] == f"v{answer}"
+
+
+def test_more_after_the_last_page_goes_back_to_the_first() -> None:
+    flows, waiting = _long_list(5)
+    second = shown(more(flows, shown(waiting, options=3)).state, options=5)
+    (text,) = more(flows, second).texts
+    assert (text.first, text.options) == (1, ("Item 1", "Item 2", "Item 3", "Item 4", "Item 5"))
+
+
+def test_more_on_a_list_shown_whole_is_not_handled() -> None:
+    flows, waiting = _long_list(3)
+    assert more(flows, shown(waiting, options=3)).handled is False
+    assert more(flows, waiting).handled is False  # nobody said how much was shown
+
+
+def test_a_new_list_starts_on_its_first_page() -> None:
+    flows, waiting = _long_list(5)
+    second = shown(more(flows, shown(waiting, options=3)).state, options=5)
+    again = start(flows, second, "picker").state
+    relisted = resume(flows, again, ActionResult(options=(Option("A", "a"), Option("B", "b"))))
+    (text,) = relisted.texts
+    assert text.first == 1 and "page_from" not in relisted.state and "page_to" not in relisted.state
+
+
+def test_fit_and_more_travel_with_the_text() -> None:
+    flows = make_flows(
+        {
+            "id": "f",
+            "start": "s",
+            "steps": {
+                "s": {
+                    "say": "{details}",
+                    "fit": "details",
+                    "more": "all",
+                    "choices": [{"label": "Ok", "next": "end"}],
+                },
+                "all": {"say": "{details}", "fit": "details", "next": "end"},
+            },
+        }
+    )
+    (text,) = start(flows, idle_state({"details": "x"}), "f").texts
+    assert (text.fit, text.more, text.paged) == ("details", True, False)
+
+
+FITTED = {
+    "id": "f",
+    "start": "s",
+    "steps": {
+        "s": {
+            "say": "{title}\n{details}",
+            "fit": "details",
+            "more": "rest",
+            "choices": [{"label": "Ok", "next": "end"}],
+        },
+        "rest": {
+            "say": "{details}",
+            "fit": "details",
+            "more": "rest",
+            "choices": [{"label": "Ok", "next": "end"}],
+        },
+    },
+}
+
+
+def test_more_after_a_shortened_value_shows_the_rest_from_where_the_parent_stopped() -> None:
+    flows = make_flows(FITTED)
+    first = start(flows, idle_state({"title": "T", "details": "One two. Three four five."}), "f")
+    (text,) = first.texts
+    assert (text.fit, text.fit_from, text.more) == ("details", 0, True)
+    rest = more(flows, shown(first.state, value=8))
+    assert rest.handled
+    (text,) = rest.texts
+    assert (text.msgid, text.values["details"], text.fit_from) == ("{details}", "Three four five.", 9)
+    again = more(flows, shown(rest.state, value=19))  # "Three four" read too: offsets are in the whole value
+    assert again.texts[0].values["details"] == "five."
+    assert json.loads(json.dumps(again.state)) == again.state
+
+
+def test_more_when_the_value_was_shown_whole_is_not_handled() -> None:
+    flows = make_flows(FITTED)
+    first = start(flows, idle_state({"title": "T", "details": "Short."}), "f")
+    assert more(flows, first.state).handled is False
+
+
+def test_leaving_a_shortened_value_forgets_where_it_stopped() -> None:
+    flows = make_flows(FITTED)
+    first = start(flows, idle_state({"title": "T", "details": "One two. Three four five."}), "f")
+    rest = more(flows, shown(first.state, value=8)).state
+    again = start(flows, rest, "f")
+    assert again.texts[0].values["details"] == "One two. Three four five."
+    assert "fit_from" not in again.state and "fit_to" not in again.state

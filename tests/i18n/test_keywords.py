@@ -6,6 +6,7 @@ import pytest
 
 from bot.app import LOCALES_DIR
 from bot.i18n.keywords import KeywordTable, load_keywords, normalize
+from bot.understanding.replies import load_reply_book
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +159,48 @@ def test_a_command_of_several_words_takes_an_argument(table: KeywordTable) -> No
     assert table.command_with_argument("STATUS c-2026-7", frozenset({"status"})) == ("status", "c-2026-7")
     assert table.command_with_argument("status", frozenset({"status"})) == ("status", "")
     assert table.command_with_argument("the status of my bus", frozenset({"status"})) is None
+
+
+# The everyday verbs for "start" in each shipped language (a parent who stopped the texts types one).
+START_VERBS = {
+    "en": ["start", "begin", "restart"],
+    "es": ["empezar", "comenzar", "iniciar", "Empezar de nuevo"],
+    "ko": ["시작", "시작하기", "시작해요"],
+    "zh_Hans": ["开始", "重新开始", "启动"],
+    "hy": ["սկսել", "սկսենք", "վերսկսել"],
+    "fil": ["simulan", "magsimula", "umpisahan", "mag-umpisa"],
+    "vi": ["bắt đầu", "bắt đầu lại", "bat dau"],
+    "ru": ["начать", "начнём", "начинать"],
+    "fa": ["شروع", "شروع کن", "شروع کنید"],
+    "ar": ["ابدأ", "إبدأ", "بدء"],
+}
+
+
+@pytest.mark.parametrize(("locale", "word"), [(loc, w) for loc, words in START_VERBS.items() for w in words])
+def test_the_common_start_verbs_of_each_language_start(table: KeywordTable, locale: str, word: str) -> None:
+    assert table.command(word) == "start", f"{locale}: {word!r}"
+
+
+def test_start_words_are_no_reply_word_except_a_yes(table: KeywordTable) -> None:
+    """At a waiting step a reply wins over START: only a yes may also be START, nothing a step takes."""
+    book = load_reply_book(LOCALES_DIR)
+    starts = {word for word, command in table.commands.items() if command == "start"}
+    for code, words in book.words.items():
+        taken = (
+            words.no
+            | words.resume
+            | set(words.numbers)
+            | set(words.connectors)
+            | set(words.fillers)
+            | set(words.languages)
+            | {p for table_ in words.synonyms.values() for ps in table_.values() for p in ps}
+        )
+        assert not starts & taken, f"{code}: START words that are also reply words: {sorted(starts & taken)}"
+        phrases = {p for ps in words.phrases.values() for p in ps}
+        assert not starts & phrases, f"{code}: START words that are also phrases: {sorted(starts & phrases)}"
+
+
+def test_start_words_do_not_opt_out(table: KeywordTable) -> None:
+    for word, command in table.commands.items():
+        if command == "start":
+            assert not table.asks_to_stop(word), word
