@@ -1,24 +1,27 @@
-"""Score the intent model on tables of parent texts: right first answers, confident wrong ones, speed.
+"""Score the understanding step on tables of parent texts: right first answers, confident wrong ones, speed.
+
+Every row goes through the same code path as the conversation: `Understanding.interpret` with the
+keyword commands, the reply words, the intent model and, for reply and midflow rows, the waiting step
+(its options rendered in the row's language from the flows and catalogs). The interpretation becomes a
+label of the scheme (choice:N, choice:N,M, input, an answer, a flow, a command, none) and is compared
+with the row's `expect`.
 
 Reads bench/understanding_data/tuning/<locale>.yaml (the tables tuned on) and, only with --heldout,
-bench/understanding_data/heldout/<locale>.yaml (scored once, never tuned on). Per locale it prints the
-rows scored, the share answered right and confidently, the share answered wrong confidently, the
-out-of-scope texts answered confidently, and the microseconds per classify (p50 and p99).
+bench/understanding_data/heldout/<locale>.yaml (scored once, never tuned on). Prints per locale and per
+kind: rows, the share answered right first, the share answered wrong confidently, out-of-scope texts
+answered confidently, and microseconds per interpretation (p50 and p99, warm model).
 
-`reply` rows (answers to a waiting step) belong to the reply matcher: they are skipped and counted
-unless --replies names a function `module:function` taking (text, locale, context) and returning a label.
-
-    .venv/bin/python bench/understanding.py [--method retrieval|words|chars|keywords|all] [--heldout]
+    .venv/bin/python bench/understanding.py [--method calibrated|similarity|words|chars|all] [--heldout]
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
+import gc
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,35 +31,37 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.i18n.keywords import load_keywords  # noqa: E402
-from bot.services.answers import Answerer  # noqa: E402
-from bot.services.matcher import TopicMatcher  # noqa: E402
+from bot.app import LOCALES_DIR, load_content  # noqa: E402
+from bot.engine.engine import idle_state  # noqa: E402
+from bot.engine.loader import FlowSet  # noqa: E402
+from bot.i18n.render import Renderer  # noqa: E402
+from bot.services.rights import TOPICS  # noqa: E402
 from bot.services.school_data import SchoolData, load_school_file  # noqa: E402
 from bot.understanding.examples import load_examples  # noqa: E402
-from bot.understanding.intent import Intent, IntentModel  # noqa: E402
-from bot.understanding.model import CONFIDENT, RetrievalModel  # noqa: E402
+from bot.understanding.intent import Intent  # noqa: E402
+from bot.understanding.model import RetrievalModel  # noqa: E402
+from bot.understanding.replies import load_reply_book  # noqa: E402
+from bot.understanding.step import THRESHOLD, Interpretation, Understanding, Waiting  # noqa: E402
 from bot.understanding.tokens import features  # noqa: E402
 
 DATA = ROOT / "bench" / "understanding_data"
 LOCALES = ("en", "es", "ko", "zh_Hans", "hy", "fil", "vi", "ru", "fa", "ar")
-SCORED_KINDS = ("first", "midflow", "out_of_scope")
-REPEATS = 20  # each text is classified this many times for stable timings
-ReplyMatcher = Callable[[str, str, str], str]
+KINDS = ("first", "reply", "midflow", "out_of_scope")
+REPEATS = 20  # each text is interpreted this many times for stable timings
+COMMAND_LABELS = {"status": "concern_status"}
+ACTED = ("command", "reply", "intent")  # what the conversation acts on without asking
 
 
 @dataclass
 class Tally:
-    """Counts for one locale (or all)."""
+    """Counts for one locale or kind (or all)."""
 
     rows: int = 0
     right: int = 0
-    top: int = 0  # the best label is the expected one, however sure (none for out-of-scope texts)
+    top: int = 0  # the best guess is the expected label, however sure (what "did you mean" offers first)
     wrong_confident: int = 0
     out_of_scope: int = 0
     out_of_scope_answered: int = 0
-    skipped: int = 0
-    replies: int = 0
-    replies_right: int = 0
     micros: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -64,67 +69,104 @@ class Tally:
         """Fold another tally into this one."""
         for name in ("rows", "right", "top", "wrong_confident", "out_of_scope", "out_of_scope_answered"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.skipped += other.skipped
-        self.replies += other.replies
-        self.replies_right += other.replies_right
         self.micros += other.micros
 
 
-def answered(intent: Intent) -> bool:
-    """True when the bot would act on the intent without asking (a confident, in-scope label)."""
-    return intent.label != "none" and intent.confidence >= CONFIDENT
+def label_of(meaning: Interpretation) -> str:
+    """The scheme label of an interpretation (a "did you mean" is labelled by its first offer)."""
+    if meaning.kind == "command":
+        return COMMAND_LABELS.get(meaning.label, meaning.label)
+    if meaning.kind == "reply":
+        return f"choice:{','.join(map(str, meaning.numbers))}" if meaning.label == "choice" else "input"
+    return meaning.label
 
 
-def score_row(model: IntentModel, school: SchoolData, row: dict[str, Any], locale: str, tally: Tally) -> None:
-    """Classify one table row and count it."""
-    text, expect = str(row["text"]), str(row["expect"])
-    intent = model.classify(text, locale, school)
+class Contexts:
+    """The waiting step of a row's `context`, as the conversation shows it in the row's language."""
+
+    def __init__(
+        self, flow_set: FlowSet, renderer: Renderer, understanding: Understanding, shipped: tuple[str, ...]
+    ):
+        self.flows = flow_set.flows
+        self.renderer = renderer
+        self.understanding = understanding
+        self.shipped = shipped
+        self._cache: dict[tuple[str, str], Waiting | None] = {}
+
+    def waiting(self, context: str, locale: str) -> Waiting | None:
+        """The Waiting for `flow.step` in `locale` (cached)."""
+        key = (context, locale)
+        if key not in self._cache:
+            flow, _, step = context.partition(".")
+            state: dict[str, Any] = {**idle_state(), "flow": flow, "step": step, "phase": "waiting"}
+            labels, values = self._from_action(context, locale)
+            state["options"], state["option_labels"] = values, labels
+            self._cache[key] = self.understanding.waiting(
+                self.flows, state, self.renderer, (locale, "en"), self.shipped
+            )
+        return self._cache[key]
+
+    def _from_action(self, context: str, locale: str) -> tuple[list[str], list[str]]:
+        # The options an action would list: the rights topics and the languages, named as the bot names them.
+        if context == "rights.topics":
+            labels = [self.renderer.message("rights_topic", t, (locale, "en")) for t in TOPICS]
+            return labels, list(TOPICS)
+        if context == "language.pick":
+            from babel import Locale
+
+            return [Locale.parse(c).get_display_name(c) or c for c in self.shipped], list(self.shipped)
+        return [], []
+
+
+def score_row(
+    understanding: Understanding, contexts: Contexts, school: SchoolData, row: dict[str, Any], locale: str
+) -> tuple[Tally, str]:
+    """Interpret one table row, time it, and count it."""
+    text, expect, kind = str(row["text"]), str(row["expect"]), str(row["kind"])
+    context = str(row.get("context") or "")
+    waiting = contexts.waiting(context, locale) if context else None
+    meaning = understanding.interpret(text, locale, school, waiting)
+    tally = Tally(rows=1)
     for _ in range(REPEATS):
         start = time.perf_counter_ns()
-        model.classify(text, locale, school)
+        understanding.interpret(text, locale, school, waiting)
         tally.micros.append((time.perf_counter_ns() - start) / 1000)
-    tally.rows += 1
-    tally.top += intent.label == expect or (expect == "none" and intent.confidence < CONFIDENT)
-    confident = answered(intent)
+    got, acted = label_of(meaning), meaning.kind in ACTED
+    tally.top += got == expect or (expect == "none" and not acted)
     if expect == "none":
-        tally.out_of_scope += 1
-        tally.out_of_scope_answered += confident
-        tally.right += not confident
-        tally.wrong_confident += confident
-        if confident:
+        tally.out_of_scope = 1
+        tally.out_of_scope_answered = tally.wrong_confident = int(acted)
+        tally.right = int(not acted)
+        if acted:
             tally.errors.append(
-                f"  {text!r}: expected none, answered {intent.label} ({intent.confidence:.2f})"
+                f"  WRONG {text!r}: expected none, got {meaning.kind} {got} ({meaning.confidence:.2f})"
             )
-        return
-    if confident and intent.label == expect:
-        tally.right += 1
-        return
-    tally.wrong_confident += confident
-    tag = "WRONG" if confident else "unsure"
+        return tally, kind
+    if acted and got == expect:
+        tally.right = 1
+        return tally, kind
+    tally.wrong_confident = int(acted)
+    tag = "WRONG" if acted else "unsure"
     tally.errors.append(
-        f"  {tag} {text!r}: expected {expect}, got {intent.label} ({intent.confidence:.2f})"
-        f" alt {[a for a, _ in intent.alternatives]}"
+        f"  {tag} {text!r} [{kind} {context}]: expected {expect}, got {meaning.kind} {got}"
+        f" ({meaning.confidence:.2f}) alt {list(meaning.alternatives)}"
     )
+    return tally, kind
 
 
 def score_table(
-    model: IntentModel, school: SchoolData, path: Path, replies: ReplyMatcher | None
-) -> tuple[str, Tally]:
-    """Score every row of one table file."""
+    understanding: Understanding, contexts: Contexts, school: SchoolData, path: Path
+) -> tuple[str, Tally, dict[str, Tally]]:
+    """Score every row of one table file: the locale's tally and its tallies per kind."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    locale, tally = str(data["locale"]), Tally()
+    locale, total = str(data["locale"]), Tally()
+    kinds = {kind: Tally() for kind in KINDS}
     for row in data["rows"]:
-        kind = row["kind"]
-        if kind in SCORED_KINDS:
-            score_row(model, school, row, locale, tally)
-        elif replies is not None:
-            tally.replies += 1
-            tally.replies_right += (
-                replies(str(row["text"]), locale, str(row.get("context", ""))) == row["expect"]
-            )
-        else:
-            tally.skipped += 1
-    return locale, tally
+        tally, kind = score_row(understanding, contexts, school, row, locale)
+        total.add(tally)
+        total.errors += tally.errors
+        kinds[kind].add(tally)
+    return locale, total, kinds
 
 
 def _pct(part: int, whole: int) -> str:
@@ -135,54 +177,52 @@ def _quantile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else (values or [0.0])[0]
 
 
-def report(title: str, tallies: dict[str, Tally], show_errors: bool) -> Tally:
-    """Print one line per locale and the total; return the total."""
-    print(f"\n{title}")
-    heads = f"{'rows':>5} {'right':>7} {'top-1':>7} {'conf.wrong':>10} {'oos ans.':>9}"
-    heads += f" {'p50 us':>7} {'p99 us':>7}"
-    print(f"{'locale':8} {heads}")
-    total = Tally()
-    for locale, t in tallies.items():
-        total.add(t)
-        _line(locale, t)
-        if show_errors:
-            print("\n".join(t.errors))
-    _line("all", total)
-    if total.skipped:
-        print(f"({total.skipped} reply rows skipped: the reply matcher scores them, see --replies)")
-    if total.replies:
-        print(f"replies: {total.replies_right}/{total.replies} right")
-    return total
-
-
 def _line(name: str, t: Tally) -> None:
     oos = f"{t.out_of_scope_answered}/{t.out_of_scope}"
     print(
-        f"{name:8} {t.rows:5} {_pct(t.right, t.rows):>7} {_pct(t.top, t.rows):>7}"
+        f"{name:12} {t.rows:5} {_pct(t.right, t.rows):>7} {_pct(t.top, t.rows):>7}"
         f" {_pct(t.wrong_confident, t.rows):>10} {oos:>9}"
         f" {_quantile(t.micros, 50):7.0f} {_quantile(t.micros, 99):7.0f}"
     )
 
 
-class KeywordModel:
-    """Today's keyword and fuzzy matcher (bot/services/matcher.py, answers.py) as an IntentModel."""
+def report(title: str, tallies: dict[str, Tally], kinds: dict[str, Tally], show_errors: bool) -> Tally:
+    """Print one line per locale, one per kind and the total; return the total."""
+    print(f"\n{title}")
+    heads = f"{'rows':>5} {'right':>7} {'top-1':>7} {'conf.wrong':>10} {'oos ans.':>9}"
+    heads += f" {'p50 us':>7} {'p99 us':>7}"
+    print(f"{'locale':12} {heads}")
+    total = Tally()
+    for locale, t in tallies.items():
+        total.add(t)
+        _line(locale, t)
+        if show_errors and t.errors:
+            print("\n".join(t.errors))
+    print(f"{'kind':12}")
+    for kind, t in kinds.items():
+        if t.rows:
+            _line(kind, t)
+    _line("all", total)
+    return total
 
-    def __init__(self, keywords_path: Path) -> None:
-        self.table = load_keywords(keywords_path)
-        self.answerer = Answerer(TopicMatcher(self.table))
+
+class SimilarityModel:
+    """The retrieval model with its former confidence: a logistic of the best score and its lead only."""
+
+    BOUNDARY, LEAD_WEIGHT, SLOPE = 0.70, 0.25, 12.0
+
+    def __init__(self, model: RetrievalModel) -> None:
+        self.model = model
 
     def classify(self, text: str, locale: str | None, school: SchoolData) -> Intent:
-        """A command word, a plain opt-out, one clear topic (confident), two close ones (not), or none."""
-        command = self.table.command(text)
-        if command is not None:
-            return Intent({"status": "concern_status"}.get(command, command), 1.0)
-        if self.table.asks_to_stop(text):
-            return Intent("stop", 1.0)
-        decision = self.answerer.decide(text, school)
-        if decision.kind == "none":
-            return Intent("none", 0.0)
-        label = decision.answers[0].replace("rights_", "rights:")
-        return Intent(label, 1.0 if decision.kind == "answer" else 0.3)
+        """The calibrated model's label, with the confidence the former threshold gave it."""
+        intent = self.model.classify(text, locale, school)
+        explained = self.model.explain(text, locale, school)
+        if explained is None:
+            return intent
+        best, lead = float(explained[1][0]), float(explained[1][1])
+        sure = 1.0 / (1.0 + 2.718281828 ** (-self.SLOPE * (best + self.LEAD_WEIGHT * lead - self.BOUNDARY)))
+        return Intent(intent.label, sure, intent.slots, intent.alternatives)
 
 
 def _words_only(text: str, locale: str | None) -> list[str]:
@@ -193,23 +233,38 @@ def _chars_only(text: str, locale: str | None) -> list[str]:
     return [f for f in features(text, locale) if f[0] == "c"]
 
 
-def build(method: str) -> IntentModel:
-    """The model a method names: retrieval (words, stems, n-grams), words, chars, or keywords (today's)."""
-    if method == "keywords":
-        return KeywordModel(ROOT / "locales" / "keywords.yaml")
-    examples = load_examples(ROOT / "locales")
-    featurize = {"retrieval": features, "words": _words_only, "chars": _chars_only}[method]
-    return RetrievalModel(examples, featurize)
+def build(method: str, threshold: float = THRESHOLD) -> Understanding:
+    """The understanding step with the intent model a method names."""
+    _, _, keywords = load_content()
+    examples = load_examples(LOCALES_DIR)
+    featurize = {"words": _words_only, "chars": _chars_only}.get(method, features)
+    model = RetrievalModel(examples, featurize)
+    intents = SimilarityModel(model) if method == "similarity" else model
+    return Understanding(keywords, intents, load_reply_book(LOCALES_DIR), threshold=threshold)
 
 
-def run(method: str, tables: Iterable[Path], title: str, replies: ReplyMatcher | None, errors: bool) -> Tally:
-    """Build the model, score the tables, print and return the total."""
+def run(method: str, tables: Iterable[Path], title: str, errors: bool, threshold: float = THRESHOLD) -> Tally:
+    """Build the step, score the tables, print and return the total."""
+    flow_set, catalogs, _ = load_content()
     start = time.perf_counter()
-    model = build(method)
+    understanding = build(method, threshold)
     built = time.perf_counter() - start
+    renderer = Renderer(catalogs, flow_set.messages, flow_set.message_sets)
+    contexts = Contexts(flow_set, renderer, understanding, tuple(catalogs.available()))
     school = load_school_file(ROOT / "schools" / "demo.yaml")
-    tallies = dict(score_table(model, school, path, replies) for path in tables)
-    return report(f"{title} — method {method} (built in {built:.2f} s)", tallies, errors)
+    tallies: dict[str, Tally] = {}
+    kinds = {kind: Tally() for kind in KINDS}
+    gc.collect()
+    gc.disable()  # a collection inside a timed call is the process's cost, not the step's
+    try:
+        for path in tables:
+            locale, tally, by_kind = score_table(understanding, contexts, school, path)
+            tallies[locale] = tally
+            for kind, t in by_kind.items():
+                kinds[kind].add(t)
+    finally:
+        gc.enable()
+    return report(f"{title} — method {method} (built in {built:.2f} s)", tallies, kinds, errors)
 
 
 def _tables(folder: Path) -> list[Path]:
@@ -217,33 +272,23 @@ def _tables(folder: Path) -> list[Path]:
     return [found[code] for code in LOCALES if code in found]
 
 
-def _replies(spec: str | None) -> ReplyMatcher | None:
-    if not spec:
-        return None
-    module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
-
-
 def main() -> None:
     """Parse the arguments and score."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--method", default="retrieval", choices=["retrieval", "words", "chars", "keywords", "all"]
-    )
+    methods = ["calibrated", "similarity", "words", "chars"]
+    parser.add_argument("--method", default="calibrated", choices=[*methods, "all"])
     parser.add_argument(
         "--heldout", action="store_true", help="also score the held-out tables (once, at the end)"
     )
     parser.add_argument("--errors", action="store_true", help="list the tuning rows answered wrong or unsure")
-    parser.add_argument("--replies", help="module:function matching replies (text, locale, context) -> label")
+    parser.add_argument("--threshold", type=float, default=THRESHOLD, help="act on intents this sure")
     args = parser.parse_args()
-    replies = _replies(args.replies)
-    methods = ["retrieval", "words", "chars", "keywords"] if args.method == "all" else [args.method]
-    for method in methods:
-        run(method, _tables(DATA / "tuning"), "tuning", replies, args.errors)
+    for method in methods if args.method == "all" else [args.method]:
+        run(method, _tables(DATA / "tuning"), "tuning", args.errors, args.threshold)
         if args.heldout:
-            run(method, _tables(DATA / "heldout"), "HELD-OUT", replies, errors=False)
+            run(method, _tables(DATA / "heldout"), "HELD-OUT", False, args.threshold)
 
 
 if __name__ == "__main__":

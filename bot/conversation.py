@@ -305,6 +305,9 @@ class Conversation:
 
     def _aside(self, turn: Turn, saved: dict[str, Any], meaning: Interpretation, text: str) -> None:
         """Answer a question asked mid-flow; when the answer ends there, go back to the waiting step."""
+        if meaning.label == "stop":
+            self._act(turn, meaning, text)
+            return
         if meaning.label == "rsvp" or meaning.label.startswith(("concern", "volunteer", "language")):
             kept = self._keep_draft(turn)
             self._act(turn, meaning, text)
@@ -394,7 +397,7 @@ class Conversation:
     def _worth_keeping(self, turn: Turn, text: str) -> bool:
         """A first text that asks something (not a greeting) is kept while the language is asked."""
         meaning = self.understanding.interpret(text, None, turn.school.data)
-        return meaning.kind in ("command", "intent", "clarify") or is_question(text)
+        return meaning.kind in ("command", "intent") or is_question(text)
 
     def _welcome(self, turn: Turn) -> None:
         """The short bilingual welcome and the language menu, each language named in itself."""
@@ -451,12 +454,18 @@ class Conversation:
         label = meaning.label
         values = dict(turn.state.get("values", {}))
         if meaning.kind == "clarify":
-            answers = [topic_of(a) for a in meaning.alternatives if answer_for(topic_of(a)) is not None]
-            turn.state = engine.idle_state({**values, "clarify": answers[:2]})
+            answers = [topic_of(a) for a in meaning.alternatives]
+            turn.state = engine.idle_state({**values, "clarify": answers})
             self._start(turn, "clarify")
             return
         if label == "rsvp":
             self._rsvp_by_name(turn, text)
+            return
+        if label == "stop":
+            self._opt_out(turn, text, "phrase")  # "please don't text me any more", in any words
+            return
+        if label == "more" and (paged := engine.more(self.flows, turn.state)).handled:
+            self._drive(turn, paged)
             return
         if label in COMMAND_FLOWS:
             self._start(turn, *COMMAND_FLOWS[label])

@@ -25,6 +25,16 @@ class Row:
     locale: str
 
 
+@dataclass(frozen=True)
+class View:
+    """A text's similarity to every row, by the words and by the character n-grams they share."""
+
+    words: np.ndarray
+    chars: np.ndarray
+    size: int  # how many features the text has
+    unseen: float  # the share of its weight (squared) on features no example has
+
+
 class Index:
     """Example rows as L2-normalized TF-IDF vectors, grouped by label for per-label best scores."""
 
@@ -40,6 +50,7 @@ class Index:
         names = self.vectorizer.get_feature_names_out()
         self.scale = self.vectorizer.idf_ * np.array([weights.get(str(n)[0], 1.0) for n in names])
         self.matrix = self._finish(matrix)
+        self.chars = np.array([str(n)[0] == "c" for n in names])
         self.unseen_idf = float(np.log(1 + len(self.rows)) + 1)
         self._set_labels()
 
@@ -53,6 +64,7 @@ class Index:
         self.labels = list(dict.fromkeys(labels))
         self.starts = np.array([labels.index(label) for label in self.labels], dtype=np.intp)
         self.locales = np.array([r.locale for r in self.rows])
+        self.row_labels = np.array(labels)
 
     def with_rows(self, extra: Sequence[Row], drop: Callable[[Row], bool]) -> Index:
         """A copy without the rows `drop` refuses, plus `extra` rows in this index's vocabulary."""
@@ -69,7 +81,7 @@ class Index:
         order = sorted(range(len(rows)), key=lambda i: rows[i].label)
         clone.rows = [rows[i] for i in order]
         clone.featurize, clone.vectorizer, clone.vocabulary = self.featurize, self.vectorizer, self.vocabulary
-        clone.scale, clone.unseen_idf = self.scale, self.unseen_idf
+        clone.scale, clone.unseen_idf, clone.chars = self.scale, self.unseen_idf, self.chars
         clone.matrix = sparse.csr_matrix(columns[order].T)
         clone._set_labels()
         return clone
@@ -90,6 +102,30 @@ class Index:
         weights = self.scale[cols]
         weights = weights / np.sqrt(weights @ weights + unseen)
         return np.asarray(weights @ self.matrix[cols]).ravel(), cols
+
+    def query_views(self, text: str, locale: str | None) -> View:
+        """The cosine similarity of every row split in its word part and its character n-gram part."""
+        ids: list[int] = []
+        unseen = 0.0
+        features = self.featurize(text, locale)
+        for f in features:
+            i = self.vocabulary.get(f)
+            if i is None:
+                unseen += (self.unseen_idf * GROUP_WEIGHTS.get(f[0], 1.0)) ** 2
+            else:
+                ids.append(i)
+        if not ids:
+            empty = np.zeros(len(self.rows))
+            return View(empty, empty, len(features), 1.0)
+        cols = np.array(ids, dtype=np.intp)
+        weights = self.scale[cols]
+        total = weights @ weights + unseen
+        weights = weights / np.sqrt(total)
+        chars = self.chars[cols]
+        matched = self.matrix[cols]
+        word_part = np.asarray(np.where(chars, 0.0, weights) @ matched).ravel()
+        char_part = np.asarray(np.where(chars, weights, 0.0) @ matched).ravel()
+        return View(word_part, char_part, len(features), unseen / total)
 
     def best_per_label(self, scores: np.ndarray) -> np.ndarray:
         """The best row score of each label, in `labels` order."""

@@ -76,3 +76,12 @@ def slots(label: str) -> Mapping[str, str]:
     if head == "language" and tail:
         return {"language": tail}
     return {}
+
+
+def compatible(label: str, other: str) -> bool:
+    """True when one label is the general form of the other (concern and concern:bus, events and rsvp)."""
+    pair = {label, other}
+    if pair == {"events", "rsvp"}:
+        return True
+    general, _, specific = max(label, other, key=len).partition(":")
+    return bool(specific) and min(label, other, key=len) == general

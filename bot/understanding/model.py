@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
+from scipy import sparse
 
 from bot.services.school_data import SchoolData
+from bot.understanding.calibrate import fit
 from bot.understanding.examples import ExampleSet
 from bot.understanding.index import Featurizer, Index, Row
 from bot.understanding.intent import Intent
-from bot.understanding.labels import FAQ_PREFIX, LANGUAGE_SWITCH, NONE, slots
+from bot.understanding.labels import FAQ_PREFIX, LANGUAGE_SWITCH, NONE, compatible, slots
 from bot.understanding.languages import LanguageNames
 from bot.understanding.tokens import features
 
 # Examples in the parent's own language count fully, English ones (parents borrow school English) a little
 # less, the other languages' less again (Spanish and Tagalog share words with different meanings).
 LOCALE_WEIGHT = {"own": 1.0, "en": 0.95, "other": 0.85}
-# Confidence is a logistic of the best label's similarity plus a share of its lead over the runner-up; the
-# bot answers at CONFIDENT and above, offers "did you mean" from SUGGEST, and says it does not know below.
-# BOUNDARY and LEAD_WEIGHT are the line that kept confident wrong answers at or under 1% on the tuning
-# tables (bench/understanding.py); SLOPE only spreads the scores around it.
-CONFIDENT = 0.5
-SUGGEST = 0.2
-BOUNDARY, LEAD_WEIGHT, SLOPE = 0.70, 0.25, 12.0
+# Confidence is P(the best label is right) from the calibrator (bot/understanding/calibrate.py); the step
+# answers at its THRESHOLD and offers "did you mean" from SUGGEST (bot/understanding/step.py).
 ALTERNATIVES = 3
 # A label's score is its best example's similarity plus a share of its second best's, among the NEAREST:
 # two examples agreeing make a surer answer than one.
@@ -36,11 +33,6 @@ SPREAD_LIMITS = (1.0, 2.0)
 NEAREST = 15
 
 
-def confidence(best: float, lead: float) -> float:
-    """How sure the model is of a label with similarity `best` leading the runner-up by `lead` (0-1)."""
-    return 1.0 / (1.0 + math.exp(-SLOPE * (best + LEAD_WEIGHT * lead - BOUNDARY)))
-
-
 class RetrievalModel:
     """Classifies a parent's text by its most similar examples (words, stems, character n-grams)."""
 
@@ -49,26 +41,33 @@ class RetrievalModel:
         self.index = Index(rows, featurize)
         self.names = LanguageNames(examples.language_names)
         self.spread = _spread(self.index)
+        self.calibrator = fit(*zip(*_held_out_signals(self.index, self.spread), strict=True))
         self._weights: dict[tuple[int, str | None], np.ndarray] = {}
         self._schools: dict[tuple[object, ...], Index] = {}
 
+    def explain(
+        self, text: str, locale: str | None, school: SchoolData
+    ) -> tuple[list[tuple[str, float]], np.ndarray] | None:
+        """The labels ranked by score and the calibrator's signals; None when nothing matches."""
+        index = self._for_school(school)
+        view = index.query_views(text, locale)
+        scale = self._locale_weights(index, locale) * self.spread.get(locale or "", 1.0)
+        return _score(index, view.words * scale, view.chars * scale, view.size, view.unseen, locale)
+
     def classify(self, text: str, locale: str | None, school: SchoolData) -> Intent:
         """The most likely intent of `text` (label "none" when nothing fits)."""
-        index = self._for_school(school)
-        scores, _ = index.query(text, locale)
-        if not scores.any():
+        scored = self.explain(text, locale, school)
+        if scored is None:
             return Intent(NONE, 0.0)
-        scores = scores * self._locale_weights(index, locale) * self.spread.get(locale or "", 1.0)
-        ranked = _rank(index, scores)[: ALTERNATIVES + 1]
-        ranked += [(NONE, 0.0)] * (2 - len(ranked))
-        (label, best), (_, second) = ranked[0], ranked[1]
-        sure = confidence(best, best - second)
+        ranked, signals = scored
+        sure = self.calibrator.probability(signals)
+        best = ranked[0][1]
         others = tuple(
-            (self._resolve(other, text, locale), round(confidence(score, 0.0) * sure / max(sure, 1e-9), 3))
-            for other, score in ranked[1:]
-            if other != NONE and score > 0
+            (self._resolve(other, text, locale), round(sure * score / best, 3))
+            for other, score in ranked[1 : ALTERNATIVES + 1]
+            if other != NONE
         )
-        label = self._resolve(label, text, locale)
+        label = self._resolve(ranked[0][0], text, locale)
         return Intent(label, sure, slots(label), others)
 
     def _resolve(self, label: str, text: str, locale: str | None) -> str:
@@ -81,11 +80,7 @@ class RetrievalModel:
         key = (id(index), locale)
         found = self._weights.get(key)
         if found is None:
-            own, en, other = LOCALE_WEIGHT["own"], LOCALE_WEIGHT["en"], LOCALE_WEIGHT["other"]
-            if locale is None:
-                found = np.ones(len(index.rows))
-            else:
-                found = np.where(index.locales == locale, own, np.where(index.locales == "en", en, other))
+            found = _weights(index.locales, locale)
             self._weights[key] = found
         return found
 
@@ -102,6 +97,14 @@ class RetrievalModel:
         return found
 
 
+def _weights(locales: np.ndarray, locale: str | None) -> np.ndarray:
+    """How much each example counts for a parent writing in `locale` (own language, English, others)."""
+    if locale is None:
+        return np.ones(len(locales))
+    own, en, other = LOCALE_WEIGHT["own"], LOCALE_WEIGHT["en"], LOCALE_WEIGHT["other"]
+    return np.where(locales == locale, own, np.where(locales == "en", en, other))
+
+
 def _faq_rows(school: SchoolData) -> Iterable[Row]:
     # The school's own words for its questions, and the question's title, are examples of that answer.
     for entry in school.faq:
@@ -110,6 +113,57 @@ def _faq_rows(school: SchoolData) -> Iterable[Row]:
         for locale, words in entry.keywords.items():
             for word in words:
                 yield Row(str(word), f"{FAQ_PREFIX}{entry.id}", locale)
+
+
+def _score(
+    index: Index, words: np.ndarray, chars: np.ndarray, size: int, unseen: float, locale: str | None
+) -> tuple[list[tuple[str, float]], np.ndarray] | None:
+    """The labels ranked by score, and the calibrator's signals about the best one (None: no match)."""
+    combined = words + chars
+    ranked = _rank(index, combined)
+    if not ranked:
+        return None
+    label, best = ranked[0]
+    # The lead is over the best label that would do something else: "concern" right behind
+    # "concern:transportation" starts the same flow, so it is no rival.
+    second = next((score for other, score in ranked[1:] if not compatible(label, other)), 0.0)
+    rows = np.flatnonzero(index.row_labels == label)
+    row = int(rows[np.argmax(combined[rows])])
+    by_words, by_chars = _rank(index, words)[:1], _rank(index, chars)[:1]
+    signals = np.array(
+        [
+            best,
+            best - second,
+            combined[row],
+            float(bool(by_words) and by_words[0][0] == label),
+            float(bool(by_chars) and by_chars[0][0] == label),
+            words[row] / combined[row] if combined[row] > 0 else 0.0,
+            math.log1p(size),
+            unseen,
+            float(index.locales[row] == locale),
+        ]
+    )
+    return ranked, signals
+
+
+def _held_out_signals(index: Index, spread: dict[str, float]) -> Iterator[tuple[np.ndarray, bool]]:
+    """Each example asked against all the others: its signals, and whether the best label was its own."""
+    matrix = index.matrix
+    chars = sparse.diags(index.chars.astype(float))
+    words = sparse.diags((~index.chars).astype(float))
+    once = np.asarray((matrix > 0).sum(axis=1)).ravel() == 1  # features only one example has
+    sizes = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    alone = np.asarray(matrix.T.power(2) @ once.astype(float)).ravel()
+    word_sim = (matrix.T @ words @ matrix).tocsc()
+    char_sim = (matrix.T @ chars @ matrix).tocsc()
+    for i, row in enumerate(index.rows):
+        scale = _weights(index.locales, row.locale) * spread.get(row.locale, 1.0)
+        w = word_sim[:, i].toarray().ravel() * scale
+        c = char_sim[:, i].toarray().ravel() * scale
+        w[i] = c[i] = 0.0
+        scored = _score(index, w, c, int(sizes[i]), float(alone[i]), row.locale)
+        if scored is not None and scored[0][0][0] != NONE:
+            yield scored[1], scored[0][0][0] == row.label
 
 
 def _rank(index: Index, scores: np.ndarray) -> list[tuple[str, float]]:

@@ -69,6 +69,7 @@ class ReplyBook:
 
     def __init__(self, words: Mapping[str, LocaleWords]) -> None:
         self.words = dict(words)
+        self._phrases: tuple[list[tuple[str, int, str]], list[tuple[str, int, str]]] | None = None
 
     def order(self, locale: str | None) -> list[LocaleWords]:
         """The parent's language first, then English, then the rest."""
@@ -107,11 +108,23 @@ class ReplyBook:
     def phrase_intent(self, text: str, locale: str | None) -> str | None:
         """The intent label of a listed phrase the text contains (help, language:en, ...), longest first."""
         norm = normalize(text)
-        found: list[tuple[int, str]] = []
-        for words in self.order(locale):
-            for label, phrases in words.phrases.items():
-                found.extend((len(p), label) for p in phrases if p and contains_phrase(norm, p))
+        spaced, unspaced = self._phrase_table()
+        padded, compact = f" {norm} ", norm.replace(" ", "")
+        found = [(size, label) for p, size, label in spaced if p in padded]
+        found += [(size, label) for p, size, label in unspaced if p in compact]
         return max(found)[1] if found else None
+
+    def _phrase_table(self) -> tuple[list[tuple[str, int, str]], list[tuple[str, int, str]]]:
+        """Every language's intent phrases, prepared once: (' phrase ', length, label) and unspaced ones."""
+        if self._phrases is None:
+            every = [
+                (p, label) for w in self.words.values() for label, ps in w.phrases.items() for p in ps if p
+            ]
+            self._phrases = (
+                [(f" {p} ", len(p), label) for p, label in every if not is_unspaced(p)],
+                [(p.replace(" ", ""), len(p), label) for p, label in every if is_unspaced(p)],
+            )
+        return self._phrases
 
     def place(
         self,

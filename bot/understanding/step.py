@@ -20,12 +20,21 @@ from bot.engine.engine import Text
 from bot.engine.schema import Flow
 from bot.i18n.keywords import KeywordTable, is_unspaced
 from bot.i18n.render import Renderer
+from bot.services.answers import answer_for
 from bot.services.language import letter_count
 from bot.services.school_data import SchoolData
 from bot.understanding.intent import NONE, IntentModel
 from bot.understanding.replies import ReplyBook, ReplyOption, synonym_choice
 
-THRESHOLD = 0.6  # an intent below this is not acted on (a close pair becomes a "did you mean")
+THRESHOLD = 0.6  # an intent below this is not acted on (a close one becomes a "did you mean")
+SUGGEST = 0.2  # from here to THRESHOLD the bot asks "did you mean" with the best answers it has
+CLARIFY_COUNT = 3
+PHRASE_CONFIDENCE = 0.9
+# Where a step waits for free text (what happened, the child's name, a good time), only a quick question
+# the model is very sure of is answered aside; anything else is the answer the step asked for.
+ASIDE_THRESHOLD = 0.85
+ASIDE_LABELS = frozenset({"hours", "contact", "parent_center", "staff", "rights", "events", "help"})
+ASIDE_PREFIXES = ("faq:", "rights:", "language:")
 QUESTION_MARKS = frozenset("?¿？؟՞")
 MIN_QUESTION_LETTERS = 8
 MIN_UNSPACED_QUESTION = 12  # letters as letter_count counts them: four ideographs
@@ -58,6 +67,14 @@ class Interpretation:
     argument: str = ""
     slots: Mapping[str, str] = field(default_factory=dict)
     alternatives: tuple[str, ...] = ()
+
+
+def offer_of(label: str) -> str | None:
+    """The answer a "did you mean" list can offer for a label (a concern's category is the concern)."""
+    if label.startswith("concern:"):
+        label = "concern"
+    label = {"rsvp": "events"}.get(label, label)
+    return label if answer_for(label.replace("rights:", "rights_", 1)) is not None else None
 
 
 def is_question(text: str, *, marked: bool = False) -> bool:
@@ -93,39 +110,75 @@ class Understanding:
     """Interprets parents' texts with the keyword table, the reply words and an intent model."""
 
     def __init__(
-        self, keywords: KeywordTable, model: IntentModel, replies: ReplyBook, threshold: float = THRESHOLD
+        self,
+        keywords: KeywordTable,
+        model: IntentModel,
+        replies: ReplyBook,
+        threshold: float = THRESHOLD,
+        aside_threshold: float = ASIDE_THRESHOLD,
     ) -> None:
         self.keywords = keywords
         self.model = model
         self.replies = replies
         self.threshold = threshold
+        self.aside_threshold = aside_threshold
 
     def interpret(
         self, text: str, locale: str | None, school: SchoolData, waiting: Waiting | None = None
     ) -> Interpretation:
         """One interpretation of the text in its context."""
+        command = self.keywords.command(text)
+        if command == "stop" or self.keywords.asks_to_stop(text):
+            return Interpretation("command", "stop", 1.0)  # consent words before anything else
         with_argument = self.keywords.command_with_argument(text, frozenset({"status"}))
         if with_argument is not None:
             return Interpretation("command", "status", 1.0, argument=with_argument[1])
-        command = self.keywords.command(text)
         if waiting is not None and (command is None or command in SOFT_COMMANDS):
-            reply = self._reply(text, locale, waiting)
+            if waiting.free_text and not waiting.several:
+                return self._aside(text, locale, school) or Interpretation("reply", "input", 1.0)
+            reply = self._reply(text, locale, school, waiting)
             if reply is not None:
                 return reply
         if command is not None:
             return Interpretation("command", command, 1.0)
         phrase = self.replies.phrase_intent(text, locale)
         if phrase is not None:
-            return Interpretation("intent", phrase, 0.9)
+            # A listed phrase ("can't come to", "in Chinese", "who is this") says more than any
+            # single topic word the model weighs ("reunión" is also the right to meet).
+            return Interpretation("intent", phrase, PHRASE_CONFIDENCE)
+        model = self._classify(text, locale, school)
+        return model
+
+    def _classify(self, text: str, locale: str | None, school: SchoolData) -> Interpretation:
+        """The model's intent: acted on when sure, a "did you mean" when it is close, else nothing."""
         intent = self.model.classify(text, locale, school)
-        if intent.label != NONE and intent.confidence >= self.threshold:
+        if intent.label == NONE:
+            return Interpretation("none", NONE, intent.confidence)
+        if intent.confidence >= self.threshold:
             return Interpretation("intent", intent.label, intent.confidence, slots=dict(intent.slots))
-        if len(intent.alternatives) >= 2:
-            labels = tuple(label for label, _ in intent.alternatives)
-            return Interpretation("clarify", labels[0], intent.confidence, alternatives=labels)
+        if intent.confidence >= SUGGEST:
+            ranked = (intent.label, *(label for label, _ in intent.alternatives))
+            offered = tuple(dict.fromkeys(a for a in map(offer_of, ranked) if a is not None))[:CLARIFY_COUNT]
+            if offered:
+                return Interpretation("clarify", intent.label, intent.confidence, alternatives=offered)
         return Interpretation("none", NONE, intent.confidence)
 
-    def _reply(self, text: str, locale: str | None, waiting: Waiting) -> Interpretation | None:
+    def _aside(
+        self, text: str, locale: str | None, school: SchoolData, threshold: float | None = None
+    ) -> Interpretation | None:
+        """A quick question typed where a step waits for free text ("what's the office number?")."""
+        phrase = self.replies.phrase_intent(text, locale)
+        if phrase is not None and phrase.startswith("language:"):
+            return Interpretation("intent", phrase, PHRASE_CONFIDENCE)
+        intent = self.model.classify(text, locale, school)
+        quick = intent.label.startswith(ASIDE_PREFIXES) or intent.label in ASIDE_LABELS
+        if quick and intent.confidence >= (self.aside_threshold if threshold is None else threshold):
+            return Interpretation("intent", intent.label, intent.confidence, slots=dict(intent.slots))
+        return None
+
+    def _reply(
+        self, text: str, locale: str | None, school: SchoolData, waiting: Waiting
+    ) -> Interpretation | None:
         if waiting.free_text and not waiting.several:
             return Interpretation("reply", "input", 1.0)
         placed = self.replies.place(
@@ -134,7 +187,10 @@ class Understanding:
         if placed is not None:
             return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
         if waiting.several:
-            return Interpretation("reply", "input", 0.5)  # the step's action reads what it can
+            # A step that takes numbers from its list: a sentence it cannot place may be a question.
+            return self._aside(text, locale, school, self.threshold) or Interpretation(
+                "reply", "input", 0.5
+            )  # the step's action reads what it can
         return None
 
     def waiting(

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from bot.services.school_data import SchoolData
 from bot.understanding.labels import is_known
-from bot.understanding.model import CONFIDENT, RetrievalModel
+from bot.understanding.model import RetrievalModel
+from bot.understanding.step import THRESHOLD as CONFIDENT
 
 LOCALES = ["en", "es", "ko", "zh_Hans", "hy", "fil", "vi", "ru", "fa", "ar"]
 
