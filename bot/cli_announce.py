@@ -28,7 +28,7 @@ def _when(bot: Bot, moment: object) -> str:
     from bot.i18n.formatting import local_datetime
 
     assert isinstance(moment, datetime)
-    return local_datetime(moment, "en", bot.settings.timezone)
+    return local_datetime(moment, "en", bot.schools.zone())
 
 
 @click.group()
@@ -49,9 +49,7 @@ def announce_create(file: Path, yes: bool, override: str | None) -> None:
     bot = _bot()
     try:
         try:
-            draft = parse_announcement(
-                yaml.safe_load(file.read_text(encoding="utf-8")), bot.settings.timezone
-            )
+            draft = parse_announcement(yaml.safe_load(file.read_text(encoding="utf-8")), bot.schools.zone())
         except (AnnouncementFileError, yaml.YAMLError) as exc:
             errors = getattr(exc, "errors", [str(exc)])
             raise click.ClickException(f"{file}:\n  " + "\n  ".join(errors)) from None
@@ -119,7 +117,7 @@ def announce_preview(target: str) -> None:
                 draft = bot.announcements.draft_of(int(target))
             else:
                 draft = parse_announcement(
-                    yaml.safe_load(Path(target).read_text(encoding="utf-8")), bot.settings.timezone
+                    yaml.safe_load(Path(target).read_text(encoding="utf-8")), bot.schools.zone()
                 )
         except (AnnouncementError, AnnouncementFileError, OSError, yaml.YAMLError) as exc:
             raise click.ClickException(str(exc)) from None
