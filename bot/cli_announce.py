@@ -168,8 +168,14 @@ def contacts() -> None:
 
 @contacts.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def contacts_import(file: Path) -> None:
-    """Import a CSV with columns phone, language, grades, groups, name (grades and groups split on ';')."""
+@click.option("--dry-run", is_flag=True, help="Show the families the file gives, and save nothing.")
+def contacts_import(file: Path, dry_run: bool) -> None:
+    """Import a roster CSV as your student-information system exports it (see docs/your-school.md).
+
+    Columns: phone (any number of them, e.g. two guardians), language, grade(s), groups, name; headers
+    in any case, with common aliases. A phone on several rows is one family with all its children.
+    """
+    from bot.services.phones import mask_phone
     from bot.services.roster import RosterError, import_roster
 
     bot = _bot()
@@ -179,9 +185,29 @@ def contacts_import(file: Path) -> None:
             file.read_text(encoding="utf-8-sig"),
             bot.settings.default_region,
             tuple(bot.catalogs.available()),
+            dry_run=dry_run,
         )
+        with bot.store.transaction() as tx:
+            default_locale = bot.schools.current(tx).data.default_locale
     except RosterError as exc:
-        raise click.ClickException(f"{file}:\n  " + "\n  ".join(exc.errors)) from None
+        raise click.ClickException(
+            f"{file}: {len(exc.errors)} line(s) to fix, nothing imported:\n  " + "\n  ".join(exc.errors)
+        ) from None
     finally:
         bot.close()
-    click.echo(f"{result.added} added, {result.updated} updated")
+    plan = result.plan
+    if dry_run:
+        click.echo("dry run, nothing saved:")
+        for entry in plan.entries:
+            grades = ";".join(entry.grades) or "-"
+            groups = ";".join(entry.groups) or "-"
+            click.echo(
+                f"  {mask_phone(entry.phone)}  {entry.locale or '-':<7} grades {grades:<8} groups {groups}"
+            )
+    verb = ("to add", "to update") if dry_run else ("added", "updated")
+    click.echo(
+        f"{len(plan.entries)} families from {plan.rows} rows: "
+        f"{result.added} {verb[0]}, {result.updated} {verb[1]}"
+    )
+    for note in plan.notes(default_locale):
+        click.echo(note)

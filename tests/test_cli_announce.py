@@ -66,10 +66,10 @@ def test_import_then_announce_now_with_progress_then_list(tmp_path: Path) -> Non
 def test_bad_files_list_every_problem(tmp_path: Path) -> None:
     env = _env(tmp_path)
     roster = tmp_path / "roster.csv"
-    roster.write_text("phone,language\nnot a phone,en\n+12135550101,klingon\n")
+    roster.write_text("phone,language\nnot a phone,en\n+12135550101,elvish\n")
     bad_roster = run_outreach("contacts", "import", str(roster), env=env)
     assert bad_roster.returncode == 1
-    assert "line 2" in bad_roster.stderr and "line 3" in bad_roster.stderr and "klingon" in bad_roster.stderr
+    assert "line 2" in bad_roster.stderr and "line 3" in bad_roster.stderr and "elvish" in bad_roster.stderr
     file = tmp_path / "bad.yaml"
     file.write_text("title: x\ntexts: hello\nsend_at: tomorrow-ish\nwhen: now\n")
     bad = run_outreach("announce", "create", str(file), "--yes", env=env)
