@@ -22,14 +22,19 @@ BY_STUDENT = """Student ID,Student Name,Grade,Home Language,Parent/Guardian Name
 """
 
 # Two guardians' phones per student, upper-case and snake-case headers, programs as groups.
-TWO_GUARDIANS = """STUDENT_NAME,GRADE_LEVEL,PRIMARY LANGUAGE,Guardian 1 Name,Guardian 1 Phone,Guardian 2 Name,Guardian 2 Phone,Programs
-"Ali, Sara",2,Farsi,Reza Ali,(818) 555-0201,Mina Ali,(818) 555-0202,ELAC
+TWO_GUARDIANS = (
+    (
+        "STUDENT_NAME,GRADE_LEVEL,PRIMARY LANGUAGE,"
+        "Guardian 1 Name,Guardian 1 Phone,Guardian 2 Name,Guardian 2 Phone,Programs\n"
+    )
+    + """"Ali, Sara",2,Farsi,Reza Ali,(818) 555-0201,Mina Ali,(818) 555-0202,ELAC
 "Ali, Omid",4,fa,Reza Ali,(818) 555-0201,,,
 "Santos, Luz",1,Tagalog,Maria Santos,818-555-0203,,,GATE;ELAC
 "Brown, Max",K,English,Pat Brown,818 555 0204,Sam Brown,818 555 0205,
 "Vang, Mai",3,Hmong,Tou Vang,818-555-0206,,,
 "Lee, Joon",1st,Chinese,Grace Lee,818-555-0207,,,
 """
+)
 
 
 def test_an_export_by_student_gives_one_family_per_phone() -> None:
