@@ -222,6 +222,16 @@ def command_bot() -> Bot:
 )
 def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers: int) -> None:
     """Run the web server (Twilio webhooks) with the outbox dispatcher and the scheduler."""
+    from bot.listen import CannotListen, bind_listener, served_port
+
+    settings = _settings()
+    # Bind first: a busy port stops the command at once with a non-zero status, before any thread
+    # starts (a process manager then restarts it, instead of it running on without serving).
+    try:
+        listener = bind_listener(host, port)
+    except CannotListen as exc:
+        raise click.ClickException(str(exc)) from None
+    port = served_port(listener)
     if workers > 1:
         _use_multiprocess_metrics()
     import uvicorn
@@ -231,26 +241,25 @@ def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers
     from bot.services.school_data import SchoolFileError
     from bot.web import create_app
 
-    settings = _settings()
     configure_logging(settings.log_level)
     try:
         _prepare(settings)
     except SchoolFileError as exc:
         raise click.ClickException(str(exc)) from None
     bot = build_bot(settings)
-    database = bot.store.engine.url.render_as_string(hide_password=True)
-    click.echo(
-        f"Parent outreach bot on http://{host}:{port}\n"
-        f"  Twilio webhook: {settings.public_base_url}/twilio/sms\n"
-        f"  transport: {bot.transport.name}; database: {database}; web workers: {workers}\n"
-        "  try it:    .venv/bin/outreach chat --phone +12135550123"
-    )
+    click.echo(_banner(bot, host, port, workers))
     log_level = settings.log_level.lower()
     if workers == 1:
         bot.detector.warm_up()
         app = create_app(bot, run_dispatcher=not no_dispatcher, run_scheduler=not no_scheduler)
-        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+        server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, access_log=False))
+        server.run(sockets=[listener])
+        if not server.started:
+            sys.exit(1)
         return
+    # Uvicorn's supervisor binds the address itself: free it just before (a race another process
+    # would have to win within milliseconds; uvicorn then exits non-zero too).
+    listener.close()
     # Each worker builds its own bot (no connection crosses a fork); this process only supervises
     # them, and runs the one dispatcher and the scheduler unless they run elsewhere.
     with _dispatcher_thread(bot, enabled=not no_dispatcher), _scheduler_thread(bot, enabled=not no_scheduler):
@@ -263,6 +272,23 @@ def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers
             log_level=log_level,
             access_log=False,
         )
+
+
+def _banner(bot: Bot, host: str, port: int, workers: int) -> str:
+    """What `serve` prints first: where it listens (the port really served), and whether texts go out."""
+    settings = bot.settings
+    database = bot.store.engine.url.render_as_string(hide_password=True)
+    lines = [
+        f"Parent outreach bot on http://{host}:{port}",
+        f"  Twilio webhook: {settings.public_base_url}/twilio/sms",
+        f"  transport: {bot.transport.name}; database: {database}; web workers: {workers}",
+    ]
+    if not settings.twilio_live:
+        lines.append("  DRY RUN: no Twilio credentials, so texts are written to the log and never sent")
+    if not settings.slack_live:
+        lines.append("  DRY RUN: no Slack credentials, so staff alerts are written to the log")
+    lines.append("  try it:    outreach chat --phone +12135550123")
+    return "\n".join(lines)
 
 
 def _use_multiprocess_metrics() -> None:

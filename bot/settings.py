@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER = re.compile(r"xxxx|^your_|-your-|^your-", re.IGNORECASE)
 
 
 class SettingsError(Exception):
@@ -85,6 +88,16 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_path_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("twilio_account_sid", "twilio_auth_token", "slack_bot_token", "slack_signing_secret")
+    @classmethod
+    def _not_a_placeholder(cls, value: str) -> str:
+        # .env.example's dummies would switch on the real transports and fail on the first send.
+        if PLACEHOLDER.search(value):
+            raise ValueError(
+                "still the placeholder from .env.example: set the real value, or leave it empty for a dry run"
+            )
+        return value
 
     @field_validator("default_locale")
     @classmethod
