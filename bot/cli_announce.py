@@ -40,11 +40,15 @@ def announce() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Schedule without asking after the preview.")
 @click.option("--override-48985", "override", help="Schedule although a 15% language has no text; give why.")
-def announce_create(file: Path, yes: bool, override: str | None) -> None:
-    """Preview an announcement from a YAML file, then schedule it (send_at: now queues it at once)."""
+@click.option("--send-now", is_flag=True, help="Its send_at has passed: send it now anyway.")
+def announce_create(file: Path, yes: bool, override: str | None, send_now: bool) -> None:
+    """Preview an announcement from a YAML file, then schedule it (send_at: now queues it at once).
+
+    A send_at that has passed is refused unless --send-now says to send it now.
+    """
     from dataclasses import replace
 
-    from bot.services.announcement_file import AnnouncementFileError, parse_announcement
+    from bot.services.announcement_file import AnnouncementFileError, has_passed, parse_announcement
 
     bot = _bot()
     try:
@@ -55,6 +59,15 @@ def announce_create(file: Path, yes: bool, override: str | None) -> None:
             raise click.ClickException(f"{file}:\n  " + "\n  ".join(errors)) from None
         if override:
             draft = replace(draft, override_48985=True, override_reason=override)
+        if has_passed(draft):
+            if not send_now:
+                assert draft.send_at is not None
+                passed = draft.send_at.astimezone(bot.schools.zone()).strftime("%a %Y-%m-%d %H:%M")
+                raise click.ClickException(
+                    f"not scheduled: send_at {passed} has passed. Change send_at "
+                    "(or use send_in_days), or add --send-now to send it to every family now"
+                )
+            draft = replace(draft, send_at=None)
         created = create_after_preview(bot, draft, yes=yes, verb=("Schedule", "scheduled"), when=_when)
         if created is None:
             return
