@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
-from bot import PROJECT_ROOT
 from bot.channels.translators import build_translator
+from bot.content import flows_dir, locales_dir
 from bot.conversation import Conversation, ConversationConfig
 from bot.engine.engine import ActionResult
 from bot.engine.loader import FlowSet, load_flow_set
@@ -53,9 +53,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FLOWS_DIR = PROJECT_ROOT / "flows"
+FLOWS_DIR = flows_dir()  # CONTENT_DIR, the checkout, or the installed package (bot.content)
 SLACK_RATE = 1.0  # chat.postMessage allows about one message per second per channel
-LOCALES_DIR = PROJECT_ROOT / "locales"
+LOCALES_DIR = locales_dir()
 SHARED_HEADROOM = 0.97
 OFFER_CHECK_MINUTES = 5.0  # how often a waitlist offer whose time ran out passes to the next parent
 
@@ -219,7 +219,8 @@ def build_bot(
     token = phone_token_function(settings.phone_hash_key) if settings.phone_hash_key else None
     store = Store(build_engine(settings.database_url), phone_token=token)
     renderer = Renderer(catalogs, flow_set.messages, flow_set.message_sets)
-    schools = SchoolDirectory()
+    schools = SchoolDirectory(store)
+    zone = schools.zone  # the active school's time zone, read whenever a time is shown or planned
     concerns = ConcernService(
         store=store,
         flow_set=flow_set,
@@ -227,7 +228,6 @@ def build_bot(
         schools=schools,
         translator=build_translator(settings),
         config=ConcernConfig(
-            zone=settings.timezone,
             ack_target_days=settings.concern_ack_target_school_days,
             resolve_target_days=settings.concern_resolve_target_school_days,
             concerns_channel=settings.slack_concerns_channel,
@@ -236,17 +236,15 @@ def build_bot(
         ),
     )
     shipped = tuple(catalogs.available())
-    quiet_hours = QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, settings.timezone)
-    reminders = ReminderService(store, settings.timezone)
+    quiet_hours = QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, zone)
+    reminders = ReminderService(store, zone)
     volunteers = VolunteerService(
         store=store,
         flow_set=flow_set,
         renderer=renderer,
         schools=schools,
         keywords=keywords,
-        config=VolunteerConfig(
-            zone=settings.timezone, offer_hours=settings.volunteer_offer_hours, quiet=quiet_hours
-        ),
+        config=VolunteerConfig(zone=zone, offer_hours=settings.volunteer_offer_hours, quiet=quiet_hours),
         reminders=reminders,
     )
     reminders.register("shift", volunteers.send_reminder)
@@ -255,7 +253,7 @@ def build_bot(
         reminders=reminders,
         renderer=renderer,
         schools=schools,
-        config=EventConfig(zone=settings.timezone),
+        config=EventConfig(zone=zone),
     )
     reminders.register("event", events.send_reminder)
     actions = build_actions(concerns, RightsService(concerns), volunteers, events)
@@ -277,9 +275,9 @@ def build_bot(
         from bot.channels.slack_volunteers import volunteer_extension
 
         extensions = [
-            announcement_extension(announcements, shipped, settings.default_locale, settings.timezone),
+            announcement_extension(announcements, shipped, settings.default_locale, zone),
             volunteer_extension(volunteers, concerns.claim_delivery),
-            event_extension(events, settings.timezone),
+            event_extension(events, zone),
         ]
         slack_app, live_slack_transport = build_slack(settings, concerns, extensions)
         slack_transport = slack_transport or live_slack_transport
@@ -303,7 +301,6 @@ def build_bot(
         schools=schools,
         config=ConversationConfig(
             session_ttl=timedelta(hours=settings.session_ttl_hours),
-            zone=settings.timezone,
             shipped_locales=shipped,
             region=settings.default_region,
         ),

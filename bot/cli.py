@@ -57,26 +57,26 @@ def db_upgrade() -> None:
 @main.command("load")
 @click.argument("file", type=click.Path(path_type=Path))
 def load(file: Path) -> None:
-    """Validate a school YAML file and load it (every error is listed with its path in the file)."""
-    from bot.services.school_data import SchoolFileError, load_school_file
-
-    try:
-        load_school_file(file)
-    except SchoolFileError as exc:
-        click.echo(f"{file}: {len(exc.errors)} error(s)", err=True)
-        for error in exc.errors:
-            click.echo(f"  {error}", err=True)
-        sys.exit(1)
-    from bot.app import build_bot
+    """Validate a school YAML file and load it (the active school stays; `outreach school use` switches)."""
+    from bot.cli_school import check_school_file
     from bot.services.schools import load_school
+    from bot.store import Store
+    from bot.store.db import build_engine
     from bot.store.migrate import upgrade
 
+    check_school_file(file)
     settings = _settings()
     upgrade(settings.database_url)
-    bot = build_bot(settings)
-    school = load_school(bot.store, file)
+    store = Store(build_engine(settings.database_url, pool_size=1))
+    try:
+        school = load_school(store, file)
+        with store.transaction() as tx:
+            active = tx.school()
+    finally:
+        store.dispose()
     click.echo(f"loaded {school.data.name} ({school.data.slug})")
-    bot.close()
+    if active is not None and active.id != school.id:
+        click.echo(f"the bot still answers as {active.name}: `outreach school use {file}` switches to it")
 
 
 # Content checks ------------------------------------------------------------------
@@ -130,7 +130,8 @@ def i18n_check() -> None:
 
 
 def _prepare(settings: Settings) -> None:
-    """Migrate, and load the school file when the database has no school yet."""
+    """Migrate, and load a school only into an empty database: SCHOOL_FILE, or else the demo school."""
+    from bot.content import demo_school_file
     from bot.services.schools import load_school
     from bot.store import Store
     from bot.store.db import build_engine
@@ -138,28 +139,41 @@ def _prepare(settings: Settings) -> None:
     from bot.store.repo import DuplicateError
 
     upgrade(settings.database_url)
+    school_file = settings.school_file or demo_school_file()
     store = Store(build_engine(settings.database_url, pool_size=1))
     try:
         with store.transaction() as tx:
             empty = tx.school_count() == 0
-        if empty:
-            try:
-                school = load_school(store, settings.school_file)
-            except DuplicateError:
-                return  # web, dispatchers and scheduler started together: another one loaded it first
-            log.info("no school in the database: loaded %s from %s", school.data.name, settings.school_file)
+        if not empty:
+            return
+        try:
+            school = load_school(store, school_file, activate=True)
+        except DuplicateError:
+            return  # web, dispatchers and scheduler started together: another one loaded it first
     finally:
         store.dispose()
-    if empty:
-        _load_demo_activities(settings)
+    if settings.school_file:
+        log.info("no school in the database: loaded %s from SCHOOL_FILE %s", school.data.name, school_file)
+    else:
+        log.warning(
+            "no school in the database and no SCHOOL_FILE: loaded the demo school %s with its demo events "
+            "and volunteer shifts (for your school: `outreach school use FILE`)",
+            school.data.name,
+        )
+    _load_first_activities(settings, school_file, demo=settings.school_file is None)
 
 
-def _load_demo_activities(settings: Settings) -> None:
-    """Load events beside the school file and the volunteer opportunities, after the school they use."""
+def _load_first_activities(settings: Settings, school_file: Path, *, demo: bool) -> None:
+    """Load the events beside the school file and its volunteer opportunities, after the school they use.
+
+    The demo's volunteer shifts come only with the demo school; a real school's come from VOLUNTEERS_FILE.
+    """
     from bot.app import build_bot
+    from bot.content import demo_volunteers_file
     from bot.services.event_file import EventFileError
 
-    events_file = settings.school_file.with_suffix(".events.yaml")
+    events_file = school_file.with_suffix(".events.yaml")
+    volunteers_file = demo_volunteers_file() if demo else settings.volunteers_file
     bot = build_bot(settings)
     try:
         if events_file.exists():
@@ -169,12 +183,10 @@ def _load_demo_activities(settings: Settings) -> None:
             except EventFileError as exc:
                 # The school works without its events; `outreach events load` shows the same errors.
                 log.warning("events not loaded: %s", exc)
-        if settings.volunteers_file.is_file():
-            report = bot.volunteers.load(settings.volunteers_file)
+        if volunteers_file is not None and volunteers_file.is_file():
+            report = bot.volunteers.load(volunteers_file)
             log.info(
-                "loaded %d volunteer opportunities from %s",
-                report.opportunities_created,
-                settings.volunteers_file,
+                "loaded %d volunteer opportunities from %s", report.opportunities_created, volunteers_file
             )
     finally:
         bot.close()
@@ -210,6 +222,16 @@ def command_bot() -> Bot:
 )
 def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers: int) -> None:
     """Run the web server (Twilio webhooks) with the outbox dispatcher and the scheduler."""
+    from bot.listen import CannotListen, bind_listener, served_port
+
+    settings = _settings()
+    # Bind first: a busy port stops the command at once with a non-zero status, before any thread
+    # starts (a process manager then restarts it, instead of it running on without serving).
+    try:
+        listener = bind_listener(host, port)
+    except CannotListen as exc:
+        raise click.ClickException(str(exc)) from None
+    port = served_port(listener)
     if workers > 1:
         _use_multiprocess_metrics()
     import uvicorn
@@ -219,26 +241,25 @@ def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers
     from bot.services.school_data import SchoolFileError
     from bot.web import create_app
 
-    settings = _settings()
     configure_logging(settings.log_level)
     try:
         _prepare(settings)
     except SchoolFileError as exc:
         raise click.ClickException(str(exc)) from None
     bot = build_bot(settings)
-    database = bot.store.engine.url.render_as_string(hide_password=True)
-    click.echo(
-        f"Parent outreach bot on http://{host}:{port}\n"
-        f"  Twilio webhook: {settings.public_base_url}/twilio/sms\n"
-        f"  transport: {bot.transport.name}; database: {database}; web workers: {workers}\n"
-        "  try it:    .venv/bin/outreach chat --phone +12135550123"
-    )
+    click.echo(_banner(bot, host, port, workers))
     log_level = settings.log_level.lower()
     if workers == 1:
         bot.detector.warm_up()
         app = create_app(bot, run_dispatcher=not no_dispatcher, run_scheduler=not no_scheduler)
-        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+        server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, access_log=False))
+        server.run(sockets=[listener])
+        if not server.started:
+            sys.exit(1)
         return
+    # Uvicorn's supervisor binds the address itself: free it just before (a race another process
+    # would have to win within milliseconds; uvicorn then exits non-zero too).
+    listener.close()
     # Each worker builds its own bot (no connection crosses a fork); this process only supervises
     # them, and runs the one dispatcher and the scheduler unless they run elsewhere.
     with _dispatcher_thread(bot, enabled=not no_dispatcher), _scheduler_thread(bot, enabled=not no_scheduler):
@@ -251,6 +272,23 @@ def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers
             log_level=log_level,
             access_log=False,
         )
+
+
+def _banner(bot: Bot, host: str, port: int, workers: int) -> str:
+    """What `serve` prints first: where it listens (the port really served), and whether texts go out."""
+    settings = bot.settings
+    database = bot.store.engine.url.render_as_string(hide_password=True)
+    lines = [
+        f"Parent outreach bot on http://{host}:{port}",
+        f"  Twilio webhook: {settings.public_base_url}/twilio/sms",
+        f"  transport: {bot.transport.name}; database: {database}; web workers: {workers}",
+    ]
+    if not settings.twilio_live:
+        lines.append("  DRY RUN: no Twilio credentials, so texts are written to the log and never sent")
+    if not settings.slack_live:
+        lines.append("  DRY RUN: no Slack credentials, so staff alerts are written to the log")
+    lines.append("  try it:    outreach chat --phone +12135550123")
+    return "\n".join(lines)
 
 
 def _use_multiprocess_metrics() -> None:
@@ -549,11 +587,12 @@ def scheduler_command() -> None:
 def _register_groups() -> None:
     """Commands that live in their own modules are only registered here."""
     from bot.cli_announce import announce, contacts
+    from bot.cli_school import school
     from bot.cli_volunteers import volunteers
     from bot.demo.commands import demo_data_command
     from bot.report.commands import report_command
 
-    for command in (announce, contacts, report_command, demo_data_command, volunteers):
+    for command in (announce, contacts, report_command, demo_data_command, volunteers, school):
         main.add_command(command)
 
 

@@ -28,7 +28,7 @@ def _when(bot: Bot, moment: object) -> str:
     from bot.i18n.formatting import local_datetime
 
     assert isinstance(moment, datetime)
-    return local_datetime(moment, "en", bot.settings.timezone)
+    return local_datetime(moment, "en", bot.schools.zone())
 
 
 @click.group()
@@ -40,23 +40,34 @@ def announce() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Schedule without asking after the preview.")
 @click.option("--override-48985", "override", help="Schedule although a 15% language has no text; give why.")
-def announce_create(file: Path, yes: bool, override: str | None) -> None:
-    """Preview an announcement from a YAML file, then schedule it (send_at: now queues it at once)."""
+@click.option("--send-now", is_flag=True, help="Its send_at has passed: send it now anyway.")
+def announce_create(file: Path, yes: bool, override: str | None, send_now: bool) -> None:
+    """Preview an announcement from a YAML file, then schedule it (send_at: now queues it at once).
+
+    A send_at that has passed is refused unless --send-now says to send it now.
+    """
     from dataclasses import replace
 
-    from bot.services.announcement_file import AnnouncementFileError, parse_announcement
+    from bot.services.announcement_file import AnnouncementFileError, has_passed, parse_announcement
 
     bot = _bot()
     try:
         try:
-            draft = parse_announcement(
-                yaml.safe_load(file.read_text(encoding="utf-8")), bot.settings.timezone
-            )
+            draft = parse_announcement(yaml.safe_load(file.read_text(encoding="utf-8")), bot.schools.zone())
         except (AnnouncementFileError, yaml.YAMLError) as exc:
             errors = getattr(exc, "errors", [str(exc)])
             raise click.ClickException(f"{file}:\n  " + "\n  ".join(errors)) from None
         if override:
             draft = replace(draft, override_48985=True, override_reason=override)
+        if has_passed(draft):
+            if not send_now:
+                assert draft.send_at is not None
+                passed = draft.send_at.astimezone(bot.schools.zone()).strftime("%a %Y-%m-%d %H:%M")
+                raise click.ClickException(
+                    f"not scheduled: send_at {passed} has passed. Change send_at "
+                    "(or use send_in_days), or add --send-now to send it to every family now"
+                )
+            draft = replace(draft, send_at=None)
         created = create_after_preview(bot, draft, yes=yes, verb=("Schedule", "scheduled"), when=_when)
         if created is None:
             return
@@ -119,7 +130,7 @@ def announce_preview(target: str) -> None:
                 draft = bot.announcements.draft_of(int(target))
             else:
                 draft = parse_announcement(
-                    yaml.safe_load(Path(target).read_text(encoding="utf-8")), bot.settings.timezone
+                    yaml.safe_load(Path(target).read_text(encoding="utf-8")), bot.schools.zone()
                 )
         except (AnnouncementError, AnnouncementFileError, OSError, yaml.YAMLError) as exc:
             raise click.ClickException(str(exc)) from None
@@ -170,8 +181,14 @@ def contacts() -> None:
 
 @contacts.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def contacts_import(file: Path) -> None:
-    """Import a CSV with columns phone, language, grades, groups, name (grades and groups split on ';')."""
+@click.option("--dry-run", is_flag=True, help="Show the families the file gives, and save nothing.")
+def contacts_import(file: Path, dry_run: bool) -> None:
+    """Import a roster CSV as your student-information system exports it (see docs/your-school.md).
+
+    Columns: phone (any number of them, e.g. two guardians), language, grade(s), groups, name; headers
+    in any case, with common aliases. A phone on several rows is one family with all its children.
+    """
+    from bot.services.phones import mask_phone
     from bot.services.roster import RosterError, import_roster
 
     bot = _bot()
@@ -181,9 +198,29 @@ def contacts_import(file: Path) -> None:
             file.read_text(encoding="utf-8-sig"),
             bot.settings.default_region,
             tuple(bot.catalogs.available()),
+            dry_run=dry_run,
         )
+        with bot.store.transaction() as tx:
+            default_locale = bot.schools.current(tx).data.default_locale
     except RosterError as exc:
-        raise click.ClickException(f"{file}:\n  " + "\n  ".join(exc.errors)) from None
+        raise click.ClickException(
+            f"{file}: {len(exc.errors)} line(s) to fix, nothing imported:\n  " + "\n  ".join(exc.errors)
+        ) from None
     finally:
         bot.close()
-    click.echo(f"{result.added} added, {result.updated} updated")
+    plan = result.plan
+    if dry_run:
+        click.echo("dry run, nothing saved:")
+        for entry in plan.entries:
+            grades = ";".join(entry.grades) or "-"
+            groups = ";".join(entry.groups) or "-"
+            click.echo(
+                f"  {mask_phone(entry.phone)}  {entry.locale or '-':<7} grades {grades:<8} groups {groups}"
+            )
+    verb = ("to add", "to update") if dry_run else ("added", "updated")
+    click.echo(
+        f"{len(plan.entries)} families from {plan.rows} rows: "
+        f"{result.added} {verb[0]}, {result.updated} {verb[1]}"
+    )
+    for note in plan.notes(default_locale):
+        click.echo(note)

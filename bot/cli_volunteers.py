@@ -20,7 +20,7 @@ def _bot() -> Bot:
 
 
 def _local(bot: Bot, moment: datetime) -> str:
-    return moment.astimezone(bot.settings.timezone).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(bot.schools.zone()).strftime("%Y-%m-%d %H:%M")
 
 
 @click.group()
@@ -122,7 +122,7 @@ def volunteers_edit(
             )
         except (VolunteerError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
-        ends = shift.ends_at.astimezone(bot.settings.timezone)
+        ends = shift.ends_at.astimezone(bot.schools.zone())
         click.echo(
             f"shift {shift.id}: {shift.title}, {_local(bot, shift.starts_at)}-{ends:%H:%M}, "
             f"{shift.filled}/{shift.capacity} filled, waitlist {shift.waitlisted}, {shift.status}"
@@ -141,7 +141,7 @@ def _moments(
 
     if not (day or clock or end):
         return None, None
-    zone = bot.settings.timezone
+    zone = bot.schools.zone()
     current = bot.volunteers.roster(shift_id).shift
     local_start = current.starts_at.astimezone(zone)
     local_end = current.ends_at.astimezone(zone)
@@ -174,7 +174,7 @@ def volunteers_roster(shift_id: int, as_csv: bool, phones: bool) -> None:
         if as_csv:
             from bot.services.volunteer_export import roster_csv
 
-            click.echo(roster_csv(roster, bot.settings.timezone), nl=False)
+            click.echo(roster_csv(roster, bot.schools.zone()), nl=False)
             return
         shift = roster.shift
         click.echo(

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.clock import utcnow
 from bot.domain import Contact, EvidenceFact, Exchange, Inbound
@@ -88,7 +87,6 @@ class ConversationConfig:
     """The settings a conversation needs."""
 
     session_ttl: timedelta
-    zone: ZoneInfo
     shipped_locales: tuple[str, ...]
     region: str = "US"
 
@@ -575,7 +573,7 @@ class Conversation:
                 school_id=turn.school.id,
                 locale=turn.effective_locale,
                 values=result.action.values,
-                zone=self.config.zone,
+                zone=turn.school.zone,
                 shipped_locales=self.config.shipped_locales,
                 step=result.action.step,
                 render=lambda prefix, message_id, **values: self.renderer.message(

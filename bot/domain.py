@@ -28,6 +28,8 @@ class School:
     slug: str
     name: str
     data: dict[str, Any]
+    active: bool = False
+    loaded_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def load(file: Path) -> None:
         except EventStateError as exc:
             raise _fail(exc) from None
         for view, status in saved:
-            click.echo(f"{status:<9} {summary_line(view, bot.settings.timezone)}")
+            click.echo(f"{status:<9} {summary_line(view, bot.schools.zone())}")
 
 
 @events.command("list")
@@ -102,7 +102,7 @@ def list_events(show_all: bool) -> None:
     with _bot() as bot:
         found = bot.events.upcoming(include_cancelled=show_all)
         for view in found:
-            click.echo(summary_line(view, bot.settings.timezone))
+            click.echo(summary_line(view, bot.schools.zone()))
         if not found:
             click.echo("no upcoming events")
 
@@ -118,7 +118,7 @@ def show(event_id: int) -> None:
             view = bot.events.view(event_id)
         except EventNotFound as exc:
             raise _fail(exc) from None
-        click.echo("\n".join(detail_lines(view, bot.settings.timezone)))
+        click.echo("\n".join(detail_lines(view, bot.schools.zone())))
 
 
 @events.command("edit")
@@ -141,7 +141,7 @@ def edit(
     from bot.services.event_types import EventNotFound, EventStateError
 
     with _bot() as bot:
-        zone = bot.settings.timezone
+        zone = bot.schools.zone()
         try:
             view = bot.events.view(event_id)
             changes: dict[str, Any] = {}

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot import PROJECT_ROOT
+PLACEHOLDER = re.compile(r"xxxx|^your_|-your-|^your-", re.IGNORECASE)
 
 
 class SettingsError(Exception):
@@ -24,9 +24,9 @@ class Settings(BaseSettings):
 
     # Store
     database_url: str = "sqlite:///outreach.db"
-    # School data
-    school_file: Path = PROJECT_ROOT / "schools" / "demo.yaml"
-    school_timezone: str = "America/Los_Angeles"
+    # School data: the school loaded into an empty database (none: the demo school). Its time zone is
+    # the school file's `timezone`.
+    school_file: Path | None = None
     default_locale: str = "en"
     # Web
     public_base_url: str = "http://127.0.0.1:8000"
@@ -66,9 +66,9 @@ class Settings(BaseSettings):
     home_language_threshold: float = 0.15  # Education Code 48985: notices in languages of 15%+ of pupils
     scheduler_sync_seconds: float = 15.0
     outbox_max_attempts: int = 8
-    # Volunteers: the opportunities `make run` loads into an empty database, and how long a place
-    # freed by a cancellation is held for the next parent on the waitlist
-    volunteers_file: Path = PROJECT_ROOT / "schools" / "demo_volunteers.yaml"
+    # Volunteers: the opportunities loaded with SCHOOL_FILE into an empty database (the demo school
+    # brings its own), and how long a place freed by a cancellation is held for the next parent
+    volunteers_file: Path | None = None
     volunteer_offer_hours: float = 24.0
     outbox_stale_after_seconds: float = 120.0
     inbound_max_per_minute: int = 20
@@ -90,15 +90,19 @@ class Settings(BaseSettings):
     report_min_group: int = 5  # groups of fewer parents are shown as "fewer than N"
     report_thresholds_file: Path | None = None  # default: bot/report/thresholds.yaml
 
-    @field_validator("school_timezone")
+    @field_validator("school_file", "volunteers_file", mode="before")
     @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+    def _empty_path_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("twilio_account_sid", "twilio_auth_token", "slack_bot_token", "slack_signing_secret")
+    @classmethod
+    def _not_a_placeholder(cls, value: str) -> str:
+        # .env.example's dummies would switch on the real transports and fail on the first send.
+        if PLACEHOLDER.search(value):
             raise ValueError(
-                f"unknown time zone {value!r} (use an IANA name like America/Los_Angeles)"
-            ) from exc
+                "still the placeholder from .env.example: set the real value, or leave it empty for a dry run"
+            )
         return value
 
     @field_validator("default_locale")
@@ -185,11 +189,6 @@ class Settings(BaseSettings):
                 "TWILIO_ACCOUNT_SID is set but neither TWILIO_FROM_NUMBER nor TWILIO_MESSAGING_SERVICE_SID is"
             )
         return self
-
-    @property
-    def timezone(self) -> ZoneInfo:
-        """The school's time zone."""
-        return ZoneInfo(self.school_timezone)
 
     @property
     def staff_ids(self) -> frozenset[str]:

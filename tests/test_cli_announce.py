@@ -66,13 +66,30 @@ def test_import_then_announce_now_with_progress_then_list(tmp_path: Path) -> Non
 def test_bad_files_list_every_problem(tmp_path: Path) -> None:
     env = _env(tmp_path)
     roster = tmp_path / "roster.csv"
-    roster.write_text("phone,language\nnot a phone,en\n+12135550101,klingon\n")
+    roster.write_text("phone,language\nnot a phone,en\n+12135550101,elvish\n")
     bad_roster = run_outreach("contacts", "import", str(roster), env=env)
     assert bad_roster.returncode == 1
-    assert "line 2" in bad_roster.stderr and "line 3" in bad_roster.stderr and "klingon" in bad_roster.stderr
+    assert "line 2" in bad_roster.stderr and "line 3" in bad_roster.stderr and "elvish" in bad_roster.stderr
     file = tmp_path / "bad.yaml"
     file.write_text("title: x\ntexts: hello\nsend_at: tomorrow-ish\nwhen: now\n")
     bad = run_outreach("announce", "create", str(file), "--yes", env=env)
     assert bad.returncode == 1
     for field in ("texts:", "send_at:", "when:"):
         assert field in bad.stderr, bad.stderr
+
+
+def test_a_send_time_that_has_passed_is_refused_unless_send_now(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("phone,language\n+12135550101,en\n+12135550102,en\n")
+    assert run_outreach("contacts", "import", str(roster), env=env).returncode == 0
+    file = tmp_path / "late.yaml"
+    file.write_text('title: Late\ntexts: {en: "School is closed today."}\nsend_at: "2020-01-06 07:30"\n')
+    refused = run_outreach("announce", "create", str(file), "--yes", env=env)
+    assert refused.returncode == 1
+    assert "not scheduled: send_at Mon 2020-01-06 07:30 has passed" in refused.stderr
+    assert "--send-now" in refused.stderr
+    assert run_outreach("announce", "list", env=env).stdout.strip() == ""
+    sent = run_outreach("announce", "create", str(file), "--yes", "--send-now", env=env)
+    assert sent.returncode == 0, sent.stderr
+    assert "queued" in sent.stdout

@@ -20,7 +20,6 @@ def test_defaults_run_on_sqlite_in_dry_run(monkeypatch: pytest.MonkeyPatch, tmp_
 @pytest.mark.parametrize(
     ("name", "value", "says"),
     [
-        ("SCHOOL_TIMEZONE", "Mars/Olympus", "SCHOOL_TIMEZONE"),
         ("DEFAULT_LOCALE", "xx_NOPE", "DEFAULT_LOCALE"),
         ("SENDER_MESSAGES_PER_SECOND", "0", "SENDER_MESSAGES_PER_SECOND"),
         ("SENDER_MESSAGES_PER_SECOND", "fast", "SENDER_MESSAGES_PER_SECOND"),

@@ -24,6 +24,7 @@ from bot.i18n.formatting import local_datetime
 from bot.services.announcement_preview import AnnouncementDraft, AnnouncementError, Preview, preview_text
 from bot.services.announcements import AnnouncementService, AnnouncementSummary
 from bot.services.language import native_name
+from bot.services.school_data import ZoneSource
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +214,7 @@ class AnnouncementListeners:
         allows: Callable[[str], bool],
         locales: tuple[str, ...],
         default_locale: str,
-        zone: ZoneInfo,
+        zone: ZoneSource,
     ) -> None:
         self.announcements = announcements
         self.client = client
@@ -239,7 +240,7 @@ class AnnouncementListeners:
             return
         if verb == "preview" and number is not None:
             preview = self.announcements.preview(self.announcements.draft_of(number))
-            text = preview_text(preview, local_datetime(preview.send_at, "en", self.zone))
+            text = preview_text(preview, local_datetime(preview.send_at, "en", self.zone()))
             request.respond(text="```" + text + "```", response_type="ephemeral")
             return
         self.client.views_open(
@@ -258,7 +259,7 @@ class AnnouncementListeners:
         for item in items:
             section: Body = {
                 "type": "section",
-                "text": {"type": "mrkdwn", "text": summary_line(item, self.zone)},
+                "text": {"type": "mrkdwn", "text": summary_line(item, self.zone())},
             }
             if item.status in ("scheduled", "queuing", "queued") and item.counts.get("queued", 1):
                 section["accessory"] = {
@@ -283,7 +284,7 @@ class AnnouncementListeners:
         if not self.allows(user):
             ack(response_action="errors", errors={"title": "Only school staff can send announcements"})
             return
-        draft, errors = read_compose(view, self.locales, self.zone, user)
+        draft, errors = read_compose(view, self.locales, self.zone(), user)
         if not errors:
             preview = self.announcements.preview(draft)
             errors = preview_errors(preview, draft, self.locales)
@@ -291,7 +292,7 @@ class AnnouncementListeners:
             ack(response_action="errors", errors=errors)
             return
         announcement_id = self.announcements.save_draft(draft)
-        when = local_datetime(preview.send_at, "en", self.zone)
+        when = local_datetime(preview.send_at, "en", self.zone())
         ack(response_action="push", view=preview_view(announcement_id, preview, when))
 
     def on_schedule(self, ack: Ack, body: Body, view: Body) -> None:
@@ -311,7 +312,7 @@ class AnnouncementListeners:
             ack(response_action="update", view=_notice("Not scheduled", str(exc)))
             return
         ack(response_action="clear")
-        when = local_datetime(preview.send_at, "en", self.zone)
+        when = local_datetime(preview.send_at, "en", self.zone())
         deferred = " (after quiet hours)" if preview.deferred else ""
         self.client.chat_postMessage(
             channel=user,
@@ -347,7 +348,7 @@ def _notice(title: str, text: str) -> Body:
 
 
 def announcement_extension(
-    announcements: AnnouncementService, locales: tuple[str, ...], default_locale: str, zone: ZoneInfo
+    announcements: AnnouncementService, locales: tuple[str, ...], default_locale: str, zone: ZoneSource
 ) -> Extension:
     """The Slack part of announcements, for `build_slack_app(extensions=...)`."""
 

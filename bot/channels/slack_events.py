@@ -10,7 +10,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -22,6 +21,7 @@ from bot.channels.slack_app import NOT_STAFF, CommandRequest, Extension, Subcomm
 from bot.channels.slack_guards import parse_id
 from bot.services.event_types import EventNotFound, EventStateError
 from bot.services.events import EventService
+from bot.services.school_data import ZoneSource
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class EventListeners:
     """The slash subcommands and the modal listener for events, bound to one client and service."""
 
     def __init__(
-        self, *, client: WebClient, events: EventService, allows: Callable[[str], bool], zone: ZoneInfo
+        self, *, client: WebClient, events: EventService, allows: Callable[[str], bool], zone: ZoneSource
     ) -> None:
         self.client, self.events, self.allows, self.zone = client, events, allows, zone
 
@@ -69,7 +69,7 @@ class EventListeners:
         except EventNotFound:
             request.respond(text=f"No event #{argument.lstrip('#')}.", response_type="ephemeral")
             return
-        text, blocks = kit.event_detail(view, self.zone)
+        text, blocks = kit.event_detail(view, self.zone())
         request.respond(text=text, blocks=blocks, response_type="ephemeral")
 
     def cancel(self, request: CommandRequest, event_id: int) -> None:
@@ -84,7 +84,7 @@ class EventListeners:
 
     def list_events(self, request: CommandRequest) -> None:
         """`/outreach events`: upcoming events, soonest first."""
-        text, blocks = kit.events_list(self.events.upcoming(), self.zone)
+        text, blocks = kit.events_list(self.events.upcoming(), self.zone())
         request.respond(text=text, blocks=blocks, response_type="ephemeral")
 
     def open_modal(self, request: CommandRequest) -> None:
@@ -96,7 +96,7 @@ class EventListeners:
             second_locale=second,
             languages=languages,
             channel=request.channel_id,
-            today=kit.default_day(clock.utcnow(), self.zone),
+            today=kit.default_day(clock.utcnow(), self.zone()),
         )
         request.client.views_open(trigger_id=request.trigger_id, view=modal)
 
@@ -107,7 +107,7 @@ class EventListeners:
             ack(response_action="errors", errors={kit.TITLE_BLOCK: NOT_STAFF})
             return
         default, _ = self.events.school_languages()
-        spec, errors = kit.read_submission(view, zone=self.zone, default_locale=default)
+        spec, errors = kit.read_submission(view, zone=self.zone(), default_locale=default)
         if spec is None:
             ack(response_action="errors", errors=errors)
             return
@@ -120,7 +120,7 @@ class EventListeners:
             return
         ack()
         channel, _ = kit.read_metadata(view.get("private_metadata"))
-        self._tell(channel, user, kit.created_text(saved, self.zone))
+        self._tell(channel, user, kit.created_text(saved, self.zone()))
 
     def _tell(self, channel: str | None, user: str, text: str) -> None:
         if not channel:
@@ -132,7 +132,7 @@ class EventListeners:
             log.warning("cannot tell %s about their new event: %s", user, exc)
 
 
-def event_extension(events: EventService, zone: ZoneInfo) -> Extension:
+def event_extension(events: EventService, zone: ZoneSource) -> Extension:
     """The Slack part of events, for `build_slack_app(extensions=...)`."""
 
     def extend(app: App, allows: Callable[[str], bool]) -> dict[str, Subcommand]:

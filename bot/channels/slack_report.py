@@ -8,7 +8,7 @@ from bot.channels.slack_app import CommandRequest, Subcommand
 from bot.clock import utcnow
 from bot.report.formatting import NO_DATA_YET, headline, level_name, shown
 from bot.report.model import Report
-from bot.report.service import ReportOptions, default_period, make_report
+from bot.report.service import ReportOptions, default_period, make_report, report_zone
 from bot.store import Store
 
 USAGE = "`/outreach report [FROM [TO]]`: rubric evidence summary (dates like 2026-01-31; default 6 months)"
@@ -53,7 +53,7 @@ def report_subcommand(store: Store, options: ReportOptions) -> Subcommand:
 
     def run(request: CommandRequest) -> None:
         try:
-            start, end = _dates(request.args, utcnow().astimezone(options.zone).date())
+            start, end = _dates(request.args, utcnow().astimezone(report_zone(store, options)).date())
             report = make_report(store, options, start, end)
         except ValueError as exc:
             request.respond(text=f":warning: {exc}", response_type="ephemeral")

@@ -42,7 +42,7 @@ def generate(
     `intensity` scales how much happens per day (1.0: a school of a few hundred families).
     """
     end_at = now or utcnow()
-    zone = bot.settings.timezone
+    zone = bot.schools.zone()
     today = end_at.astimezone(zone).date()
     start, _ = default_period(today, months)  # the period `outreach report` shows by default
     chosen = list(generators) if generators is not None else [make() for make in ACTIVITY_GENERATORS]

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
-from bot import PROJECT_ROOT
+from bot.content import demo_volunteers_file
 from bot.demo.world import DemoParent, DemoWorld
 from bot.services.volunteer_types import SKILLS, TIMES, VolunteerError
 
-DEMO_FILE = PROJECT_ROOT / "schools" / "demo_volunteers.yaml"
+DEMO_FILE = demo_volunteers_file()
 
 
 @dataclass

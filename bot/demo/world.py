@@ -72,7 +72,7 @@ class DemoWorld:
     ) -> None:
         self.bot, self.clock, self.rng, self.dispatcher = bot, clock, rng, dispatcher
         self.intensity = intensity  # scales how often every activity happens
-        self.zone: ZoneInfo = bot.settings.timezone
+        self.zone: ZoneInfo = bot.schools.zone()
         self.parents: list[DemoParent] = []
         self.phones = demo_phones()
         self.rng.shuffle(self.phones)

@@ -39,19 +39,26 @@ def report_command(
     """Figures per rubric indicator with a suggested level, from the evidence the bot logged."""
     from bot.cli import _settings
     from bot.clock import utcnow
-    from bot.report.service import UnknownSchool, default_period, make_report, options_from, render
+    from bot.report.service import (
+        UnknownSchool,
+        default_period,
+        make_report,
+        options_from,
+        render,
+        report_zone,
+    )
     from bot.report.thresholds import ThresholdsError
     from bot.store import Store
     from bot.store.db import build_engine
     from bot.store.migrate import upgrade
 
     settings = _settings()
-    today = utcnow().astimezone(settings.timezone).date()
-    first, last = default_period(_day(end) or today)
     options = options_from(settings, thresholds)
     upgrade(settings.database_url)
     store = Store(build_engine(settings.database_url, pool_size=1))
     try:
+        today = utcnow().astimezone(report_zone(store, options, school)).date()
+        first, last = default_period(_day(end) or today)
         report = make_report(store, options, _day(start) or first, _day(end) or last, school)
     except (UnknownSchool, ThresholdsError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None

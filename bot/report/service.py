@@ -30,18 +30,27 @@ class UnknownSchool(LookupError):
 class ReportOptions:
     """What to report on and how: the settings' defaults, overridden by the command's options."""
 
-    zone: ZoneInfo
     min_group: int = 5
     thresholds: Path | None = None
+    zone: ZoneInfo | None = None  # None: the reported school's own zone (the active school's for all)
 
 
 def options_from(settings: Settings, thresholds: Path | None = None) -> ReportOptions:
-    """Report options from the settings (REPORT_MIN_GROUP, REPORT_THRESHOLDS_FILE, the school's zone)."""
+    """Report options from the settings (REPORT_MIN_GROUP, REPORT_THRESHOLDS_FILE)."""
     return ReportOptions(
-        zone=settings.timezone,
-        min_group=settings.report_min_group,
-        thresholds=thresholds or settings.report_thresholds_file,
+        min_group=settings.report_min_group, thresholds=thresholds or settings.report_thresholds_file
     )
+
+
+def report_zone(store: Store, options: ReportOptions, school: str | None = None) -> ZoneInfo:
+    """The zone a report's days are counted in: the chosen school's, else the active school's."""
+    if options.zone is not None:
+        return options.zone
+    with store.reading() as tx:
+        loaded = schools(tx)
+        chosen = next((s for s in loaded if school is not None and school in (str(s.id), s.slug)), None)
+        chosen = chosen or tx.school()
+    return ZoneInfo(chosen.data["timezone"]) if chosen is not None else ZoneInfo("UTC")
 
 
 def default_period(today: date, months: int = 6) -> tuple[date, date]:
@@ -59,6 +68,7 @@ def make_report(
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
     thresholds = load_thresholds(options.thresholds)
+    zone = report_zone(store, options, school)
     with store.transaction() as tx:
         loaded = schools(tx)
         school_id = None
@@ -72,7 +82,7 @@ def make_report(
             name, key = loaded[0].name, loaded[0].slug
         else:
             name, key = "All schools", "all"
-        scope = ReportScope(start, end, options.zone, school=name, school_key=key)
+        scope = ReportScope(start, end, zone, school=name, school_key=key)
         rows = evidence_between(tx, *scope.bounds(), school_id=school_id)
     return build_report(rows, scope, thresholds, min_group=options.min_group, generated_at=utcnow())
 

@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 
@@ -56,7 +55,6 @@ REFERENCE_PATTERN = r"C-?\s?(\d{4})-?\s?(\d{1,6})"
 class ConcernConfig:
     """Targets and where staff alerts go."""
 
-    zone: ZoneInfo
     ack_target_days: float = 1.0
     resolve_target_days: float = 5.0
     concerns_channel: str = ""
@@ -130,7 +128,7 @@ class ConcernService:
             outcome="ucp" if category in UCP_CATEGORIES else None,
             values={
                 "reference": reference,
-                "ack_by": local_datetime(ack_due, ctx.locale, self.config.zone),
+                "ack_by": local_datetime(ack_due, ctx.locale, ctx.zone),
                 "ucp_reference": reference,
             },
             clear=("description", "description_preview", "student_info", "contact_window", "share_student"),
@@ -148,10 +146,10 @@ class ConcernService:
     ) -> tuple[str, datetime]:
         values = ctx.values
         now = utcnow()
-        year = now.astimezone(self.config.zone).year
+        year = now.astimezone(ctx.zone).year
         reference = ctx.tx.next_concern_reference(year)
-        ack_due = add_school_days(now, self.config.ack_target_days, ctx.school, self.config.zone)
-        resolve_due = add_school_days(now, self.config.resolve_target_days, ctx.school, self.config.zone)
+        ack_due = add_school_days(now, self.config.ack_target_days, ctx.school, ctx.zone)
+        resolve_due = add_school_days(now, self.config.resolve_target_days, ctx.school, ctx.zone)
         ctx.tx.add_concern(
             reference=reference,
             school_id=ctx.school_id,
@@ -196,9 +194,9 @@ class ConcernService:
         values = {
             "reference": concern["reference"],
             "category": self._category_label(concern["category"], locales),
-            "received": local_datetime(concern["created_at"], ctx.locale, self.config.zone),
-            "ack_by": local_datetime(concern["ack_due_at"], ctx.locale, self.config.zone),
-            "resolved": local_datetime(concern["resolved_at"], ctx.locale, self.config.zone)
+            "received": local_datetime(concern["created_at"], ctx.locale, ctx.zone),
+            "ack_by": local_datetime(concern["ack_due_at"], ctx.locale, ctx.zone),
+            "resolved": local_datetime(concern["resolved_at"], ctx.locale, ctx.zone)
             if concern["resolved_at"]
             else "",
             "resolution": self._resolution_text(concern["resolution_category"], locales),
@@ -373,7 +371,7 @@ class ConcernService:
             if concern["status"] != "resolved":
                 raise ConcernStateError(f"{reference} is not resolved")
             contact, school = self._parent(tx, concern)
-            due = add_school_days(now, self.config.resolve_target_days, school.data, self.config.zone)
+            due = add_school_days(now, self.config.resolve_target_days, school.data, school.zone)
             tx.update_concern(
                 concern["id"],
                 status="owned" if concern["owner"] else "acknowledged",

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot import clock
 from bot.domain import EvidenceFact, Reminder
@@ -36,7 +35,7 @@ from bot.services.event_types import (
 )
 from bot.services.phones import normalize_phone
 from bot.services.reminders import ReminderService
-from bot.services.school_data import pick
+from bot.services.school_data import ZoneSource, pick
 from bot.services.schools import SchoolDirectory
 from bot.store import Store, Tx
 from bot.understanding.titles import match_titles
@@ -64,9 +63,9 @@ EDITABLE = frozenset(
 
 @dataclass(frozen=True)
 class EventConfig:
-    """The school's time zone, in which coordinators write times and parents read them."""
+    """The school's time zone, in which coordinators write times and parents read them (read when needed)."""
 
-    zone: ZoneInfo
+    zone: ZoneSource
 
 
 class EventService:
@@ -123,7 +122,7 @@ class EventService:
         """Validate a whole events file (EventFileError lists every problem), then save each event."""
         with self.store.transaction() as tx:
             default_locale = self.schools.current(tx).data.default_locale
-        specs = load_events_file(path, zone=self.config.zone, default_locale=default_locale, now=now)
+        specs = load_events_file(path, zone=self.config.zone(), default_locale=default_locale, now=now)
         return [self.save(spec, actor) for spec in specs]
 
     def edit(self, event_id: int, changes: Mapping[str, Any], actor: str = "cli") -> EventView:
@@ -372,7 +371,7 @@ class EventService:
         return pick(event["titles"], ctx.locale, ctx.school.default_locale)
 
     def _when(self, event: Mapping[str, Any], locale: str) -> str:
-        return local_datetime(event["starts_at"], locale, self.config.zone)
+        return local_datetime(event["starts_at"], locale, self.config.zone())
 
     def _reminder_text(
         self, event: Mapping[str, Any], school: str, locale: str, default: str, ask: bool
@@ -383,7 +382,7 @@ class EventService:
             (locale, default),
             school=school,
             title=pick(event["titles"], locale, default),
-            when=local_datetime(event["starts_at"], locale, self.config.zone),
+            when=local_datetime(event["starts_at"], locale, self.config.zone()),
             where=event["location"] or school,
         )
 
@@ -402,7 +401,7 @@ class EventService:
                 (locale, default),
                 school=school.data.name,
                 title=pick(event["titles"], locale, default),
-                when=local_datetime(event["starts_at"], locale, self.config.zone),
+                when=local_datetime(event["starts_at"], locale, self.config.zone()),
             )
             if tx.enqueue(
                 key=f"event-cancelled:{event['id']}:{contact_id}",

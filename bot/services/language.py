@@ -186,9 +186,9 @@ class DetectWords:
 
 @functools.cache
 def _load_detect_words() -> DetectWords:
-    from bot import PROJECT_ROOT
+    from bot.content import locales_dir
 
-    return DetectWords.build(load_keywords(PROJECT_ROOT / "locales" / "keywords.yaml").detect)
+    return DetectWords.build(load_keywords(locales_dir() / "keywords.yaml").detect)
 
 
 @functools.cache

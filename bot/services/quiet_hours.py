@@ -6,18 +6,27 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.services.school_data import ZoneSource
+
 
 @dataclass(frozen=True)
 class QuietHours:
-    """A nightly window in the school's time zone, such as 21:00-08:00, when bulk sends wait."""
+    """A nightly window in the school's time zone, such as 21:00-08:00, when bulk sends wait.
+
+    The zone is a fixed one or the active school's, read at each check so `school use` takes effect.
+    """
 
     start: time
     end: time
-    zone: ZoneInfo
+    zone: ZoneInfo | ZoneSource
+
+    def current_zone(self) -> ZoneInfo:
+        """The zone the window is counted in right now."""
+        return self.zone if isinstance(self.zone, ZoneInfo) else self.zone()
 
     def contains(self, at: datetime) -> bool:
         """True when this moment falls inside the quiet window."""
-        local = at.astimezone(self.zone).time().replace(tzinfo=None)
+        local = at.astimezone(self.current_zone()).time().replace(tzinfo=None)
         if self.start == self.end:
             return False
         if self.start < self.end:
@@ -28,10 +37,11 @@ class QuietHours:
         """`at` itself when sending is allowed then, otherwise the moment the window opens (UTC)."""
         if not self.contains(at):
             return at
-        local = at.astimezone(self.zone)
+        zone = self.current_zone()
+        local = at.astimezone(zone)
         day = local.date()
         if local.time().replace(tzinfo=None) >= self.end and self.start > self.end:
             day += timedelta(days=1)
         # Built from the wall clock so a daylight-saving change in the night lands on 08:00 local.
-        opening = datetime.combine(day, self.end, tzinfo=self.zone)
+        opening = datetime.combine(day, self.end, tzinfo=zone)
         return opening.astimezone(UTC)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.clock import utcnow
 from bot.domain import Reminder
+from bot.services.school_data import ZoneSource
 from bot.store import Store, Tx
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def format_offset(minutes: int) -> str:
 class ReminderService:
     """Plans reminder rows for a ref (event, shift) and sends a due one through its kind's sender."""
 
-    def __init__(self, store: Store, zone: ZoneInfo, on_change: Callable[[], None] | None = None) -> None:
+    def __init__(self, store: Store, zone: ZoneSource, on_change: Callable[[], None] | None = None) -> None:
         self.store = store
         self.zone = zone
         self.senders: dict[str, ReminderSender] = {}
@@ -89,7 +89,7 @@ class ReminderService:
         "7 days before" an 18:00 event is 18:00 a week earlier even when daylight saving changed between.
         """
         days, rest = divmod(minutes_before, 1440)
-        local = starts_at.astimezone(self.zone) - timedelta(days=days)  # wall-clock arithmetic
+        local = starts_at.astimezone(self.zone()) - timedelta(days=days)  # wall-clock arithmetic
         return (local.astimezone(UTC) - timedelta(minutes=rest)).replace(microsecond=0)
 
     def cancel(self, tx: Tx, *, kind: str, ref_id: int) -> int:

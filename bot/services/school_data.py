@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from bot.i18n.formatting import WEEKDAYS
 
 Localized = dict[str, str]
+ZoneSource = Callable[[], ZoneInfo]  # the active school's zone, read when needed (SchoolDirectory.zone)
 REQUIRED_TEXTS = ("question", "answer", "title", "text")  # per-language texts list entries must have
 DAYS = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)(?:-(mon|tue|wed|thu|fri|sat|sun))?$")
 
@@ -159,6 +161,11 @@ class SchoolData(_Strict):
         if missing:
             raise ValueError(f"no text in the default locale {default!r} at: " + ", ".join(missing))
         return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The school's time zone: every time the bot shows, plans or checks is on this wall clock."""
+        return ZoneInfo(self.timezone)
 
     @property
     def program(self) -> str:

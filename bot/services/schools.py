@@ -1,4 +1,4 @@
-"""Loading school files into the store and reading the active school back, parsed and cached."""
+"""Loading school files into the store, choosing the active school, and reading it back parsed and cached."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.services.school_data import SchoolData, load_school_file, parse_school
 from bot.store import Store, Tx
 
+NO_SCHOOL_ZONE = ZoneInfo("UTC")  # only until a school is loaded: nothing is scheduled for no school
+
 
 class NoSchool(LookupError):
-    """No school is loaded yet (`outreach load FILE`)."""
+    """No school is loaded yet (`outreach school use FILE`)."""
 
 
 @dataclass(frozen=True)
@@ -22,39 +25,68 @@ class ActiveSchool:
     id: int
     data: SchoolData
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The school's time zone, from its school file."""
+        return self.data.zone
 
-def load_school(store: Store, path: Path) -> ActiveSchool:
-    """Validate a school file and store it (replacing the school with the same slug)."""
+
+def load_school(store: Store, path: Path, *, activate: bool = False) -> ActiveSchool:
+    """Validate a school file and store it (replacing the school with the same slug).
+
+    It becomes the active school when asked to, or when no school is active yet.
+    """
     data = load_school_file(path)
     with store.transaction() as tx:
         school = tx.upsert_school(data.slug, data.name, data.model_dump(mode="json"))
+        if activate or tx.school() is None:
+            tx.activate_school(school.id)
     return ActiveSchool(school.id, data)
 
 
 class SchoolDirectory:
-    """Reads schools from the store; parsed data is cached briefly so a reload shows up within seconds."""
+    """Reads schools from the store; parsed data is cached briefly so a change shows up within seconds."""
 
-    def __init__(self, ttl_seconds: float = 30.0) -> None:
+    def __init__(self, store: Store | None = None, ttl_seconds: float = 30.0) -> None:
+        self.store = store
         self.ttl_seconds = ttl_seconds
         self._cache: dict[int | None, tuple[float, ActiveSchool]] = {}
         self._lock = threading.Lock()
 
     def current(self, tx: Tx, school_id: int | None = None) -> ActiveSchool:
-        """The given school, or the first one loaded."""
-        now = time.monotonic()
-        with self._lock:
-            hit = self._cache.get(school_id)
-            if hit and now - hit[0] < self.ttl_seconds:
-                return hit[1]
+        """The given school, or the active one."""
+        hit = self._cached(school_id)
+        if hit is not None:
+            return hit
         school = tx.school(school_id)
         if school is None:
-            raise NoSchool("no school loaded: run `outreach load FILE`")
+            raise NoSchool("no school loaded: run `outreach school use FILE`")
         active = ActiveSchool(school.id, parse_school(school.data, Path(f"<store:{school.slug}>")))
         with self._lock:
-            self._cache[school_id] = (now, active)
+            self._cache[school_id] = (time.monotonic(), active)
         return active
+
+    def zone(self) -> ZoneInfo:
+        """The active school's time zone, read when it is needed (a `school use` shows within the TTL)."""
+        hit = self._cached(None)
+        if hit is not None:
+            return hit.zone
+        if self.store is None:
+            raise NoSchool("this directory has no store to read the active school from")
+        try:
+            with self.store.reading() as tx:
+                return self.current(tx).zone
+        except NoSchool:
+            return NO_SCHOOL_ZONE
 
     def forget(self) -> None:
         """Drop the cache (after loading a school in this process)."""
         with self._lock:
             self._cache.clear()
+
+    def _cached(self, school_id: int | None) -> ActiveSchool | None:
+        with self._lock:
+            hit = self._cache.get(school_id)
+        if hit and time.monotonic() - hit[0] < self.ttl_seconds:
+            return hit[1]
+        return None

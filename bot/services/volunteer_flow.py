@@ -151,7 +151,7 @@ class VolunteerFlow:
             "when": self.service.when(shift, ctx.locale),
         }
         if signup["status"] == "offered" and signup["offered_until"]:
-            values["until"] = local_datetime(signup["offered_until"], ctx.locale, self.service.config.zone)
+            values["until"] = local_datetime(signup["offered_until"], ctx.locale, self.service.config.zone())
             return ActionResult(outcome="offered", values=values)
         return ActionResult(values=values)
 

@@ -27,6 +27,7 @@ from bot.services.announcement_preview import AnnouncementDraft
 from bot.services.phones import mask_phone
 from bot.services.quiet_hours import QuietHours
 from bot.services.reminders import ReminderService
+from bot.services.school_data import ZoneSource
 from bot.services.schools import SchoolDirectory
 from bot.services.volunteer_file import load_volunteer_file, shift_key
 from bot.services.volunteer_types import (
@@ -51,7 +52,7 @@ ANNOUNCED_TITLES = 2  # an announcement names the first two; more would not fit 
 class VolunteerConfig:
     """How long an offered place is held, how many shifts a list shows, and the quiet hours."""
 
-    zone: ZoneInfo
+    zone: ZoneSource  # the active school's, read when needed
     offer_hours: float = 24.0
     max_listed: int = 24  # shifts in the list (the best fits first); the parent pages through with MORE
     quiet: QuietHours | None = None
@@ -95,7 +96,7 @@ class VolunteerService:
         """Load or update opportunities and shifts from a YAML file (idempotent by key)."""
         spec = load_volunteer_file(path)
         moment = now or utcnow()
-        today = moment.astimezone(self.config.zone).date()
+        today = moment.astimezone(self.config.zone()).date()
         created = updated = planned = 0
         with self.store.transaction() as tx:
             school = self.schools.current(tx)
@@ -115,7 +116,7 @@ class VolunteerService:
                 )
                 created, updated = created + new, updated + (not new)
                 for index, shift in enumerate(opportunity.shifts):
-                    starts, ends = shift.moments(self.config.zone, today)
+                    starts, ends = shift.moments(self.config.zone(), today)
                     shift_row, moved = tx.upsert_shift(
                         row["id"],
                         shift_key(opportunity, index),
@@ -306,7 +307,7 @@ class VolunteerService:
             "signup_id": signup["id"],
             "title": self.title(opportunity, locale),
             "when": self.when(shift, locale),
-            "until": local_datetime(until, locale, self.config.zone),
+            "until": local_datetime(until, locale, self.config.zone()),
         }
         saved = tx.load_session(contact.id)
         state = saved[0] if saved else engine.idle_state()
@@ -600,7 +601,7 @@ class VolunteerService:
         """How well a shift fits a parent: shared skills count twice, a free time once."""
         skills = len(set(profile.get("skills") or ()) & set(opportunity.get("skills") or ()))
         times = set(profile.get("times") or ())
-        return 2 * min(skills, 1) + (1 if _time_of(shift["starts_at"], self.config.zone) in times else 0)
+        return 2 * min(skills, 1) + (1 if _time_of(shift["starts_at"], self.config.zone()) in times else 0)
 
     def title(self, opportunity: dict[str, Any], locale: str) -> str:
         """The opportunity's title in the parent's language, else English."""
@@ -612,7 +613,7 @@ class VolunteerService:
 
     def when(self, shift: dict[str, Any], locale: str) -> str:
         """The shift's start, in the parent's locale and the school's zone."""
-        return local_datetime(shift["starts_at"], locale, self.config.zone)
+        return local_datetime(shift["starts_at"], locale, self.config.zone())
 
     def _outside_quiet_hours(self, now: datetime) -> datetime:
         """Now, or the end of the quiet hours when it is night at the school."""

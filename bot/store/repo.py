@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
@@ -91,7 +92,9 @@ def _contact(row: ContactRow | Row[Any]) -> Contact:
 
 
 def _school(row: SchoolRow) -> School:
-    return School(id=row.id, slug=row.slug, name=row.name, data=row.data)
+    return School(
+        id=row.id, slug=row.slug, name=row.name, data=row.data, active=row.active, loaded_at=row.loaded_at
+    )
 
 
 class Store:
@@ -105,6 +108,8 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._workers: ThreadPoolExecutor | None = None
         self._workers_lock = threading.Lock()
+        # The transaction open in this thread (or task), so a read made inside it can join it.
+        self._open: ContextVar[Tx | None] = ContextVar(f"open_tx_{id(self)}", default=None)
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
         """Run blocking work that uses the store in a thread pool as large as the connection pool.
@@ -121,7 +126,26 @@ class Store:
     def transaction(self) -> Iterator[Tx]:
         """A unit of work: commits on success, rolls back on any error."""
         with self._sessions() as session, session.begin():
-            yield Tx(session, sqlite=self.sqlite, phone_token=self.phone_token)
+            tx = Tx(session, sqlite=self.sqlite, phone_token=self.phone_token)
+            token = self._open.set(tx)
+            try:
+                yield tx
+            finally:
+                self._open.reset(token)
+
+    @contextmanager
+    def reading(self) -> Iterator[Tx]:
+        """The transaction already open in this thread, else a new one: for reads that may run inside one.
+
+        A second transaction in the same thread would wait for the connection the first one holds
+        (SQLite has one per process), so a lookup such as the school's time zone joins the open one.
+        """
+        open_tx = self._open.get()
+        if open_tx is not None:
+            yield open_tx
+            return
+        with self.transaction() as tx:
+            yield tx
 
     def scrub_freed_space(self, tables: Iterable[str]) -> None:
         """Make deleted rows unrecoverable from the database files, after an erasure.
@@ -184,12 +208,21 @@ class Tx(
 
     # Schools -----------------------------------------------------------------
     def school(self, school_id: int | None = None) -> School | None:
-        """The school by id, or the first school when no id is given."""
-        query = select(SchoolRow).order_by(SchoolRow.id).limit(1)
+        """The school by id, or the active school when no id is given."""
+        query = select(SchoolRow).where(SchoolRow.active.is_(True)).order_by(SchoolRow.id).limit(1)
         if school_id is not None:
             query = select(SchoolRow).where(SchoolRow.id == school_id)
         row = self.session.scalars(query).first()
         return _school(row) if row else None
+
+    def schools(self) -> list[School]:
+        """Every loaded school, in the order they were first loaded."""
+        return [_school(row) for row in self.session.scalars(select(SchoolRow).order_by(SchoolRow.id))]
+
+    def activate_school(self, school_id: int) -> None:
+        """Make this school the one the bot answers as (and no other)."""
+        self.session.execute(update(SchoolRow).values(active=SchoolRow.id == school_id))
+        self.session.flush()
 
     def upsert_school(self, slug: str, name: str, data: dict[str, Any]) -> School:
         """Create or replace a school's data, keyed by slug."""

@@ -16,6 +16,11 @@ class RosterQueries:
 
     session: Session
 
+    def known_phones(self, phones: Sequence[str]) -> set[str]:
+        """Which of these phones already belong to a contact."""
+        found = self.session.scalars(select(ContactRow.phone).where(ContactRow.phone.in_(list(phones))))
+        return set(found)
+
     def upsert_roster(self, entries: Sequence[Any], school_id: int | None) -> tuple[int, int]:
         """Create or update contacts by phone; returns (added, updated). Consent is never switched back on."""
         known = {

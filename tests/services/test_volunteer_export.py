@@ -18,7 +18,7 @@ def test_the_roster_csv_has_who_is_coming_and_who_waits(bot: Bot) -> None:
     signup = bot.volunteers.sign_up(shift, first).signup_id or 0
     bot.volunteers.sign_up(shift, second)
     bot.volunteers.mark_requirement(signup, "tb_test", "U0STAFF")
-    rows = list(csv.reader(io.StringIO(roster_csv(bot.volunteers.roster(shift), bot.settings.timezone))))
+    rows = list(csv.reader(io.StringIO(roster_csv(bot.volunteers.roster(shift), bot.schools.zone()))))
     assert tuple(rows[0]) == ROSTER_COLUMNS
     assert rows[1:] == [
         [str(shift), "Reading with children", "2099-12-03 08:30", str(signup), "Ana Ruiz", "***7501", "es",
@@ -26,7 +26,7 @@ def test_the_roster_csv_has_who_is_coming_and_who_waits(bot: Bot) -> None:
         [str(shift), "Reading with children", "2099-12-03 08:30", rows[2][3], "", "***7502", "ko",
          "waitlisted", "1", "", "application;tb_test", ""],
     ]  # fmt: skip
-    full = roster_csv(bot.volunteers.roster(shift, full_phones=True), bot.settings.timezone)
+    full = roster_csv(bot.volunteers.roster(shift, full_phones=True), bot.schools.zone())
     assert "+12135557501" in full
 
 

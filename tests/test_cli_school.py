@@ -1,0 +1,82 @@
+"""`outreach school`: a real school is chosen, not found, and the demo comes only into an empty database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.fixtures.processes import clean_env, run_outreach
+
+LINCOLN = "tests/fixtures/schools/lincoln.yaml"
+PARENT = "+13125550177"
+
+
+def test_from_an_empty_database_school_use_makes_the_bot_that_school(tmp_path: Path) -> None:
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'lincoln.db'}")
+    used = run_outreach("school", "use", LINCOLN, env=env)
+    assert used.returncode == 0, used.stderr
+    assert used.stdout.splitlines()[0] == (
+        "Lincoln Middle School (lincoln-middle) is now the active school, time zone America/Chicago."
+    )
+    listed = run_outreach("school", "list", env=env)
+    assert [line.split()[:2] for line in listed.stdout.splitlines()] == [["*", "lincoln-middle"]]
+
+    chat = run_outreach("chat", "--phone", PARENT, env=env, stdin="hi\n1\nhelp\noffice hours\n")
+    assert chat.returncode == 0, chat.stderr
+    assert "Lincoln Middle School" in chat.stdout
+    assert "(312) 555-0142" in chat.stdout
+    assert "8:15 AM - 3:45 PM" in chat.stdout
+    assert "Rosewood" not in chat.stdout
+    # No demo events or volunteer shifts came with it.
+    assert run_outreach("events", "list", env=env).stdout.strip() == "no upcoming events"
+    assert "no upcoming shifts" in run_outreach("volunteers", "list", env=env).stdout
+
+    shown = run_outreach("school", "show", env=env)
+    assert "active school: Lincoln Middle School (lincoln-middle)" in shown.stdout
+    assert "time zone:     America/Chicago" in shown.stdout
+
+
+def test_school_use_switches_from_the_demo(tmp_path: Path) -> None:
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
+    first = run_outreach("chat", "--phone", PARENT, env=env, stdin="hi\n")
+    assert "Rosewood Elementary" in first.stdout
+    loaded = run_outreach("load", LINCOLN, env=env)
+    assert loaded.stdout.splitlines() == [
+        "loaded Lincoln Middle School (lincoln-middle)",
+        f"the bot still answers as Rosewood Elementary: `outreach school use {LINCOLN}` switches to it",
+    ]
+    assert run_outreach("school", "use", LINCOLN, env=env).returncode == 0
+    listed = run_outreach("school", "list", env=env).stdout.splitlines()
+    assert [line.split()[:2] for line in listed] == [
+        ["rosewood-elementary", "Rosewood"],
+        ["*", "lincoln-middle"],
+    ]
+    after = run_outreach("chat", "--phone", "+13125550178", env=env, stdin="hi\n")
+    assert "Lincoln Middle School" in after.stdout
+
+
+def test_the_demo_comes_only_into_an_empty_database_without_a_school_file(tmp_path: Path) -> None:
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}", LOG_LEVEL="INFO")
+    result = run_outreach("chat", "--phone", PARENT, env=env, stdin="hi\n")
+    assert "no SCHOOL_FILE: loaded the demo school Rosewood Elementary" in result.stderr
+    assert run_outreach("events", "list", env=env).stdout.strip() != "no upcoming events"
+    again = run_outreach("chat", "--phone", PARENT, env=env, stdin="hi\n")
+    assert "demo school" not in again.stderr
+
+
+def test_a_school_file_setting_loads_that_school_without_demo_activities(tmp_path: Path) -> None:
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 's.db'}", SCHOOL_FILE=LINCOLN)
+    result = run_outreach("chat", "--phone", PARENT, env=env, stdin="hi\n")
+    assert "Lincoln Middle School" in result.stdout
+    assert "demo school" not in result.stderr
+    assert run_outreach("events", "list", env=env).stdout.strip() == "no upcoming events"
+    assert "no upcoming shifts" in run_outreach("volunteers", "list", env=env).stdout
+
+
+def test_school_use_refuses_a_bad_file_and_keeps_the_active_school(tmp_path: Path) -> None:
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'b.db'}")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("slug: bad\nname: Bad\ntimezone: Mars/Olympus\n")
+    result = run_outreach("school", "use", str(bad), env=env)
+    assert result.returncode == 1
+    assert "  timezone: unknown time zone 'Mars/Olympus'" in result.stderr
+    assert run_outreach("school", "list", env=env).stdout.startswith("no school loaded yet")
