@@ -183,8 +183,9 @@ class Conversation:
     def _inbound_status(self, tx: Tx, contact: Contact, inbound: Inbound, *, is_new: bool) -> str:
         """'throttled' for a text that gets no reply, 'help' for an answered HELP, else 'received'.
 
-        STOP and START are always honoured (the carriers' and the law's rule); HELP once per
-        HELP_GAP; a flooding number and a burst of new numbers get no other reply.
+        STOP and START are always honoured (the carriers' and the law's rule); HELP too, but only
+        once per HELP_GAP during a flood; a flooding number and a burst of new numbers get no other
+        reply.
         """
         text = inbound.text
         command = self.keywords.command(text)
@@ -193,7 +194,9 @@ class Conversation:
         if command in ("stop", "start") or self.keywords.asks_to_stop(text):
             return "received"
         if command == "help":
-            return THROTTLED if self.throttle.help_repeated(tx, contact) else HELP_ANSWERED
+            # During a flood, HELP once per HELP_GAP: a flood of HELPs must not buy a flood of answers.
+            flooding = not is_new and self.throttle.over_limit(tx, contact)
+            return THROTTLED if flooding and self.throttle.help_repeated(tx, contact) else HELP_ANSWERED
         if is_new:
             return THROTTLED if self.throttle.too_many_new_numbers(tx) else "received"
         return THROTTLED if self.throttle.over_limit(tx, contact) else "received"

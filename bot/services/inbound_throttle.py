@@ -3,7 +3,7 @@
 Past `max_per_minute` texts in the last minute, a text is stored with status 'throttled' and gets
 no reply, until the number slows down. A flood is one spell of throttled texts: staff are told once
 at its start, and it ends only after FLOOD_GAP without a throttled text, whatever was answered in
-between. STOP and START are always honoured; HELP is answered at most once per HELP_GAP per number.
+between. STOP and START are always honoured; during a flood HELP is answered once per HELP_GAP.
 New numbers together get at most `new_numbers_per_minute` answers a minute (SMS pumping).
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -97,6 +98,13 @@ def _school(row: SchoolRow) -> School:
     )
 
 
+SCRUB_WAIT_SECONDS = 10.0
+OLDER_SNAPSHOTS = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+    "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
+)
+
+
 class Store:
     """Opens transactions on the database, and runs blocking store work off the event loop."""
 
@@ -164,6 +172,11 @@ class Store:
                 raw.close()
             return
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            # A transaction that began before the erasure (a report, autovacuum's ANALYZE) may still
+            # see the old rows, and VACUUM must keep them for it: wait a little for it to end.
+            deadline = time.monotonic() + SCRUB_WAIT_SECONDS
+            while connection.exec_driver_sql(OLDER_SNAPSHOTS).scalar_one() and time.monotonic() < deadline:
+                time.sleep(0.05)
             for table in tables:
                 connection.exec_driver_sql(f'VACUUM "{table}"')
             # A plain VACUUM frees a dead row's space but leaves its bytes; the contacts table (the

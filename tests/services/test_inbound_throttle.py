@@ -89,12 +89,17 @@ def test_help_and_stop_mixed_into_a_flood_make_one_notice(throttled_bot: Bot) ->
     assert len(notices(throttled_bot)) == 1
 
 
-def test_help_is_answered_once_per_ten_minutes(throttled_bot: Bot) -> None:
-    assert text(throttled_bot, "HELP", 1)
-    assert not text(throttled_bot, "HELP", 2)
-    assert inbound_statuses(throttled_bot) == ["help", "throttled"]
+def test_during_a_flood_help_is_answered_once_per_ten_minutes(throttled_bot: Bot) -> None:
+    assert text(throttled_bot, "HELP", 1) and text(throttled_bot, "HELP", 2)  # no flood: always
+    for n in range(3, 10):
+        text(throttled_bot, "hello", n)
+    assert not text(throttled_bot, "HELP", 10)  # answered twice in these ten minutes already
     _age_messages(throttled_bot, 11)
-    assert text(throttled_bot, "HELP", 3)
+    for n in range(11, 18):
+        text(throttled_bot, "hello", n)
+    assert text(throttled_bot, "HELP", 18)
+    assert not text(throttled_bot, "HELP", 19)
+    assert inbound_statuses(throttled_bot)[-2:] == ["help", "throttled"]
 
 
 def test_start_is_honoured_during_a_flood(throttled_bot: Bot) -> None:
