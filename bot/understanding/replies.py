@@ -69,6 +69,15 @@ class ReplyBook:
 
     def __init__(self, words: Mapping[str, LocaleWords]) -> None:
         self.words = dict(words)
+        # Every language's phrases, ready to look for in a text (with spaces around, or without spaces
+        # for scripts that have none): built once, as each inbound text is checked against all of them.
+        self._phrases = tuple(
+            (len(p), label, p.replace(" ", "") if is_unspaced(p) else f" {p} ", is_unspaced(p))
+            for w in self.words.values()
+            for label, phrases in w.phrases.items()
+            for p in phrases
+            if p
+        )
 
     def order(self, locale: str | None) -> list[LocaleWords]:
         """The parent's language first, then English, then the rest."""
@@ -105,12 +114,17 @@ class ReplyBook:
         return {name: code for w in self.words.values() for name, code in w.languages.items()}
 
     def phrase_intent(self, text: str, locale: str | None) -> str | None:
-        """The intent label of a listed phrase the text contains (help, language:en, ...), longest first."""
+        """The intent label of a listed phrase the text contains (help, language:en, ...), longest first.
+
+        Every language's phrases count, whatever `locale` is: parents mix languages.
+        """
         norm = normalize(text)
-        found: list[tuple[int, str]] = []
-        for words in self.order(locale):
-            for label, phrases in words.phrases.items():
-                found.extend((len(p), label) for p in phrases if p and contains_phrase(norm, p))
+        padded, compact = f" {norm} ", norm.replace(" ", "")
+        found = [
+            (size, label)
+            for size, label, form, unspaced in self._phrases
+            if form in (compact if unspaced else padded)
+        ]
         return max(found)[1] if found else None
 
     def place(
