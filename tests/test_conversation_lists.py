@@ -104,3 +104,30 @@ def test_rights_topics_all_reachable_within_three_segments(bot: Bot, locale: str
     lines, replies = _walk(bot, phone, "rights", locale)
     assert all(segment_count(reply) <= 3 for reply in replies), replies
     assert [n for n, _ in lines] == list(range(1, len(lines) + 1)) and len(lines) >= 9, lines
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "answer"),
+    [
+        ("en", "RSVP yes for family night", "yes"),
+        ("en", "I cannot come to the math workshop", "no"),
+        ("es", "sí voy a la noche de juegos", "yes"),
+        ("es", "no puedo ir a la noche de juegos", "no"),
+    ],
+)
+def test_an_rsvp_in_words_is_saved_with_its_evidence_as_the_rsvp_step_saves_it(
+    bot: Bot, locale: str, text: str, answer: str, db_url: str
+) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the RSVP path's own tests cover both databases")
+    phone = "+12135550463"
+    with running_at(ManualClock(GOLDEN_INSTANT)):
+        bot.events.load_file(EVENTS, actor="test")
+        contact_id = _parent(bot, phone, locale)
+        _say(bot, phone, text)
+    key = "many-family-night" if "noche" in text or "family" in text else "many-math"
+    with bot.store.transaction() as tx:
+        event = tx.event_by_key(key)
+        assert event is not None
+        assert tx.rsvp_of(event["id"], contact_id) == answer
+        assert [(d, loc) for _i, k, d, loc in tx.evidence("1E") if k == "rsvp"] == [(answer, locale)]

@@ -64,6 +64,10 @@ class Step(BaseModel):
                 raise ValueError(f"slot {self.slot!r}: every choice must set it, or the input store it")
         if self.filled is not None and self.slot is None:
             raise ValueError("filled needs a slot")
+        if self.fit is not None:
+            texts = [self.say] if isinstance(self.say, str) else list((self.say or {}).values())
+            if not texts or any(f"{{{self.fit}}}" not in said for said in texts):
+                raise ValueError(f"fit {self.fit!r}: every text of the step must show {{{self.fit}}}")
         return self
 
 

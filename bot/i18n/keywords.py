@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from bot.yaml_files import load_yaml
@@ -18,15 +18,14 @@ _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _FOLD = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "\u200c": " ", "đ": "d", "Đ": "D"})
 
 
+# Kana, CJK ideographs (and compatibility ones), Thai: scripts written without spaces between words.
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+
+
 def is_unspaced(text: str) -> bool:
     """True when the text has a character of a script written without spaces (Chinese, Japanese, Thai)."""
-    return any(
-        "\u3040" <= ch <= "\u30ff"
-        or "\u3400" <= ch <= "\u9fff"
-        or "\uf900" <= ch <= "\ufaff"
-        or "\u0e00" <= ch <= "\u0e7f"
-        for ch in text
-    )
+    # A compiled class scans in C: this runs for every phrase of every language on every inbound text.
+    return _UNSPACED.search(text) is not None
 
 
 def contains_phrase(text: str, phrase: str) -> bool:
@@ -37,8 +36,10 @@ def contains_phrase(text: str, phrase: str) -> bool:
     return f" {phrase} " in f" {text} "
 
 
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Fold case, accents and punctuation so 'Menú!' and 'menu' compare equal."""
+    # Cached: the same option labels, phrases and words are folded again on every inbound text.
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_NOT_WORD.sub(" ", stripped.casefold()).replace("_", " ").split())
@@ -75,16 +76,22 @@ class KeywordTable:
     def asks_to_stop(self, text: str) -> bool:
         """True when the message asks in plain words to stop the texts."""
         normalized = normalize(text)
-        padded, compact = f" {normalized} ", normalized.replace(" ", "")
         spaced, unspaced = self._opt_out_forms
-        return any(phrase in padded for phrase in spaced) or any(phrase in compact for phrase in unspaced)
+        return bool(
+            (spaced is not None and spaced.search(f" {normalized} "))
+            or (unspaced is not None and unspaced.search(normalized.replace(" ", "")))
+        )
 
     @cached_property
-    def _opt_out_forms(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        # Built once: every inbound text is checked against every language's phrases.
-        spaced = tuple(f" {p} " for p in self.opt_out_phrases if not is_unspaced(p))
-        unspaced = tuple(p.replace(" ", "") for p in self.opt_out_phrases if is_unspaced(p))
-        return spaced, unspaced
+    def _opt_out_forms(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        # Built once: every inbound text is checked against every language's phrases, so they are
+        # one alternation each, scanned in C (whole words for spaced scripts, anywhere without spaces).
+        spaced = [re.escape(f" {p} ") for p in self.opt_out_phrases if p and not is_unspaced(p)]
+        unspaced = [re.escape(p.replace(" ", "")) for p in self.opt_out_phrases if is_unspaced(p)]
+        return (
+            re.compile("|".join(spaced)) if spaced else None,
+            re.compile("|".join(unspaced)) if unspaced else None,
+        )
 
     def keyword(self, locale: str, command: str) -> str:
         """The word for a command in a language, as a parent would type it (first listed)."""

@@ -26,11 +26,16 @@ def segment_count(text: str) -> int:
     if is_gsm7(text):
         if len(text) * 2 <= 160:
             return 1
+        escapes = sum(text.count(ch) for ch in GSM7_EXTENDED)
+        if escapes == 0:
+            return 1 if len(text) <= 160 else -(-len(text) // 153)
         units = [2 if ch in GSM7_EXTENDED else 1 for ch in text]
         return 1 if sum(units) <= 160 else _split_count(units, 153)
     # UCS-2 counts UTF-16 code units: an emoji outside the BMP takes two.
     if len(text) * 2 <= 70:
         return 1
+    if max(text) <= "\uffff":  # no surrogate pairs: one unit a character (the usual case, counted in C)
+        return 1 if len(text) <= 70 else -(-len(text) // 67)
     units = [len(ch.encode("utf-16-le")) // 2 for ch in text]
     return 1 if sum(units) <= 70 else _split_count(units, 67)
 

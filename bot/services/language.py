@@ -31,8 +31,10 @@ LINGUA_NAMES = {
 }
 
 
+@functools.cache
 def native_name(code: str) -> str:
     """A language named in itself, e.g. 'Español', '한국어'."""
+    # Cached: Babel builds a Locale for each name, and every new number's language menu needs all ten.
     name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
 

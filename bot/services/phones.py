@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 
@@ -9,8 +11,11 @@ class InvalidPhone(ValueError):
     """The sender is not a phone number we can text back (short code, email, garbage)."""
 
 
+@lru_cache(maxsize=16384)
 def normalize_phone(raw: str, region: str = "US") -> str:
     """The E.164 form of a phone number, or `InvalidPhone`."""
+    # Cached (a pure function; errors are not cached): parsing costs more than the rest of a short
+    # turn's bookkeeping, and the same parents text again and again.
     candidate = (raw or "").strip()
     if not candidate or len(candidate) > 32:
         raise InvalidPhone("not a phone number")

@@ -68,6 +68,11 @@ INSERT_CONSENT = insert(CONSENT_EVENTS)
 TOUCH_CONTACT = (
     update(CONTACTS).where(CONTACTS.c.id == bindparam("b_id")).values(last_inbound_at=bindparam("b_at"))
 )
+SET_LOCALE = (
+    update(CONTACTS)
+    .where(CONTACTS.c.id == bindparam("b_id"))
+    .values(locale=bindparam("b_locale"), locale_source=bindparam("b_source"))
+)
 SESSION_BY_CONTACT = select(SESSIONS.c.state, SESSIONS.c.updated_at).where(
     SESSIONS.c.contact_id == bindparam("b_id")
 )
@@ -292,9 +297,8 @@ class Tx(
 
     def set_locale(self, contact_id: int, locale: str, source: str) -> None:
         """Set the contact's language and how we learned it (chosen, detected)."""
-        self.session.execute(
-            update(ContactRow).where(ContactRow.id == contact_id).values(locale=locale, locale_source=source)
-        )
+        # Core, as on the rest of the per-message path: an ORM update costs about a millisecond more.
+        self.core.execute(SET_LOCALE, {"b_id": contact_id, "b_locale": locale, "b_source": source})
 
     def set_consent(
         self, contact_id: int, *, opted_out: bool, source: str, detail: str | None = None

@@ -69,7 +69,15 @@ class ReplyBook:
 
     def __init__(self, words: Mapping[str, LocaleWords]) -> None:
         self.words = dict(words)
-        self._phrases: tuple[list[tuple[str, int, str]], list[tuple[str, int, str]]] | None = None
+        # Every language's phrases, ready to look for in a text (with spaces around, or without spaces
+        # for scripts that have none): built once, as each inbound text is checked against all of them.
+        self._phrases = tuple(
+            (len(p), label, p.replace(" ", "") if is_unspaced(p) else f" {p} ", is_unspaced(p))
+            for w in self.words.values()
+            for label, phrases in w.phrases.items()
+            for p in phrases
+            if p
+        )
 
     def order(self, locale: str | None) -> list[LocaleWords]:
         """The parent's language first, then English, then the rest."""
@@ -106,25 +114,18 @@ class ReplyBook:
         return {name: code for w in self.words.values() for name, code in w.languages.items()}
 
     def phrase_intent(self, text: str, locale: str | None) -> str | None:
-        """The intent label of a listed phrase the text contains (help, language:en, ...), longest first."""
-        norm = normalize(text)
-        spaced, unspaced = self._phrase_table()
-        padded, compact = f" {norm} ", norm.replace(" ", "")
-        found = [(size, label) for p, size, label in spaced if p in padded]
-        found += [(size, label) for p, size, label in unspaced if p in compact]
-        return max(found)[1] if found else None
+        """The intent label of a listed phrase the text contains (help, language:en, ...), longest first.
 
-    def _phrase_table(self) -> tuple[list[tuple[str, int, str]], list[tuple[str, int, str]]]:
-        """Every language's intent phrases, prepared once: (' phrase ', length, label) and unspaced ones."""
-        if self._phrases is None:
-            every = [
-                (p, label) for w in self.words.values() for label, ps in w.phrases.items() for p in ps if p
-            ]
-            self._phrases = (
-                [(f" {p} ", len(p), label) for p, label in every if not is_unspaced(p)],
-                [(p.replace(" ", ""), len(p), label) for p, label in every if is_unspaced(p)],
-            )
-        return self._phrases
+        Every language's phrases count, whatever `locale` is: parents mix languages.
+        """
+        norm = normalize(text)
+        padded, compact = f" {norm} ", norm.replace(" ", "")
+        found = [
+            (size, label)
+            for size, label, form, unspaced in self._phrases
+            if form in (compact if unspaced else padded)
+        ]
+        return max(found)[1] if found else None
 
     def place(
         self,

@@ -505,3 +505,9 @@ def test_leaving_a_shortened_value_forgets_where_it_stopped() -> None:
     again = start(flows, rest, "f")
     assert again.texts[0].values["details"] == "One two. Three four five."
     assert "fit_from" not in again.state and "fit_to" not in again.state
+
+
+@pytest.mark.parametrize("say", [None, "No value here.", {"default": "{details}", "other": "Nothing."}])
+def test_fit_must_name_a_value_every_text_of_the_step_shows(say: object) -> None:
+    with pytest.raises(ValueError, match="fit"):
+        make_flows({"id": "f", "start": "s", "steps": {"s": {"say": say, "fit": "details"}}})
