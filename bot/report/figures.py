@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.report import stats
+from bot.report import concern_stats, stats
+from bot.report.sources import Evidence
 from bot.report.stats import Measure, Rows, mean, median, of_kind, percentile, total, with_detail
 
 
@@ -21,7 +22,7 @@ class FigureSpec:
     label: str
     definition: str
     unit: str  # count | share | hours | score | number
-    compute: Callable[[Rows], Measure]
+    compute: Callable[[Evidence], Measure]
     by_language: bool = True
     detail_label: str | None = None  # also broken down by the evidence detail (topic, category...)
 
@@ -45,8 +46,6 @@ def _need_not_met(row: stats.EvidenceRecord) -> bool:
     return row.indicator == "4E" and row.kind == "need_met" and row.value == 0
 
 
-ACK = of_kind("4E", "time_to_acknowledge")
-RESOLVE = of_kind("4E", "time_to_resolve")
 SELF_CHECK = of_kind("4A", "self_check_yes", "self_check_no")
 DELIVERY = of_kind("1B", "delivered", "undelivered")
 
@@ -321,61 +320,97 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
     ),
     "4E": (
         FigureSpec(
-            "ack_hours_median",
-            "Median time to acknowledge",
-            "Median hours from a concern being raised to staff acknowledging it (4E time_to_acknowledge).",
-            "hours",
-            stats.summarize(ACK, median),
+            "concerns_in_period",
+            "Concerns and requests raised",
+            "Concerns and requests parents raised in the period, from the concerns themselves.",
+            "count",
+            concern_stats.raised,
         ),
         FigureSpec(
-            "ack_hours_p90",
-            "90th percentile time to acknowledge",
-            "Nine in ten concerns were acknowledged within this many hours (4E time_to_acknowledge).",
-            "hours",
-            stats.summarize(ACK, _p90),
+            "open_overdue",
+            "Open past their due time",
+            "Concerns raised in the period that are still not acknowledged or not resolved after their due "
+            "time, as of the report.",
+            "count",
+            concern_stats.open_overdue,
         ),
         FigureSpec(
             "ack_within_target_share",
             "Acknowledged within target",
-            "Concerns acknowledged within the school-day target (CONCERN_ACK_TARGET_SCHOOL_DAYS).",
+            "Concerns acknowledged by their due time (CONCERN_ACK_TARGET_SCHOOL_DAYS) among concerns "
+            "acknowledged or past their due time; one still not acknowledged after it counts as a miss.",
             "share",
-            stats.share(with_detail(ACK, "within_target"), ACK),
+            concern_stats.within_target("acknowledge"),
         ),
         FigureSpec(
-            "resolve_hours_median",
-            "Median time to resolve",
-            "Median hours from a concern being raised to staff resolving it (4E time_to_resolve).",
+            "ack_hours_median",
+            "Median time to acknowledge",
+            "Median hours from a concern being raised to staff acknowledging it; a concern still waiting "
+            "past its due time counts at its age so far.",
             "hours",
-            stats.summarize(RESOLVE, median),
+            concern_stats.hours("acknowledge", median),
         ),
         FigureSpec(
-            "resolve_hours_p90",
-            "90th percentile time to resolve",
-            "Nine in ten concerns were resolved within this many hours (4E time_to_resolve).",
+            "ack_hours_p90",
+            "90th percentile time to acknowledge",
+            "Nine in ten concerns were acknowledged within this many hours (waiting ones at their age).",
             "hours",
-            stats.summarize(RESOLVE, _p90),
+            concern_stats.hours("acknowledge", _p90),
         ),
         FigureSpec(
             "resolve_within_target_share",
             "Resolved within target",
-            "Concerns resolved within the school-day target (CONCERN_RESOLVE_TARGET_SCHOOL_DAYS).",
+            "Concerns resolved by their due time (CONCERN_RESOLVE_TARGET_SCHOOL_DAYS) among concerns "
+            "resolved or past their due time; one still open after it counts as a miss.",
             "share",
-            stats.share(with_detail(RESOLVE, "within_target"), RESOLVE),
+            concern_stats.within_target("resolve"),
+        ),
+        FigureSpec(
+            "resolve_hours_median",
+            "Median time to resolve",
+            "Median hours from a concern being raised to staff resolving it; a concern still open past "
+            "its due time counts at its age so far.",
+            "hours",
+            concern_stats.hours("resolve", median),
+        ),
+        FigureSpec(
+            "resolve_hours_p90",
+            "90th percentile time to resolve",
+            "Nine in ten concerns were resolved within this many hours (open ones at their age).",
+            "hours",
+            concern_stats.hours("resolve", _p90),
+        ),
+        FigureSpec(
+            "survey_response_rate",
+            "Survey response rate",
+            "Resolved concerns whose parent answered the survey after the resolution, among resolved "
+            "concerns.",
+            "share",
+            concern_stats.survey_response_rate,
+        ),
+        FigureSpec(
+            "need_met_share",
+            "Need confirmed met",
+            "Resolved concerns whose parent said the child's need was met, among all resolved concerns: "
+            "an unanswered survey counts as not confirmed, so fewer answers never raise it.",
+            "share",
+            concern_stats.need_met_confirmed,
+        ),
+        FigureSpec(
+            "need_met_among_answers",
+            "Need met, among answers",
+            "Survey answers saying the child's need was met, among survey answers (read it with the "
+            "response rate).",
+            "share",
+            concern_stats.need_met_among_answers,
         ),
         FigureSpec(
             "satisfaction_mean",
             "Average satisfaction",
             "Parents' answer to 'how happy are you with how we handled your concern', 1 (not at all) "
-            "to 5 (very happy) (4E satisfaction).",
+            "to 5 (very happy), among survey answers.",
             "score",
-            stats.summarize(of_kind("4E", "satisfaction"), mean),
-        ),
-        FigureSpec(
-            "need_met_share",
-            "Need met",
-            "Survey answers saying the child's need was met (4E need_met, 1 or 0).",
-            "share",
-            stats.summarize(of_kind("4E", "need_met"), mean),
+            concern_stats.satisfaction_mean,
         ),
         FigureSpec(
             "status_checks",

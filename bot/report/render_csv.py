@@ -43,7 +43,7 @@ def render_csv(report: Report) -> str:
                 ALL,
                 level_name(suggestion.level) if suggestion.level else "",
                 "level",
-                "ok" if suggestion.level else ("no_data" if not indicator.has_data else "not_enough_data"),
+                "ok" if suggestion.level else ("no_data" if not indicator.has_data else suggestion.status),
                 suggestion.reason,
             )
         )

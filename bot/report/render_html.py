@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.report.charts import language_chart, month_chart
-from bot.report.formatting import NO_DATA_YET, headline, level_name, shown, threshold
+from bot.report.formatting import NO_DATA_YET, headline, level_name, shown, threshold, verdict
 from bot.report.model import FigureResult, IndicatorResult, Report
 from bot.report.rubric import LEVEL_NAMES, LEVELS
 
@@ -89,7 +89,7 @@ def _summary(report: Report) -> str:
         rows.append(
             f'<tr><td><a href="#ind-{indicator.code}">{indicator.code}</a></td>'
             f'<td class="rubric-title">{escape(indicator.rubric.title)}</td>'
-            f"<td>{escape(level_name(indicator.suggestion.level))}</td><td>{figure}</td></tr>"
+            f"<td>{escape(verdict(indicator.suggestion))}</td><td>{figure}</td></tr>"
         )
     return (
         '<h2 id="summary">Summary</h2><div class="table-wrap summary"><table><thead><tr><th>Indicator</th>'
@@ -121,7 +121,7 @@ def _indicator(report: Report, indicator: IndicatorResult) -> str:
 def _suggestion(report: Report, indicator: IndicatorResult) -> str:
     suggestion = indicator.suggestion
     level = suggestion.level
-    named = level_name(level) if level else "none yet"
+    named = verdict(suggestion) if suggestion.status == "not_enough_evidence" or level else "none yet"
     parts = [
         f'<p>Suggested level: <span class="level">{escape(named)}</span> '
         f'<span class="muted">{escape(suggestion.reason)}</span></p>'
@@ -143,7 +143,9 @@ def _suggestion(report: Report, indicator: IndicatorResult) -> str:
             needs = "; ".join(
                 f"{LEVEL_NAMES[step]} {sign} {threshold(criterion.needs[step], unit)}" for step in LEVELS[1:]
             )
-            reached = level_name(result.level) if result.level else "not enough data"
+            reached = level_name(result.level) if result.level else "not enough evidence"
+            if criterion.min_items:
+                needs += f"; at least {criterion.min_items}"
             rows.append(
                 f"<tr><td>{escape(label)}</td><td class='num'>{escape(value)}</td>"
                 f"<td>{escape(needs)}</td><td>{escape(reached)}</td></tr>"
