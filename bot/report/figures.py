@@ -38,6 +38,21 @@ def _languages_in_use(rows: Rows) -> Measure:
     return stats.measure(float(len({row.detail or row.locale for row in found})), found)
 
 
+NOTICE_HOURS = 72.0
+REMINDER_HOURS = 48.0
+
+
+def _timely_notice(rows: Rows) -> Measure:
+    leads: dict[str, list[float]] = {}
+    for row in stats.select(rows, of_kind("1B", "reminder_lead_hours")):
+        if row.value is not None:
+            leads.setdefault(row.detail or "", []).append(row.value)
+    if not leads:
+        return stats.NO_DATA
+    timely = sum(1 for found in leads.values() if max(found) >= NOTICE_HOURS and min(found) <= REMINDER_HOURS)
+    return Measure(timely / len(leads), len(leads), personal=False, items=len(leads))
+
+
 def _any_row(row: object) -> bool:
     return True
 
@@ -55,7 +70,7 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
             "texts_delivered",
             "Texts delivered",
             "Announcements and reminders the carrier confirmed delivered (1B delivered), "
-            "by the text's language.",
+            "by the family's home language.",
             "count",
             stats.count(of_kind("1B", "delivered")),
         ),
@@ -70,10 +85,21 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
         FigureSpec(
             "home_language_share",
             "Share in the home language",
-            "Texts queued in the recipient's own home language rather than a fallback "
-            "(1B queued, detail home; each row counts the messages of one language of one announcement).",
+            "Announcement and reminder texts queued in the family's own home language rather than a "
+            "fallback (1B queued, detail home; each row counts the messages to the families of one home "
+            "language for one announcement or reminder). By language: the family's home language, so a "
+            "language that only got fallbacks shows 0%.",
             "share",
             stats.weighted_share(with_detail(of_kind("1B", "queued"), "home"), of_kind("1B", "queued")),
+        ),
+        FigureSpec(
+            "timely_notice_share",
+            "Events with timely notice",
+            "Events whose families got a first text at least 72 hours ahead and a reminder within the last "
+            "48 hours (1B reminder_lead_hours, per event): one early text alone is not timely outreach.",
+            "share",
+            _timely_notice,
+            by_language=False,
         ),
         FigureSpec(
             "reminder_lead_hours_median",

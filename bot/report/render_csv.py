@@ -14,7 +14,7 @@ COLUMNS = (
     "figure",
     "label",
     "period",
-    "language",
+    "home_language",  # the family's home language (from the roster), not the language a text was in
     "detail",
     "value",
     "unit",

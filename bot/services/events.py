@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -212,6 +213,7 @@ class EventService:
         bodies: dict[tuple[str, bool], str] = {}
         queued = 0
         invited: list[tuple[int, str | None]] = []
+        by_home: Counter[str] = Counter()
         for contact in tx.audience_contacts(event["school_id"]):
             if contact.id in declined or not matches(
                 event["audience"], contact.locale, contact.grades, contact.groups
@@ -234,6 +236,16 @@ class EventService:
             ):
                 queued += 1
                 invited.append((contact.id, locale))
+                by_home[locale] += 1
+        for locale, count in sorted(by_home.items()):
+            # A family whose language has no title of the event gets the school's default text.
+            home = locale == default or locale in event["titles"]
+            tx.add_evidence(
+                EvidenceFact("1B", "queued", float(count), "home" if home else "fallback"),
+                contact_id=None,
+                school_id=event["school_id"],
+                locale=locale,
+            )
         lead_hours = (event["starts_at"] - clock.utcnow()).total_seconds() / 3600
         tx.add_evidence(
             EvidenceFact("1B", "reminder_lead_hours", round(lead_hours, 2), f"event:{event['id']}"),

@@ -19,7 +19,7 @@ def rows(text: str) -> list[dict[str, str]]:
 def test_csv_has_a_row_per_indicator_figure_and_period() -> None:
     table = rows(render_csv(report(min_group=5)))
     assert tuple(table[0]) == COLUMNS
-    ack = [r for r in table if r["figure"] == "ack_hours_median" and r["language"] == "all"]
+    ack = [r for r in table if r["figure"] == "ack_hours_median" and r["home_language"] == "all"]
     assert [(r["period"], r["status"], r["value"]) for r in ack] == [
         ("2026-03-01/2026-04-30", "ok", "3.5"),
         ("2026-03", "suppressed", ""),
@@ -34,7 +34,7 @@ def test_csv_has_a_row_per_indicator_figure_and_period() -> None:
 
 def test_csv_never_carries_a_suppressed_number() -> None:
     table = rows(render_csv(report(min_group=5)))
-    korean = [r for r in table if r["language"] == "ko"]
+    korean = [r for r in table if r["home_language"] == "ko"]
     assert korean and all(r["status"] == "suppressed" and r["value"] == "" for r in korean)
     assert all(r["value"] == "" for r in table if r["status"] == "suppressed")
 

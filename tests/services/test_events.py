@@ -122,6 +122,9 @@ def test_a_reminder_reaches_the_audience_in_each_language(bot: Bot) -> None:
         ("1E", "invitation_sent", f"event:{view.id}", "ko"),
     ]
     assert facts.count(lead) == 2
+    # A queued row per home language and reminder: Korean families got the default (English) title.
+    assert facts.count(("1B", "queued", "home", "es")) == 2
+    assert facts.count(("1B", "queued", "fallback", "ko")) == 2
 
 
 def test_a_cancelled_event_tells_those_who_said_yes(bot: Bot) -> None:
