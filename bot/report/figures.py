@@ -53,10 +53,6 @@ def _timely_notice(rows: Rows) -> Measure:
     return Measure(timely / len(leads), len(leads), personal=False, items=len(leads))
 
 
-def _any_row(row: object) -> bool:
-    return True
-
-
 def _need_not_met(row: stats.EvidenceRecord) -> bool:
     return row.indicator == "4E" and row.kind == "need_met" and row.value == 0
 
@@ -224,6 +220,14 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
             stats.distinct_parents(of_kind("3B", "volunteer_signup")),
         ),
         FigureSpec(
+            "volunteer_family_share",
+            "Families volunteering",
+            "Families on the roster who signed up to volunteer, among all roster families "
+            "(3B volunteer_signup / roster).",
+            "share",
+            stats.family_share(of_kind("3B", "volunteer_signup")),
+        ),
+        FigureSpec(
             "volunteer_cancellations",
             "Cancellations",
             "Volunteer signups cancelled (3B volunteer_cancelled).",
@@ -302,6 +306,14 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
             stats.distinct_parents(of_kind("4A", "rights_topic_viewed")),
         ),
         FigureSpec(
+            "rights_read_share",
+            "Families who read their rights",
+            "Families on the roster who read at least one rights topic, among all roster families "
+            "(4A rights_topic_viewed / roster).",
+            "share",
+            stats.family_share(of_kind("4A", "rights_topic_viewed")),
+        ),
+        FigureSpec(
             "self_check_helped_share",
             "Topic answered the question",
             "Self-checks saying 'this answered my question' among all self-checks after a topic "
@@ -320,11 +332,11 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
         ),
         FigureSpec(
             "rights_reach_share",
-            "Parents told their rights",
-            "Parents told about at least one right among all parents who used the text line in the period "
-            "(4B rights_info_given / any evidence).",
+            "Families told their rights",
+            "Families on the roster told about at least one right in the period, among all roster "
+            "families (4B rights_info_given / roster); texting more does not change the denominator.",
             "share",
-            stats.parent_share(of_kind("4B", "rights_info_given"), _any_row),
+            stats.family_share(of_kind("4B", "rights_info_given")),
         ),
         FigureSpec(
             "rights_requests",

@@ -188,3 +188,18 @@ def rate(numerator: Predicate, denominator: Predicate) -> Callable[[Rows], Measu
         return measure(len(select(rows, numerator)) / len(base), base)
 
     return compute
+
+
+def family_share(predicate: Predicate) -> Callable[[Rows], Measure]:
+    """Families on the roster with a matching row, among all roster families: sending more to the same
+    families cannot lower it, and a family never reached counts. No data when no roster was read."""
+
+    def compute(rows: Rows) -> Measure:
+        families = getattr(rows, "families", ())
+        if not getattr(rows, "roster_known", False) or not families:
+            return NO_DATA
+        on_roster = {family.ref for family in families}
+        reached = {row.contact_ref for row in rows if predicate(row) and row.contact_ref in on_roster}
+        return Measure(len(reached) / len(on_roster), len(on_roster), True, len(on_roster))
+
+    return compute
