@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 
 from bot.domain import EvidenceRecord
+from bot.report.coverage import NOT_EVIDENCED
 from bot.report.figures import FIGURES, FigureSpec
 from bot.report.model import (
     Cell,
@@ -115,6 +116,9 @@ def build_report(
         timezone=str(scope.zone),
         indicators=indicators,
         families=len(roster) if families is not None else None,
+        uncovered=tuple(
+            (entry, NOT_EVIDENCED.get(code, "")) for code, entry in rubric().items() if code not in FIGURES
+        ),
     )
 
 

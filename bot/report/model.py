@@ -107,6 +107,8 @@ class Report:
     timezone: str
     indicators: tuple[IndicatorResult, ...]
     families: int | None = None  # families on the roster (None: the roster was not read)
+    # Rubric indicators no figure covers, with the data a school could add: "not evidenced by the text line".
+    uncovered: tuple[tuple[RubricIndicator, str], ...] = ()
 
     @property
     def period(self) -> str:

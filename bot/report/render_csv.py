@@ -49,6 +49,22 @@ def render_csv(report: Report) -> str:
         )
         for figure in indicator.figures:
             writer.writerows(_figure_rows(report, indicator.code, figure, period))
+    for entry, data in report.uncovered:
+        writer.writerow(
+            (
+                report.school_key,
+                entry.code,
+                "suggested_level",
+                "Suggested level",
+                period,
+                ALL,
+                ALL,
+                "",
+                "level",
+                "not_evidenced",
+                f"Not evidenced by the text line. Data a school could add: {data}",
+            )
+        )
     return out.getvalue()
 
 

@@ -70,6 +70,7 @@ def render_html(report: Report) -> str:
         "and do not replace its judgement.</p>",
         _summary(report),
         *(_indicator(report, indicator) for indicator in report.indicators),
+        _uncovered(report),
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -131,6 +132,11 @@ def _suggestion(report: Report, indicator: IndicatorResult) -> str:
             f"<blockquote><strong>{escape(LEVEL_NAMES[level])}</strong> in the rubric: "
             f"{escape(indicator.rubric.levels[level])}</blockquote>"
         )
+        for row, levels in indicator.rubric.also:
+            parts.append(
+                f"<blockquote><strong>{escape(row)}, {escape(LEVEL_NAMES[level])}</strong>: "
+                f"{escape(levels[level])}</blockquote>"
+            )
     if suggestion.criteria:
         rows = []
         for result in suggestion.criteria:
@@ -276,3 +282,17 @@ def _evidence(report: Report, indicator: IndicatorResult) -> str:
         for e in indicator.evidence
     )
     return f'<h3>Evidence behind these figures</h3><ul class="evidence">{items}</ul>'
+
+
+def _uncovered(report: Report) -> str:
+    if not report.uncovered:
+        return ""
+    items = "".join(
+        f"<li><strong>{escape(entry.code)}: {escape(entry.title)}.</strong> {escape(data)}</li>"
+        for entry, data in report.uncovered
+    )
+    return (
+        '<section class="indicator empty" id="not-evidenced"><h2>Not evidenced by the text line</h2>'
+        "<p>The text line writes no evidence for these indicators. Data a school could add:</p>"
+        f"<ul>{items}</ul></section>"
+    )

@@ -31,6 +31,12 @@ def render_md(report: Report) -> str:
         lines.append(f"| {indicator.code} | {verdict(indicator.suggestion)} | {_cell(key)} |")
     for indicator in report.indicators:
         lines += ["", *_indicator(report, indicator)]
+    if report.uncovered:
+        lines += ["", "## Not evidenced by the text line", ""]
+        lines.append("The text line writes no evidence for these indicators; data a school could add:")
+        lines.append("")
+        for entry, data in report.uncovered:
+            lines.append(f"- **{entry.code}: {entry.title}.** {data}")
     return "\n".join(lines) + "\n"
 
 
@@ -45,6 +51,8 @@ def _indicator(report: Report, indicator: IndicatorResult) -> list[str]:
     lines.append(f"**{said}** {suggestion.reason}")
     if suggestion.level:
         lines += ["", f"> {LEVEL_NAMES[suggestion.level]}: {indicator.rubric.levels[suggestion.level]}"]
+        for row, levels in indicator.rubric.also:
+            lines += [">", f"> {row}, {LEVEL_NAMES[suggestion.level]}: {levels[suggestion.level]}"]
     for result in suggestion.criteria:
         figure, criterion = result.figure, result.criterion
         unit = figure.spec.unit if figure else "number"
