@@ -38,6 +38,22 @@ def _languages_in_use(rows: Rows) -> Measure:
     return stats.measure(float(len({row.detail or row.locale for row in found})), found)
 
 
+def _people(
+    predicate: stats.Predicate, how: Callable[[Sequence[float]], float | None]
+) -> Callable[[Rows], Measure]:
+    """A summary of attendance rows whose group is the people counted, so a tiny class is suppressed."""
+
+    def compute(rows: Rows) -> Measure:
+        found = [row for row in stats.select(rows, predicate) if row.value is not None]
+        people = int(sum(stats.values(found)))
+        value = how(stats.values(found))
+        if value is None or not found:
+            return stats.NO_DATA
+        return Measure(value, people, personal=True, items=len(found))
+
+    return compute
+
+
 NOTICE_HOURS = 72.0
 REMINDER_HOURS = 48.0
 
@@ -189,17 +205,29 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
     "2C": (
         FigureSpec(
             "attendance_total",
-            "Attendance",
-            "People attending parent classes and events, as recorded by staff (2C attended, summed).",
+            "Attendance (head counts)",
+            "People counted at parent classes and workshops by staff (2C attended, one head count per "
+            "event, dated at the event, summed). Fewer than the minimum group in all: not shown.",
             "count",
-            stats.summarize(of_kind("2C", "attended"), total),
+            _people(of_kind("2C", "attended"), total),
+            by_language=False,
         ),
         FigureSpec(
             "attendance_per_event",
             "Attendance per event",
-            "Average number attending each recorded event (2C attended).",
+            "Average head count of the classes and workshops with one (2C attended); suppressed like any "
+            "small group when fewer people than the minimum were counted.",
             "number",
-            stats.summarize(of_kind("2C", "attended"), mean),
+            _people(of_kind("2C", "attended"), mean),
+            by_language=False,
+        ),
+        FigureSpec(
+            "named_attendees",
+            "Parents named as attending",
+            "Parents staff marked present by name (2C attended_named); kept apart from head counts, so "
+            "naming one parent never replaces a count.",
+            "count",
+            _people(of_kind("2C", "attended_named"), total),
             by_language=False,
         ),
     ),

@@ -165,6 +165,7 @@ class EventService:
             raise EventStateError("the count cannot be negative")
         with self.store.transaction() as tx:
             event = self._require(tx, event_id)
+            indicator = "2C" if event["kind"] in PARENT_CLASS_KINDS else "1E"
             if phones:
                 ids = []
                 for phone in phones:
@@ -173,10 +174,20 @@ class EventService:
                         raise EventStateError(f"no parent with phone {phone}")
                     ids.append(contact.id)
                 marked = tx.mark_attended(event_id, ids)
-                count = max(count or 0, marked)
-            # One row per event, corrected when staff count again, so totals never count anyone twice.
-            indicator = "2C" if event["kind"] in PARENT_CLASS_KINDS else "1E"
-            tx.set_attendance_evidence(indicator, event_id, count or 0, event["school_id"])
+                # Named attendees are their own row: naming one parent never replaces a head count.
+                tx.set_attendance_evidence(
+                    indicator,
+                    event_id,
+                    marked,
+                    event["school_id"],
+                    kind="attended_named",
+                    at=event["starts_at"],
+                )
+            if count is not None:
+                # One row per event, dated at the event and corrected in place, so totals count nobody twice.
+                tx.set_attendance_evidence(
+                    indicator, event_id, count, event["school_id"], at=event["starts_at"]
+                )
             return self._view(tx, event_id)
 
     def view(self, event_id: int) -> EventView:
