@@ -117,9 +117,10 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
             "reminder_lead_hours_median",
             "Median reminder lead time",
             "Median hours between an event reminder going out and the event starting "
-            "(1B reminder_lead_hours).",
+            "(1B reminder_lead_hours; context: the level uses events with timely notice).",
             "hours",
             stats.summarize(of_kind("1B", "reminder_lead_hours"), median),
+            by_language=False,
         ),
         FigureSpec(
             "parents_language_known",
