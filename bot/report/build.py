@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 
 from bot.domain import EvidenceRecord
+from bot.report.coverage import NOT_EVIDENCED
 from bot.report.figures import FIGURES, FigureSpec
 from bot.report.model import (
     Cell,
@@ -21,7 +22,8 @@ from bot.report.model import (
     Report,
     Suggestion,
 )
-from bot.report.rubric import LEVELS, RubricIndicator, rubric
+from bot.report.rubric import LEVEL_NAMES, LEVELS, RubricIndicator, rubric
+from bot.report.sources import ConcernFact, Evidence, Family
 from bot.report.stats import group_size, personal
 from bot.report.thresholds import Criterion, Thresholds
 
@@ -73,15 +75,32 @@ def build_report(
     *,
     min_group: int = 5,
     generated_at: datetime,
+    families: Sequence[Family] | None = None,
+    concerns: Sequence[ConcernFact] = (),
 ) -> Report:
-    """Compute every reported indicator from the period's evidence rows."""
+    """Compute every reported indicator from the period's evidence rows, the roster and the concerns.
+
+    `families` is the school's roster (None: not read, so no figure can be a share of families);
+    `concerns` are those raised in the period; what is overdue is judged as of `generated_at`.
+    """
     months = month_keys(scope.start, scope.end)
-    by_month: dict[str, list[EvidenceRecord]] = defaultdict(list)
-    by_language: dict[str, list[EvidenceRecord]] = defaultdict(list)
-    for row in rows:
-        by_month[row.at.astimezone(scope.zone).strftime("%Y-%m")].append(row)
-        by_language[row.locale or UNKNOWN_LANGUAGE].append(row)
-    builder = _Builder(rows, months, by_month, by_language, min_group)
+    roster = tuple(families or ())
+    home = {family.ref: family.language or UNKNOWN_LANGUAGE for family in roster}
+    everything = Evidence(tuple(rows), roster, tuple(concerns), generated_at, families is not None)
+    by_month = _split(
+        everything,
+        row_key=lambda row: row.at.astimezone(scope.zone).strftime("%Y-%m"),
+        concern_key=lambda c: c.created_at.astimezone(scope.zone).strftime("%Y-%m"),
+        family_key=None,
+    )
+    by_language = _split(
+        everything,
+        row_key=lambda row: home.get(row.contact_ref or -1) or row.locale or UNKNOWN_LANGUAGE,
+        concern_key=lambda c: home.get(c.ref) or c.locale or UNKNOWN_LANGUAGE,
+        family_key=lambda f: f.language or UNKNOWN_LANGUAGE,
+    )
+    roster_languages = tuple(sorted({f.language or UNKNOWN_LANGUAGE for f in roster}))
+    builder = _Builder(everything, months, by_month, by_language, roster_languages, min_group)
     indicators = tuple(
         builder.indicator(rubric()[code], specs, thresholds) for code, specs in FIGURES.items()
     )
@@ -96,45 +115,90 @@ def build_report(
         thresholds_source=thresholds.described(),
         timezone=str(scope.zone),
         indicators=indicators,
+        families=len(roster) if families is not None else None,
+        uncovered=tuple(
+            (entry, NOT_EVIDENCED.get(code, "")) for code, entry in rubric().items() if code not in FIGURES
+        ),
     )
+
+
+def _split(
+    data: Evidence,
+    *,
+    row_key: Callable[[EvidenceRecord], str],
+    concern_key: Callable[[ConcernFact], str],
+    family_key: Callable[[Family], str] | None,
+) -> dict[str, Evidence]:
+    """The same evidence cut into groups (months, languages); families stay whole when not split."""
+    rows: dict[str, list[EvidenceRecord]] = defaultdict(list)
+    concerns: dict[str, list[ConcernFact]] = defaultdict(list)
+    families: dict[str, list[Family]] = defaultdict(list)
+    for row in data.rows:
+        rows[row_key(row)].append(row)
+    for concern in data.concerns:
+        concerns[concern_key(concern)].append(concern)
+    if family_key is not None:
+        for family in data.families:
+            families[family_key(family)].append(family)
+    return {
+        key: Evidence(
+            tuple(rows.get(key, ())),
+            tuple(families.get(key, ())) if family_key is not None else data.families,
+            tuple(concerns.get(key, ())),
+            data.as_of,
+            data.roster_known,
+        )
+        for key in {*rows, *concerns, *families}
+    }
 
 
 class _Builder:
     def __init__(
         self,
-        rows: Sequence[EvidenceRecord],
+        data: Evidence,
         months: tuple[tuple[str, str], ...],
-        by_month: dict[str, list[EvidenceRecord]],
-        by_language: dict[str, list[EvidenceRecord]],
+        by_month: dict[str, Evidence],
+        by_language: dict[str, Evidence],
+        roster_languages: tuple[str, ...],
         min_group: int,
     ) -> None:
-        self.rows, self.months, self.by_month, self.by_language = rows, months, by_month, by_language
+        self.data, self.rows, self.months = data, data.rows, months
+        self.by_month, self.by_language = by_month, by_language
+        self.roster_languages = roster_languages
         self.min_group = min_group
 
-    def cell(self, key: str, label: str, value: float | None, n: int, personal: bool = True) -> Cell:
+    def cell(
+        self, key: str, label: str, value: float | None, n: int, personal: bool = True, items: int = 0
+    ) -> Cell:
         """A cell with small groups of parents suppressed: the value is dropped here, before any renderer."""
         if n <= 0 or value is None:
             return Cell(key, label, None, 0)
         if personal and n < self.min_group:
             return Cell(key, label, None, n, suppressed=True)
-        return Cell(key, label, value, n)
+        return Cell(key, label, value, n, items=items)
 
-    def measure(self, spec: FigureSpec, rows: Sequence[EvidenceRecord], key: str, label: str) -> Cell:
-        result = spec.compute(rows)
-        return self.cell(key, label, result.value, result.n, result.personal)
+    def measure(self, spec: FigureSpec, data: Evidence, key: str, label: str) -> Cell:
+        result = spec.compute(data)
+        return self.cell(key, label, result.value, result.n, result.personal, result.items)
 
     def figure(self, spec: FigureSpec, code: str) -> FigureResult:
-        total = self.measure(spec, self.rows, "all", "Whole period")
+        total = self.measure(spec, self.data, "all", "Whole period")
         months = tuple(
-            self.measure(spec, self.by_month.get(key, []), key, label) for key, label in self.months
+            self.measure(spec, self.by_month.get(key, _empty(self.data)), key, label)
+            for key, label in self.months
         )
         languages: tuple[Cell, ...] = ()
         if spec.by_language and total.has_data:
+            # Every roster language is listed, with or without data: a language nobody reached is a finding.
+            codes = {*self.by_language, *self.roster_languages}
             cells = [
-                self.measure(spec, rows, code_, language_label(code_))
-                for code_, rows in self.by_language.items()
+                self.measure(
+                    spec, self.by_language.get(code_, _empty(self.data)), code_, language_label(code_)
+                )
+                for code_ in codes
             ]
-            languages = tuple(sorted((c for c in cells if c.has_data), key=lambda c: (-c.n, c.key)))
+            listed = (c for c in cells if c.has_data or c.key in self.roster_languages)
+            languages = tuple(sorted(listed, key=lambda c: (-c.n, c.key)))
         details: tuple[Cell, ...] = ()
         if spec.detail_label and total.has_data:
             details = self._details(spec, code)
@@ -149,7 +213,8 @@ class _Builder:
         for row in own:
             groups[row.detail or "unspecified"].append(row)
         cells = [
-            self.measure(spec, rows, detail, detail.replace("_", " ")) for detail, rows in groups.items()
+            self.measure(spec, _with_rows(self.data, rows), detail, detail.replace("_", " "))
+            for detail, rows in groups.items()
         ]
         return tuple(sorted((c for c in cells if c.has_data), key=lambda c: (-(c.value or 0), -c.n, c.key)))
 
@@ -183,23 +248,57 @@ def protect(cells: tuple[Cell, ...]) -> tuple[Cell, ...]:
     return tuple(hidden if c is smallest else c for c in cells)
 
 
+def _empty(data: Evidence) -> Evidence:
+    return Evidence((), data.families, (), data.as_of, data.roster_known)
+
+
+def _with_rows(data: Evidence, rows: Sequence[EvidenceRecord]) -> Evidence:
+    return Evidence(tuple(rows), data.families, (), data.as_of, data.roster_known)
+
+
+def _missing(result: CriterionResult, min_group: int) -> str | None:
+    """Why a criterion cannot count (no data, a small group, too few events), or None when it can."""
+    label = result.figure.spec.label.lower() if result.figure else result.criterion.figure
+    cell = result.figure.total if result.figure else None
+    if cell is None or not cell.has_data:
+        return f"{label} has no data"
+    if cell.suppressed:
+        return f"{label} rests on fewer than {min_group} parents"
+    needed = result.criterion.min_items
+    if needed and cell.items < needed:
+        return f"{label} rests on {cell.items}, fewer than the {needed} needed"
+    return None
+
+
 def suggest(figures: Sequence[FigureResult], criteria: Sequence[Criterion], min_group: int) -> Suggestion:
-    """The lowest level reached by any criterion with data; none when no criterion has data."""
+    """The lowest level every criterion reaches; withheld ('not enough evidence') when any criterion has
+    no data, suppressed data or too few items, so a level can never be raised by collecting less."""
     by_key = {figure.spec.key: figure for figure in figures}
     results: list[CriterionResult] = []
     for criterion in criteria:
         figure = by_key.get(criterion.figure)
         value = figure.total.value if figure else None
         level = criterion.level(value) if value is not None else None
-        results.append(CriterionResult(criterion, figure, level))
+        result = CriterionResult(criterion, figure, level)
+        if level is not None and _missing(result, min_group):
+            result = CriterionResult(criterion, figure, None)
+        results.append(result)
     if not results:
-        return Suggestion(None, (), "No thresholds are set for this indicator.")
+        return Suggestion(None, (), "No thresholds are set for this indicator.", "no_thresholds")
     reached = [r.level for r in results if r.level is not None]
-    if not reached:
+    missing = [why for r in results if (why := _missing(r, min_group)) is not None]
+    if missing:
+        cap = (
+            f" The figures with data reach at most {LEVEL_NAMES[min(reached, key=LEVELS.index)]}."
+            if reached
+            else ""
+        )
         return Suggestion(
             None,
             tuple(results),
-            f"Not enough data yet: the figures it rests on have no data or fewer than {min_group} parents.",
+            f"Not enough evidence: {'; '.join(missing)}.{cap}",
+            "not_enough_evidence",
+            min(reached, key=LEVELS.index) if reached else None,
         )
     lowest = min(reached, key=LEVELS.index)
     limiting = [r for r in results if r.level == lowest]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.report import stats
+from bot.report import concern_stats, stats
+from bot.report.sources import Evidence
 from bot.report.stats import Measure, Rows, mean, median, of_kind, percentile, total, with_detail
 
 
@@ -21,7 +22,7 @@ class FigureSpec:
     label: str
     definition: str
     unit: str  # count | share | hours | score | number
-    compute: Callable[[Rows], Measure]
+    compute: Callable[[Evidence], Measure]
     by_language: bool = True
     detail_label: str | None = None  # also broken down by the evidence detail (topic, category...)
 
@@ -37,16 +38,41 @@ def _languages_in_use(rows: Rows) -> Measure:
     return stats.measure(float(len({row.detail or row.locale for row in found})), found)
 
 
-def _any_row(row: object) -> bool:
-    return True
+def _people(
+    predicate: stats.Predicate, how: Callable[[Sequence[float]], float | None]
+) -> Callable[[Rows], Measure]:
+    """A summary of attendance rows whose group is the people counted, so a tiny class is suppressed."""
+
+    def compute(rows: Rows) -> Measure:
+        found = [row for row in stats.select(rows, predicate) if row.value is not None]
+        people = int(sum(stats.values(found)))
+        value = how(stats.values(found))
+        if value is None or not found:
+            return stats.NO_DATA
+        return Measure(value, people, personal=True, items=len(found))
+
+    return compute
+
+
+NOTICE_HOURS = 72.0
+REMINDER_HOURS = 48.0
+
+
+def _timely_notice(rows: Rows) -> Measure:
+    leads: dict[str, list[float]] = {}
+    for row in stats.select(rows, of_kind("1B", "reminder_lead_hours")):
+        if row.value is not None:
+            leads.setdefault(row.detail or "", []).append(row.value)
+    if not leads:
+        return stats.NO_DATA
+    timely = sum(1 for found in leads.values() if max(found) >= NOTICE_HOURS and min(found) <= REMINDER_HOURS)
+    return Measure(timely / len(leads), len(leads), personal=False, items=len(leads))
 
 
 def _need_not_met(row: stats.EvidenceRecord) -> bool:
     return row.indicator == "4E" and row.kind == "need_met" and row.value == 0
 
 
-ACK = of_kind("4E", "time_to_acknowledge")
-RESOLVE = of_kind("4E", "time_to_resolve")
 SELF_CHECK = of_kind("4A", "self_check_yes", "self_check_no")
 DELIVERY = of_kind("1B", "delivered", "undelivered")
 
@@ -56,7 +82,7 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
             "texts_delivered",
             "Texts delivered",
             "Announcements and reminders the carrier confirmed delivered (1B delivered), "
-            "by the text's language.",
+            "by the family's home language.",
             "count",
             stats.count(of_kind("1B", "delivered")),
         ),
@@ -71,18 +97,30 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
         FigureSpec(
             "home_language_share",
             "Share in the home language",
-            "Texts queued in the recipient's own home language rather than a fallback "
-            "(1B queued, detail home; each row counts the messages of one language of one announcement).",
+            "Announcement and reminder texts queued in the family's own home language rather than a "
+            "fallback (1B queued, detail home; each row counts the messages to the families of one home "
+            "language for one announcement or reminder). By language: the family's home language, so a "
+            "language that only got fallbacks shows 0%.",
             "share",
             stats.weighted_share(with_detail(of_kind("1B", "queued"), "home"), of_kind("1B", "queued")),
+        ),
+        FigureSpec(
+            "timely_notice_share",
+            "Events with timely notice",
+            "Events whose families got a first text at least 72 hours ahead and a reminder within the last "
+            "48 hours (1B reminder_lead_hours, per event): one early text alone is not timely outreach.",
+            "share",
+            _timely_notice,
+            by_language=False,
         ),
         FigureSpec(
             "reminder_lead_hours_median",
             "Median reminder lead time",
             "Median hours between an event reminder going out and the event starting "
-            "(1B reminder_lead_hours).",
+            "(1B reminder_lead_hours; context: the level uses events with timely notice).",
             "hours",
             stats.summarize(of_kind("1B", "reminder_lead_hours"), median),
+            by_language=False,
         ),
         FigureSpec(
             "parents_language_known",
@@ -168,17 +206,29 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
     "2C": (
         FigureSpec(
             "attendance_total",
-            "Attendance",
-            "People attending parent classes and events, as recorded by staff (2C attended, summed).",
+            "Attendance (head counts)",
+            "People counted at parent classes and workshops by staff (2C attended, one head count per "
+            "event, dated at the event, summed). Fewer than the minimum group in all: not shown.",
             "count",
-            stats.summarize(of_kind("2C", "attended"), total),
+            _people(of_kind("2C", "attended"), total),
+            by_language=False,
         ),
         FigureSpec(
             "attendance_per_event",
             "Attendance per event",
-            "Average number attending each recorded event (2C attended).",
+            "Average head count of the classes and workshops with one (2C attended); suppressed like any "
+            "small group when fewer people than the minimum were counted.",
             "number",
-            stats.summarize(of_kind("2C", "attended"), mean),
+            _people(of_kind("2C", "attended"), mean),
+            by_language=False,
+        ),
+        FigureSpec(
+            "named_attendees",
+            "Parents named as attending",
+            "Parents staff marked present by name (2C attended_named); kept apart from head counts, so "
+            "naming one parent never replaces a count.",
+            "count",
+            _people(of_kind("2C", "attended_named"), total),
             by_language=False,
         ),
     ),
@@ -197,6 +247,14 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
             "Different parents who signed up to volunteer (3B volunteer_signup).",
             "count",
             stats.distinct_parents(of_kind("3B", "volunteer_signup")),
+        ),
+        FigureSpec(
+            "volunteer_family_share",
+            "Families volunteering",
+            "Families on the roster who signed up to volunteer, among all roster families "
+            "(3B volunteer_signup / roster).",
+            "share",
+            stats.family_share(of_kind("3B", "volunteer_signup")),
         ),
         FigureSpec(
             "volunteer_cancellations",
@@ -277,6 +335,14 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
             stats.distinct_parents(of_kind("4A", "rights_topic_viewed")),
         ),
         FigureSpec(
+            "rights_read_share",
+            "Families who read their rights",
+            "Families on the roster who read at least one rights topic, among all roster families "
+            "(4A rights_topic_viewed / roster).",
+            "share",
+            stats.family_share(of_kind("4A", "rights_topic_viewed")),
+        ),
+        FigureSpec(
             "self_check_helped_share",
             "Topic answered the question",
             "Self-checks saying 'this answered my question' among all self-checks after a topic "
@@ -295,11 +361,11 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
         ),
         FigureSpec(
             "rights_reach_share",
-            "Parents told their rights",
-            "Parents told about at least one right among all parents who used the text line in the period "
-            "(4B rights_info_given / any evidence).",
+            "Families told their rights",
+            "Families on the roster told about at least one right in the period, among all roster "
+            "families (4B rights_info_given / roster); texting more does not change the denominator.",
             "share",
-            stats.parent_share(of_kind("4B", "rights_info_given"), _any_row),
+            stats.family_share(of_kind("4B", "rights_info_given")),
         ),
         FigureSpec(
             "rights_requests",
@@ -321,61 +387,97 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
     ),
     "4E": (
         FigureSpec(
-            "ack_hours_median",
-            "Median time to acknowledge",
-            "Median hours from a concern being raised to staff acknowledging it (4E time_to_acknowledge).",
-            "hours",
-            stats.summarize(ACK, median),
+            "concerns_in_period",
+            "Concerns and requests raised",
+            "Concerns and requests parents raised in the period, from the concerns themselves.",
+            "count",
+            concern_stats.raised,
         ),
         FigureSpec(
-            "ack_hours_p90",
-            "90th percentile time to acknowledge",
-            "Nine in ten concerns were acknowledged within this many hours (4E time_to_acknowledge).",
-            "hours",
-            stats.summarize(ACK, _p90),
+            "open_overdue",
+            "Open past their due time",
+            "Concerns raised in the period that are still not acknowledged or not resolved after their due "
+            "time, as of the report.",
+            "count",
+            concern_stats.open_overdue,
         ),
         FigureSpec(
             "ack_within_target_share",
             "Acknowledged within target",
-            "Concerns acknowledged within the school-day target (CONCERN_ACK_TARGET_SCHOOL_DAYS).",
+            "Concerns acknowledged by their due time (CONCERN_ACK_TARGET_SCHOOL_DAYS) among concerns "
+            "acknowledged or past their due time; one still not acknowledged after it counts as a miss.",
             "share",
-            stats.share(with_detail(ACK, "within_target"), ACK),
+            concern_stats.within_target("acknowledge"),
         ),
         FigureSpec(
-            "resolve_hours_median",
-            "Median time to resolve",
-            "Median hours from a concern being raised to staff resolving it (4E time_to_resolve).",
+            "ack_hours_median",
+            "Median time to acknowledge",
+            "Median hours from a concern being raised to staff acknowledging it; a concern still waiting "
+            "past its due time counts at its age so far.",
             "hours",
-            stats.summarize(RESOLVE, median),
+            concern_stats.hours("acknowledge", median),
         ),
         FigureSpec(
-            "resolve_hours_p90",
-            "90th percentile time to resolve",
-            "Nine in ten concerns were resolved within this many hours (4E time_to_resolve).",
+            "ack_hours_p90",
+            "90th percentile time to acknowledge",
+            "Nine in ten concerns were acknowledged within this many hours (waiting ones at their age).",
             "hours",
-            stats.summarize(RESOLVE, _p90),
+            concern_stats.hours("acknowledge", _p90),
         ),
         FigureSpec(
             "resolve_within_target_share",
             "Resolved within target",
-            "Concerns resolved within the school-day target (CONCERN_RESOLVE_TARGET_SCHOOL_DAYS).",
+            "Concerns resolved by their due time (CONCERN_RESOLVE_TARGET_SCHOOL_DAYS) among concerns "
+            "resolved or past their due time; one still open after it counts as a miss.",
             "share",
-            stats.share(with_detail(RESOLVE, "within_target"), RESOLVE),
+            concern_stats.within_target("resolve"),
+        ),
+        FigureSpec(
+            "resolve_hours_median",
+            "Median time to resolve",
+            "Median hours from a concern being raised to staff resolving it; a concern still open past "
+            "its due time counts at its age so far.",
+            "hours",
+            concern_stats.hours("resolve", median),
+        ),
+        FigureSpec(
+            "resolve_hours_p90",
+            "90th percentile time to resolve",
+            "Nine in ten concerns were resolved within this many hours (open ones at their age).",
+            "hours",
+            concern_stats.hours("resolve", _p90),
+        ),
+        FigureSpec(
+            "survey_response_rate",
+            "Survey response rate",
+            "Resolved concerns whose parent answered the survey after the resolution, among resolved "
+            "concerns.",
+            "share",
+            concern_stats.survey_response_rate,
+        ),
+        FigureSpec(
+            "need_met_share",
+            "Need confirmed met",
+            "Resolved concerns whose parent said the child's need was met, among all resolved concerns: "
+            "an unanswered survey counts as not confirmed, so fewer answers never raise it.",
+            "share",
+            concern_stats.need_met_confirmed,
+        ),
+        FigureSpec(
+            "need_met_among_answers",
+            "Need met, among answers",
+            "Survey answers saying the child's need was met, among survey answers (read it with the "
+            "response rate).",
+            "share",
+            concern_stats.need_met_among_answers,
         ),
         FigureSpec(
             "satisfaction_mean",
             "Average satisfaction",
             "Parents' answer to 'how happy are you with how we handled your concern', 1 (not at all) "
-            "to 5 (very happy) (4E satisfaction).",
+            "to 5 (very happy), among survey answers.",
             "score",
-            stats.summarize(of_kind("4E", "satisfaction"), mean),
-        ),
-        FigureSpec(
-            "need_met_share",
-            "Need met",
-            "Survey answers saying the child's need was met (4E need_met, 1 or 0).",
-            "share",
-            stats.summarize(of_kind("4E", "need_met"), mean),
+            concern_stats.satisfaction_mean,
         ),
         FigureSpec(
             "status_checks",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.report.model import Cell, IndicatorResult
+from bot.report.model import Cell, IndicatorResult, Suggestion
 from bot.report.rubric import LEVEL_NAMES
 
 NO_DATA = "no data"
@@ -47,6 +47,18 @@ def threshold(value: float, unit: str) -> str:
 def level_name(level: str | None) -> str:
     """The rubric's name of a level, or a dash."""
     return LEVEL_NAMES[level] if level else "—"
+
+
+NOT_ENOUGH_EVIDENCE = "Not enough evidence"
+
+
+def verdict(suggestion: Suggestion) -> str:
+    """The suggested level as a reader sees it: a level, 'Not enough evidence', or a dash."""
+    if suggestion.level:
+        return LEVEL_NAMES[suggestion.level]
+    if suggestion.status == "not_enough_evidence":
+        return NOT_ENOUGH_EVIDENCE
+    return "—"
 
 
 def headline(indicator: IndicatorResult) -> tuple[str, Cell, str] | None:

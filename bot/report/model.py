@@ -24,6 +24,7 @@ class Cell:
     n: int
     suppressed: bool = False
     protects: bool = False  # hidden though large, so a small group cannot be worked out by subtraction
+    items: int = 0  # how many things (concerns, events, rows) the value rests on
 
     @property
     def has_data(self) -> bool:
@@ -58,6 +59,8 @@ class Suggestion:
     level: str | None
     criteria: tuple[CriterionResult, ...]
     reason: str
+    status: str = "ok"  # ok | not_enough_evidence | no_thresholds
+    at_most: str | None = None  # when withheld: the lowest level the criteria with data reach
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,9 @@ class Report:
     thresholds_source: str
     timezone: str
     indicators: tuple[IndicatorResult, ...]
+    families: int | None = None  # families on the roster (None: the roster was not read)
+    # Rubric indicators no figure covers, with the data a school could add: "not evidenced by the text line".
+    uncovered: tuple[tuple[RubricIndicator, str], ...] = ()
 
     @property
     def period(self) -> str:

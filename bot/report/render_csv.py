@@ -14,7 +14,7 @@ COLUMNS = (
     "figure",
     "label",
     "period",
-    "language",
+    "home_language",  # the family's home language (from the roster), not the language a text was in
     "detail",
     "value",
     "unit",
@@ -43,12 +43,28 @@ def render_csv(report: Report) -> str:
                 ALL,
                 level_name(suggestion.level) if suggestion.level else "",
                 "level",
-                "ok" if suggestion.level else ("no_data" if not indicator.has_data else "not_enough_data"),
+                "ok" if suggestion.level else ("no_data" if not indicator.has_data else suggestion.status),
                 suggestion.reason,
             )
         )
         for figure in indicator.figures:
             writer.writerows(_figure_rows(report, indicator.code, figure, period))
+    for entry, data in report.uncovered:
+        writer.writerow(
+            (
+                report.school_key,
+                entry.code,
+                "suggested_level",
+                "Suggested level",
+                period,
+                ALL,
+                ALL,
+                "",
+                "level",
+                "not_evidenced",
+                f"Not evidenced by the text line. Data a school could add: {data}",
+            )
+        )
     return out.getvalue()
 
 

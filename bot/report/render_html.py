@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.report.charts import language_chart, month_chart
-from bot.report.formatting import NO_DATA_YET, headline, level_name, shown, threshold
+from bot.report.formatting import NO_DATA_YET, headline, level_name, shown, threshold, verdict
 from bot.report.model import FigureResult, IndicatorResult, Report
 from bot.report.rubric import LEVEL_NAMES, LEVELS
 
@@ -70,6 +70,7 @@ def render_html(report: Report) -> str:
         "and do not replace its judgement.</p>",
         _summary(report),
         *(_indicator(report, indicator) for indicator in report.indicators),
+        _uncovered(report),
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -89,7 +90,7 @@ def _summary(report: Report) -> str:
         rows.append(
             f'<tr><td><a href="#ind-{indicator.code}">{indicator.code}</a></td>'
             f'<td class="rubric-title">{escape(indicator.rubric.title)}</td>'
-            f"<td>{escape(level_name(indicator.suggestion.level))}</td><td>{figure}</td></tr>"
+            f"<td>{escape(verdict(indicator.suggestion))}</td><td>{figure}</td></tr>"
         )
     return (
         '<h2 id="summary">Summary</h2><div class="table-wrap summary"><table><thead><tr><th>Indicator</th>'
@@ -121,7 +122,7 @@ def _indicator(report: Report, indicator: IndicatorResult) -> str:
 def _suggestion(report: Report, indicator: IndicatorResult) -> str:
     suggestion = indicator.suggestion
     level = suggestion.level
-    named = level_name(level) if level else "none yet"
+    named = verdict(suggestion) if suggestion.status == "not_enough_evidence" or level else "none yet"
     parts = [
         f'<p>Suggested level: <span class="level">{escape(named)}</span> '
         f'<span class="muted">{escape(suggestion.reason)}</span></p>'
@@ -131,6 +132,11 @@ def _suggestion(report: Report, indicator: IndicatorResult) -> str:
             f"<blockquote><strong>{escape(LEVEL_NAMES[level])}</strong> in the rubric: "
             f"{escape(indicator.rubric.levels[level])}</blockquote>"
         )
+        for row, levels in indicator.rubric.also:
+            parts.append(
+                f"<blockquote><strong>{escape(row)}, {escape(LEVEL_NAMES[level])}</strong>: "
+                f"{escape(levels[level])}</blockquote>"
+            )
     if suggestion.criteria:
         rows = []
         for result in suggestion.criteria:
@@ -143,7 +149,9 @@ def _suggestion(report: Report, indicator: IndicatorResult) -> str:
             needs = "; ".join(
                 f"{LEVEL_NAMES[step]} {sign} {threshold(criterion.needs[step], unit)}" for step in LEVELS[1:]
             )
-            reached = level_name(result.level) if result.level else "not enough data"
+            reached = level_name(result.level) if result.level else "not enough evidence"
+            if criterion.min_items:
+                needs += f"; at least {criterion.min_items}"
             rows.append(
                 f"<tr><td>{escape(label)}</td><td class='num'>{escape(value)}</td>"
                 f"<td>{escape(needs)}</td><td>{escape(reached)}</td></tr>"
@@ -274,3 +282,17 @@ def _evidence(report: Report, indicator: IndicatorResult) -> str:
         for e in indicator.evidence
     )
     return f'<h3>Evidence behind these figures</h3><ul class="evidence">{items}</ul>'
+
+
+def _uncovered(report: Report) -> str:
+    if not report.uncovered:
+        return ""
+    items = "".join(
+        f"<li><strong>{escape(entry.code)}: {escape(entry.title)}.</strong> {escape(data)}</li>"
+        for entry, data in report.uncovered
+    )
+    return (
+        '<section class="indicator empty" id="not-evidenced"><h2>Not evidenced by the text line</h2>'
+        "<p>The text line writes no evidence for these indicators. Data a school could add:</p>"
+        f"<ul>{items}</ul></section>"
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.report.formatting import NO_DATA_YET, headline, level_name, shown, threshold
+from bot.report.formatting import NO_DATA_YET, headline, shown, threshold, verdict
 from bot.report.model import IndicatorResult, Report
 from bot.report.rubric import LEVEL_NAMES, LEVELS
 
@@ -28,9 +28,15 @@ def render_md(report: Report) -> str:
     for indicator in report.indicators:
         top = headline(indicator)
         key = f"{top[0]}: {shown(top[1], top[2], report.min_group)}" if top else NO_DATA_YET
-        lines.append(f"| {indicator.code} | {level_name(indicator.suggestion.level)} | {_cell(key)} |")
+        lines.append(f"| {indicator.code} | {verdict(indicator.suggestion)} | {_cell(key)} |")
     for indicator in report.indicators:
         lines += ["", *_indicator(report, indicator)]
+    if report.uncovered:
+        lines += ["", "## Not evidenced by the text line", ""]
+        lines.append("The text line writes no evidence for these indicators; data a school could add:")
+        lines.append("")
+        for entry, data in report.uncovered:
+            lines.append(f"- **{entry.code}: {entry.title}.** {data}")
     return "\n".join(lines) + "\n"
 
 
@@ -39,12 +45,14 @@ def _indicator(report: Report, indicator: IndicatorResult) -> list[str]:
     if not indicator.has_data:
         return [*lines, f"No data yet for {report.period}."]
     suggestion = indicator.suggestion
-    verdict = (
-        f"Suggested level: {level_name(suggestion.level)}." if suggestion.level else "No suggested level."
-    )
-    lines.append(f"**{verdict}** {suggestion.reason}")
+    said = f"Suggested level: {verdict(suggestion)}." if suggestion.level else f"{verdict(suggestion)}."
+    if said == "—.":
+        said = "No suggested level."
+    lines.append(f"**{said}** {suggestion.reason}")
     if suggestion.level:
         lines += ["", f"> {LEVEL_NAMES[suggestion.level]}: {indicator.rubric.levels[suggestion.level]}"]
+        for row, levels in indicator.rubric.also:
+            lines += [">", f"> {row}, {LEVEL_NAMES[suggestion.level]}: {levels[suggestion.level]}"]
     for result in suggestion.criteria:
         figure, criterion = result.figure, result.criterion
         unit = figure.spec.unit if figure else "number"
@@ -54,7 +62,8 @@ def _indicator(report: Report, indicator: IndicatorResult) -> list[str]:
         )
         value = shown(figure.total, unit, report.min_group) if figure else "—"
         label = figure.spec.label if figure else criterion.figure
-        lines.append(f"- {label}: {value} (needs {needs})")
+        minimum = f"; at least {criterion.min_items}" if criterion.min_items else ""
+        lines.append(f"- {label}: {value} (needs {needs}{minimum})")
     months = [label for _key, label in report.months]
     lines += ["", "| Figure | Period | " + " | ".join(months) + " | Definition |"]
     lines.append("| --- | --- | " + " | ".join("---" for _ in months) + " | --- |")

@@ -27,6 +27,9 @@ class RubricIndicator:
     goal: str
     levels: dict[str, str]
     note: str | None = None
+    also: tuple[
+        tuple[str, dict[str, str]], ...
+    ] = ()  # further rows of the same indicator (4E: fair & consistent)
 
 
 @cache
@@ -41,6 +44,10 @@ def rubric(path: Path = RUBRIC_FILE) -> dict[str, RubricIndicator]:
             goal=goals.get(str(code)[0], ""),
             levels={level: str(entry["levels"][level]) for level in LEVELS},
             note=entry.get("note"),
+            also=tuple(
+                (str(row), {level: str(text[level]) for level in LEVELS})
+                for row, text in (entry.get("also") or {}).items()
+            ),
         )
         for code, entry in data["indicators"].items()
     }

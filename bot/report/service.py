@@ -14,10 +14,11 @@ from bot.report.model import Report
 from bot.report.render_csv import render_csv
 from bot.report.render_html import render_html
 from bot.report.render_md import render_md
+from bot.report.sources import ConcernFact, Family
 from bot.report.thresholds import load_thresholds
 from bot.settings import Settings
 from bot.store import Store
-from bot.store.evidence_repo import evidence_between, schools
+from bot.store.evidence_repo import concerns_raised, evidence_between, roster_families, schools
 
 RENDERERS: dict[str, Callable[[Report], str]] = {"html": render_html, "csv": render_csv, "md": render_md}
 
@@ -83,8 +84,19 @@ def make_report(
         else:
             name, key = "All schools", "all"
         scope = ReportScope(start, end, zone, school=name, school_key=key)
-        rows = evidence_between(tx, *scope.bounds(), school_id=school_id)
-    return build_report(rows, scope, thresholds, min_group=options.min_group, generated_at=utcnow())
+        begin, finish = scope.bounds()
+        rows = evidence_between(tx, begin, finish, school_id=school_id)
+        families = [Family(**found) for found in roster_families(tx, finish, school_id)]
+        concerns = [ConcernFact(**found) for found in concerns_raised(tx, begin, finish, school_id)]
+    return build_report(
+        rows,
+        scope,
+        thresholds,
+        min_group=options.min_group,
+        generated_at=utcnow(),
+        families=families,
+        concerns=concerns,
+    )
 
 
 def render(report: Report, fmt: str) -> str:

@@ -23,6 +23,7 @@ class Measure:
     value: float | None
     n: int
     personal: bool = True
+    items: int = 0  # how many things (rows, concerns, events) the value rests on, for a minimum
 
 
 NO_DATA = Measure(None, 0)
@@ -49,7 +50,7 @@ def measure(value: float | None, rows: Sequence[EvidenceRecord]) -> Measure:
     """A value with the group size and privacy of the rows behind it."""
     if value is None or not rows:
         return NO_DATA
-    return Measure(value, group_size(rows), personal(rows))
+    return Measure(value, group_size(rows), personal(rows), len(rows))
 
 
 def of_kind(indicator: str, *kinds: str) -> Predicate:
@@ -172,7 +173,7 @@ def parent_share(numerator: Predicate, denominator: Predicate) -> Callable[[Rows
         hits = {row.contact_ref for row in rows if numerator(row) and row.contact_ref in base}
         if not base or not any(numerator(row) for row in rows):
             return NO_DATA
-        return Measure(len(hits) / len(base), len(base))
+        return Measure(len(hits) / len(base), len(base), items=len(base))
 
     return compute
 
@@ -185,5 +186,20 @@ def rate(numerator: Predicate, denominator: Predicate) -> Callable[[Rows], Measu
         if not base:
             return NO_DATA
         return measure(len(select(rows, numerator)) / len(base), base)
+
+    return compute
+
+
+def family_share(predicate: Predicate) -> Callable[[Rows], Measure]:
+    """Families on the roster with a matching row, among all roster families: sending more to the same
+    families cannot lower it, and a family never reached counts. No data when no roster was read."""
+
+    def compute(rows: Rows) -> Measure:
+        families = getattr(rows, "families", ())
+        if not getattr(rows, "roster_known", False) or not families:
+            return NO_DATA
+        on_roster = {family.ref for family in families}
+        reached = {row.contact_ref for row in rows if predicate(row) and row.contact_ref in on_roster}
+        return Measure(len(reached) / len(on_roster), len(on_roster), True, len(on_roster))
 
     return compute

@@ -26,6 +26,7 @@ class Criterion:
     figure: str
     better: str  # higher | lower
     needs: dict[str, float]
+    min_items: int = 0  # concerns, events or rows the figure must rest on before it counts
 
     def level(self, value: float) -> str:
         """The highest level this value reaches."""
@@ -97,4 +98,8 @@ def _criterion(source: Path, code: str, number: int, entry: Any) -> Criterion:
         raise ThresholdsError(
             f"{where}: the levels must get {'lower' if better == 'lower' else 'higher'} in order"
         )
-    return Criterion(figure, better, needs)
+    try:
+        min_items = int(entry.get("min_items") or 0)
+    except (TypeError, ValueError):
+        raise ThresholdsError(f"{where}.min_items: a whole number is needed") from None
+    return Criterion(figure, better, needs, min_items)

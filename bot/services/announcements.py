@@ -238,19 +238,19 @@ class AnnouncementService:
 
     def _rows(
         self, row: dict[str, Any], chosen: Sequence[Any], school_name: str, now: datetime
-    ) -> tuple[list[dict[str, Any]], Counter[tuple[str, bool]]]:
+    ) -> tuple[list[dict[str, Any]], Counter[tuple[str, str]]]:
         texts: dict[str, str] = row["texts"]
         bodies: dict[str, tuple[str, str]] = {}
         name = campaign(row["id"])
         priority = 0 if row["urgent"] else 1
-        languages: Counter[tuple[str, bool]] = Counter()
+        languages: Counter[tuple[str, str]] = Counter()  # (family's home language, text language)
         rows = []
         for contact, home in chosen:
             if home not in bodies:
                 text_locale = pick_text_locale(home, texts, self.config.default_locale)
                 bodies[home] = (text_locale, body_for(school_name, texts[text_locale]))
             text_locale, body = bodies[home]
-            languages[(text_locale, text_locale == home)] += 1
+            languages[(home, text_locale)] += 1
             rows.append(
                 {
                     "idempotency_key": f"{name}:{contact.id}",
@@ -269,17 +269,16 @@ class AnnouncementService:
             )
         return rows, languages
 
-    def _evidence(
-        self, tx: Tx, row: dict[str, Any], languages: Counter[tuple[str, bool]], total: int
-    ) -> None:
-        for (locale, home), count in sorted(languages.items()):
+    def _evidence(self, tx: Tx, row: dict[str, Any], languages: Counter[tuple[str, str]], total: int) -> None:
+        # The row's locale is the families' home language, so the report can say who got a fallback.
+        for (home, text_locale), count in sorted(languages.items()):
             tx.add_evidence(
-                EvidenceFact("1B", "queued", float(count), "home" if home else "fallback"),
+                EvidenceFact("1B", "queued", float(count), "home" if home == text_locale else "fallback"),
                 contact_id=None,
                 school_id=row["school_id"],
-                locale=locale,
+                locale=home,
             )
-        in_home = sum(count for (_, home), count in languages.items() if home)
+        in_home = sum(count for (home, text_locale), count in languages.items() if home == text_locale)
         tx.add_evidence(
             EvidenceFact(
                 "5A",

@@ -42,5 +42,5 @@ class ConsentService:
         kind = "delivered" if status == "delivered" else "undelivered"
         fact = EvidenceFact("1B", kind, 1.0, "home" if text_locale == home else "fallback")
         tx.add_evidence(
-            fact, contact_id=contact_id, school_id=contact.school_id if contact else None, locale=text_locale
+            fact, contact_id=contact_id, school_id=contact.school_id if contact else None, locale=home
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -164,6 +165,7 @@ class EventService:
             raise EventStateError("the count cannot be negative")
         with self.store.transaction() as tx:
             event = self._require(tx, event_id)
+            indicator = "2C" if event["kind"] in PARENT_CLASS_KINDS else "1E"
             if phones:
                 ids = []
                 for phone in phones:
@@ -172,10 +174,20 @@ class EventService:
                         raise EventStateError(f"no parent with phone {phone}")
                     ids.append(contact.id)
                 marked = tx.mark_attended(event_id, ids)
-                count = max(count or 0, marked)
-            # One row per event, corrected when staff count again, so totals never count anyone twice.
-            indicator = "2C" if event["kind"] in PARENT_CLASS_KINDS else "1E"
-            tx.set_attendance_evidence(indicator, event_id, count or 0, event["school_id"])
+                # Named attendees are their own row: naming one parent never replaces a head count.
+                tx.set_attendance_evidence(
+                    indicator,
+                    event_id,
+                    marked,
+                    event["school_id"],
+                    kind="attended_named",
+                    at=event["starts_at"],
+                )
+            if count is not None:
+                # One row per event, dated at the event and corrected in place, so totals count nobody twice.
+                tx.set_attendance_evidence(
+                    indicator, event_id, count, event["school_id"], at=event["starts_at"]
+                )
             return self._view(tx, event_id)
 
     def view(self, event_id: int) -> EventView:
@@ -212,6 +224,7 @@ class EventService:
         bodies: dict[tuple[str, bool], str] = {}
         queued = 0
         invited: list[tuple[int, str | None]] = []
+        by_home: Counter[str] = Counter()
         for contact in tx.audience_contacts(event["school_id"]):
             if contact.id in declined or not matches(
                 event["audience"], contact.locale, contact.grades, contact.groups
@@ -234,6 +247,16 @@ class EventService:
             ):
                 queued += 1
                 invited.append((contact.id, locale))
+                by_home[locale] += 1
+        for locale, count in sorted(by_home.items()):
+            # A family whose language has no title of the event gets the school's default text.
+            home = locale == default or locale in event["titles"]
+            tx.add_evidence(
+                EvidenceFact("1B", "queued", float(count), "home" if home else "fallback"),
+                contact_id=None,
+                school_id=event["school_id"],
+                locale=locale,
+            )
         lead_hours = (event["starts_at"] - clock.utcnow()).total_seconds() / 3600
         tx.add_evidence(
             EvidenceFact("1B", "reminder_lead_hours", round(lead_hours, 2), f"event:{event['id']}"),

@@ -168,26 +168,35 @@ class EventQueries:
             self.session.connection().execute(insert(EVIDENCE_TABLE), rows)
 
     def set_attendance_evidence(
-        self, indicator: str, event_id: int, count: int, school_id: int | None
+        self,
+        indicator: str,
+        event_id: int,
+        count: int,
+        school_id: int | None,
+        *,
+        kind: str = "attended",
+        at: datetime | None = None,
     ) -> None:
-        """The one attendance evidence row of an event: written once, then corrected in place."""
+        """The one attendance row of an event and kind (a head count, or named attendees): written once,
+        then corrected in place, dated at the event (`at`) rather than at the save."""
         detail = f"event:{event_id}"
         row = self.session.scalars(
-            select(EvidenceRow).where(EvidenceRow.kind == "attended", EvidenceRow.detail == detail)
+            select(EvidenceRow).where(EvidenceRow.kind == kind, EvidenceRow.detail == detail)
         ).first()
+        when = at or utcnow()
         if row is None:
             self.session.add(
                 EvidenceRow(
                     indicator=indicator,
-                    kind="attended",
+                    kind=kind,
                     value=float(count),
                     detail=detail,
                     school_id=school_id,
-                    at=utcnow(),
+                    at=when,
                 )
             )
         else:
-            row.indicator, row.value, row.at = indicator, float(count), utcnow()
+            row.indicator, row.value, row.at = indicator, float(count), when
         self.session.flush()
 
     def latest_attendance(self, event_ids: Iterable[int]) -> dict[int, int]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
 from bot.domain import EvidenceRecord, School
-from bot.store.models import ContactRow, EvidenceRow, SchoolRow
+from bot.store.models import ConcernRow, ContactRow, EvidenceRow, SchoolRow
 from bot.store.repo import Tx
 
 
@@ -57,3 +58,51 @@ def add_evidence_records(tx: Tx, records: list[EvidenceRecord]) -> None:
 def contact_count(tx: Tx) -> int:
     """How many contacts the database has (the demo refuses to mix into real ones)."""
     return int(tx.session.scalar(select(func.count()).select_from(ContactRow)) or 0)
+
+
+def roster_families(tx: Tx, before: datetime, school_id: int | None = None) -> list[dict[str, Any]]:
+    """Contacts on the roster by `before` who have not opted out: {ref, language} (no phone, no name)."""
+    query = select(ContactRow.id, ContactRow.locale).where(
+        ContactRow.created_at < before, ContactRow.opted_out.is_(False)
+    )
+    if school_id is not None:
+        query = query.where(ContactRow.school_id == school_id)
+    return [
+        {"ref": ref, "language": locale} for ref, locale in tx.session.execute(query.order_by(ContactRow.id))
+    ]
+
+
+def concerns_raised(
+    tx: Tx, start: datetime, end: datetime, school_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Concerns raised with start <= created_at < end, with their due and done times (no description)."""
+    c = ConcernRow
+    query = select(
+        c.contact_id,
+        c.category,
+        c.locale,
+        c.created_at,
+        c.ack_due_at,
+        c.acknowledged_at,
+        c.resolve_due_at,
+        c.resolved_at,
+        c.satisfaction,
+        c.need_met,
+    ).where(c.created_at >= start, c.created_at < end)
+    if school_id is not None:
+        query = query.where(c.school_id == school_id)
+    keys = (
+        "ref",
+        "category",
+        "locale",
+        "created_at",
+        "ack_due_at",
+        "acknowledged_at",
+        "resolve_due_at",
+        "resolved_at",
+        "satisfaction",
+        "need_met",
+    )
+    return [
+        dict(zip(keys, row, strict=True)) for row in tx.session.execute(query.order_by(c.created_at, c.id))
+    ]

@@ -11,7 +11,7 @@ import pytest
 from bot.report.build import ReportScope, build_report, month_keys
 from bot.report.model import FigureResult, IndicatorResult, Report
 from bot.report.thresholds import ThresholdsError, load_thresholds
-from tests.fixtures.evidence import known_rows
+from tests.fixtures.evidence import known_concerns, known_rows
 
 SCOPE = ReportScope(
     date(2026, 3, 1), date(2026, 4, 30), ZoneInfo("America/Los_Angeles"), "Rosewood", "rosewood"
@@ -21,7 +21,12 @@ NOW = datetime(2026, 5, 1, tzinfo=UTC)
 
 def report(min_group: int = 1, thresholds: Path | None = None) -> Report:
     return build_report(
-        known_rows(), SCOPE, load_thresholds(thresholds), min_group=min_group, generated_at=NOW
+        known_rows(),
+        SCOPE,
+        load_thresholds(thresholds),
+        min_group=min_group,
+        generated_at=NOW,
+        concerns=known_concerns(),
     )
 
 
@@ -74,10 +79,10 @@ def test_months_and_languages_split_the_same_rows() -> None:
 
 def test_levels_from_the_shipped_thresholds() -> None:
     built = report()
-    # within target: acknowledged 83% (Competent), resolved 67% (Approaching), need met 83% (Competent)
+    # Six concerns, fewer than the ten 4E needs: the level is withheld, and the reason says why.
     suggestion = indicator(built, "4E").suggestion
-    assert suggestion.level == "approaching"
-    assert "resolved within target" in suggestion.reason
+    assert suggestion.level is None and suggestion.status == "not_enough_evidence"
+    assert "resolved within target rests on 6, fewer than the 10 needed" in suggestion.reason
     # home language 80% (Competent), delivered 90% (Competent), reminders 48 h ahead (Competent)
     assert indicator(built, "1B").suggestion.level == "competent"
     assert indicator(built, "1E").suggestion.level is None

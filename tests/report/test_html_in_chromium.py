@@ -17,7 +17,7 @@ from bot.report.build import ReportScope, build_report
 from bot.report.render_html import render_html
 from bot.report.thresholds import load_thresholds
 from tests.fixtures.chromium import Browser
-from tests.fixtures.evidence import busy_rows
+from tests.fixtures.evidence import busy_rows, concerns_of
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 CHARTS = """JSON.stringify([...document.querySelectorAll('svg.chart')].map(svg => {
@@ -34,8 +34,14 @@ def report_file(tmp_path: Path) -> Path:
     scope = ReportScope(
         date(2026, 1, 1), date(2026, 6, 30), ZoneInfo("America/Los_Angeles"), "Rosewood", "rw"
     )
+    rows = busy_rows()
     built = build_report(
-        busy_rows(), scope, load_thresholds(), min_group=5, generated_at=datetime(2026, 7, 1, tzinfo=UTC)
+        rows,
+        scope,
+        load_thresholds(),
+        min_group=5,
+        generated_at=datetime(2026, 7, 1, tzinfo=UTC),
+        concerns=concerns_of(rows),
     )
     path = tmp_path / "report.html"
     path.write_text(render_html(built), encoding="utf-8")

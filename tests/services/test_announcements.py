@@ -108,7 +108,9 @@ def test_queue_writes_one_row_per_family_in_their_language_once(bot: Bot) -> Non
     assert counts == {"queued": 16}
     assert bodies["es"] == "Rosewood Elementary: El viernes es día corto: salida 12:30."
     assert set(bodies) == {"en", "es"}  # Korean families get the English text
-    assert ("1B", "queued", "fallback", "en") in evidence and ("1B", "queued", "home", "es") in evidence
+    # Each row names the families' home language: the Korean family got a fallback.
+    assert ("1B", "queued", "fallback", "ko") in evidence and ("1B", "queued", "home", "es") in evidence
+    assert ("1B", "queued", "fallback", "en") not in evidence
 
 
 def test_a_cut_off_run_resumes_without_doubling(bot: Bot) -> None:
@@ -199,6 +201,6 @@ def test_delivery_callbacks_become_home_language_evidence(bot: Bot) -> None:
     assert facts.count(("delivered", "home", "en")) == 9
     assert facts.count(("undelivered", "home", "en")) == 1
     assert facts.count(("delivered", "home", "es")) == 5
-    assert facts.count(("delivered", "fallback", "en")) == 1  # the Korean family got the English text
+    assert facts.count(("delivered", "fallback", "ko")) == 1  # the Korean family got the English text
     assert korean in {phone for _p, _l, phone in sent}
     assert counts == {"delivered": 15, "failed": 1}

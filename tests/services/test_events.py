@@ -14,6 +14,7 @@ from bot.domain import Inbound
 from bot.i18n.formatting import local_datetime
 from bot.services.event_file import EventFileError
 from bot.services.event_types import EventStateError
+from bot.store.evidence_repo import evidence_between
 from tests.fixtures.events import add_parent, event_spec, outbox_rows
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -122,6 +123,9 @@ def test_a_reminder_reaches_the_audience_in_each_language(bot: Bot) -> None:
         ("1E", "invitation_sent", f"event:{view.id}", "ko"),
     ]
     assert facts.count(lead) == 2
+    # A queued row per home language and reminder: Korean families got the default (English) title.
+    assert facts.count(("1B", "queued", "home", "es")) == 2
+    assert facts.count(("1B", "queued", "fallback", "ko")) == 2
 
 
 def test_a_cancelled_event_tells_those_who_said_yes(bot: Bot) -> None:
@@ -194,10 +198,16 @@ def test_attendance_counts_as_evidence_for_parent_classes(bot: Bot) -> None:
     assert marked.attended == 1
     counted = bot.events.record_attendance(view.id, count=14)
     assert counted.attended == 14
+    named_again = bot.events.record_attendance(view.id, phones=["(213) 555-0351"])
+    assert named_again.attended == 14  # naming a parent never replaces the head count
     with bot.store.transaction() as tx:
-        facts = [(k, d) for i, k, d, _ in tx.evidence("2C")]
+        facts = sorted((k, d) for i, k, d, _ in tx.evidence("2C"))
         assert tx.latest_attendance([view.id]) == {view.id: 14}
-    assert facts == [("attended", f"event:{view.id}")]  # corrected in place: a total never counts twice
+    # corrected in place: a total never counts twice; the head count and the named are separate rows
+    assert facts == [("attended", f"event:{view.id}"), ("attended_named", f"event:{view.id}")]
+    with bot.store.transaction() as tx:
+        dated = evidence_between(tx, datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+    assert {r.at for r in dated if r.indicator == "2C"} == {view.starts_at}  # dated at the event
 
 
 def test_an_events_file_lists_every_error_with_its_path(bot: Bot, tmp_path: Path) -> None:
