@@ -35,10 +35,13 @@ from bot.app import LOCALES_DIR, load_content  # noqa: E402
 from bot.engine.engine import idle_state  # noqa: E402
 from bot.engine.loader import FlowSet  # noqa: E402
 from bot.i18n.render import Renderer  # noqa: E402
+from bot.services.answers import Answerer  # noqa: E402
+from bot.services.matcher import TopicMatcher  # noqa: E402
 from bot.services.rights import TOPICS  # noqa: E402
 from bot.services.school_data import SchoolData, load_school_file  # noqa: E402
 from bot.understanding.examples import load_examples  # noqa: E402
 from bot.understanding.intent import Intent  # noqa: E402
+from bot.understanding.matcher_model import MatcherIntentModel  # noqa: E402
 from bot.understanding.model import RetrievalModel  # noqa: E402
 from bot.understanding.replies import load_reply_book  # noqa: E402
 from bot.understanding.step import THRESHOLD, Interpretation, Understanding, Waiting  # noqa: E402
@@ -237,6 +240,9 @@ def build(method: str, threshold: float = THRESHOLD) -> Understanding:
     """The understanding step with the intent model a method names."""
     _, _, keywords = load_content()
     examples = load_examples(LOCALES_DIR)
+    if method == "matcher":
+        matcher = MatcherIntentModel(Answerer(TopicMatcher(keywords)), keywords)
+        return Understanding(keywords, matcher, load_reply_book(LOCALES_DIR), threshold=threshold)
     featurize = {"words": _words_only, "chars": _chars_only}.get(method, features)
     model = RetrievalModel(examples, featurize)
     intents = SimilarityModel(model) if method == "similarity" else model
@@ -277,7 +283,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    methods = ["calibrated", "similarity", "words", "chars"]
+    methods = ["calibrated", "similarity", "words", "chars", "matcher"]
     parser.add_argument("--method", default="calibrated", choices=[*methods, "all"])
     parser.add_argument(
         "--heldout", action="store_true", help="also score the held-out tables (once, at the end)"
