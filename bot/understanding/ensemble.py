@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.i18n.keywords import is_unspaced
 from bot.services.school_data import SchoolData
 from bot.understanding.intent import NONE, Intent, IntentModel
 from bot.understanding.labels import CONCERN_CATEGORIES, compatible, slots
@@ -25,7 +24,6 @@ CATEGORY_CONTEXT = "concern.category"
 # The step's threshold with this model (bot/understanding/step.py THRESHOLD is the retrieval model's own):
 # measured on the tuning tables, see bench/README.md.
 THRESHOLD = 0.7
-SHORT_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,7 @@ class Policy:
     # ("ELAC" is always the right to take part for the matcher, even in "when is the next ELAC meeting").
     overrule: float = 0.0
     disputed: float = 0.5  # otherwise both are offered with this confidence (a "did you mean")
-    alone_suggest: float = 0.4  # a short text only the retrieval model weakly places is offered nothing
+    alone_suggest: float = 0.4  # a text only the retrieval model weakly places is offered nothing
     category_sure: float = 0.9  # a text naming two categories keeps the model's one only from this confidence
     matcher_alone: float = 0.5  # the retrieval model has nothing: the matcher's answer is only offered
 
@@ -105,8 +103,10 @@ class EnsembleModel:
         if agreeing and found.confidence >= policy.agree_floor:
             label = _specific(found.label, [v.label for v in agreeing])
             return Intent(label, max(found.confidence, policy.agreed), slots(label), found.alternatives)
-        if not voters and found.confidence < policy.alone_suggest and _short(text):
-            return Intent(NONE, found.confidence)  # "blue elephant": nothing to offer
+        if not voters and found.confidence < policy.alone_suggest:
+            # "blue elephant", "do you have a soccer team for girls": nothing worth offering; a question
+            # goes to staff instead of a "did you mean" that cannot help.
+            return Intent(NONE, found.confidence)
         rivals = [v for v in voters if not v.agrees(found.label)]
         if not rivals or found.confidence >= policy.overrule:
             return found
@@ -141,11 +141,6 @@ class EnsembleModel:
             return ()
         numbers = synonym_choices(self.replies, text, locale, CATEGORY_CONTEXT, len(self.categories))
         return tuple(Vote(f"concern:{self.categories[n - 1]}", 0.0) for n in numbers)
-
-
-def _short(text: str) -> bool:
-    """Fewer than three words in a spaced script (a CJK text has no spaces to count)."""
-    return not is_unspaced(text) and len(text.split()) < SHORT_WORDS
 
 
 def _specific(label: str, others: list[str]) -> str:
