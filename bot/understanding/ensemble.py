@@ -21,6 +21,7 @@ from bot.understanding.labels import CONCERN_CATEGORIES, compatible, slots
 from bot.understanding.replies import ReplyBook, synonym_choices
 
 CATEGORY_CONTEXT = "concern.category"
+CATEGORY_LANGUAGES = 2  # the category words of the parent's language and English (all ten cost ~0.7 ms)
 # The step's threshold with this model (bot/understanding/step.py THRESHOLD is the retrieval model's own):
 # measured on the tuning tables, see bench/README.md.
 THRESHOLD = 0.7
@@ -79,10 +80,12 @@ class EnsembleModel:
     def classify(self, text: str, locale: str | None, school: SchoolData) -> Intent:
         """The retrieval model's answer, made surer or disputed by the matcher's and the category words'."""
         found = self.retrieval.classify(text, locale, school)
+        policy = self.policy
+        if found.confidence >= policy.agreed and not found.label.startswith(("concern", NONE)):
+            return found  # no vote could change a sure answer (disagreement never demotes it): skip them
         matcher, named = self._matcher_vote(text, locale, school), self._category_votes(text, locale)
         category = named[0] if len(named) == 1 else None
         voters = [v for v in (matcher, category) if v is not None]
-        policy = self.policy
         if (
             matcher is not None
             and category is not None
@@ -139,7 +142,9 @@ class EnsembleModel:
         """A concern for each category the text names in the category step's words."""
         if self.replies is None or not self.categories:
             return ()
-        numbers = synonym_choices(self.replies, text, locale, CATEGORY_CONTEXT, len(self.categories))
+        numbers = synonym_choices(
+            self.replies, text, locale, CATEGORY_CONTEXT, len(self.categories), CATEGORY_LANGUAGES
+        )
         return tuple(Vote(f"concern:{self.categories[n - 1]}", 0.0) for n in numbers)
 
 

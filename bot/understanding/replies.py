@@ -385,11 +385,15 @@ def synonym_choice(book: ReplyBook, text: str, locale: str | None, context: str,
 
 
 def synonym_choices(
-    book: ReplyBook, text: str, locale: str | None, context: str, count: int
+    book: ReplyBook, text: str, locale: str | None, context: str, count: int, languages: int | None = None
 ) -> tuple[int, ...]:
-    """Every option of a step whose synonyms a sentence mentions ("a bully on the bus": two categories)."""
+    """Every option of a step whose synonyms a sentence mentions ("a bully on the bus": two categories).
+
+    `languages`: only the first few of the parent's language, English and the rest (faster).
+    """
     options = tuple(ReplyOption(n, str(n), ()) for n in range(1, count + 1))
-    return tuple(sorted(_synonym_hits(normalize(text), options, book.order(locale), context)))
+    ordered = book.order(locale)[:languages]
+    return tuple(sorted(_synonym_hits(normalize(text), options, ordered, context)))
 
 
 def load_reply_book(locales_dir: Path, codes: Iterable[str] | None = None) -> ReplyBook:
