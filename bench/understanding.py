@@ -11,7 +11,8 @@ bench/understanding_data/heldout/<locale>.yaml (scored once, never tuned on). Pr
 kind: rows, the share answered right first, the share answered wrong confidently, out-of-scope texts
 answered confidently, and microseconds per interpretation (p50 and p99, warm model).
 
-    .venv/bin/python bench/understanding.py [--method calibrated|similarity|words|chars|all] [--heldout]
+    .venv/bin/python bench/understanding.py [--method hybrid|calibrated|similarity|words|chars|matcher|all]
+        [--heldout]
 """
 
 from __future__ import annotations
@@ -31,14 +32,17 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import LOCALES_DIR, load_content  # noqa: E402
+from bot.app import LOCALES_DIR, build_understanding, load_content  # noqa: E402
 from bot.engine.engine import idle_state  # noqa: E402
 from bot.engine.loader import FlowSet  # noqa: E402
 from bot.i18n.render import Renderer  # noqa: E402
+from bot.services.answers import Answerer  # noqa: E402
+from bot.services.matcher import TopicMatcher  # noqa: E402
 from bot.services.rights import TOPICS  # noqa: E402
 from bot.services.school_data import SchoolData, load_school_file  # noqa: E402
 from bot.understanding.examples import load_examples  # noqa: E402
 from bot.understanding.intent import Intent  # noqa: E402
+from bot.understanding.matcher_model import MatcherIntentModel  # noqa: E402
 from bot.understanding.model import RetrievalModel  # noqa: E402
 from bot.understanding.replies import load_reply_book  # noqa: E402
 from bot.understanding.step import THRESHOLD, Interpretation, Understanding, Waiting  # noqa: E402
@@ -233,17 +237,27 @@ def _chars_only(text: str, locale: str | None) -> list[str]:
     return [f for f in features(text, locale) if f[0] == "c"]
 
 
-def build(method: str, threshold: float = THRESHOLD) -> Understanding:
-    """The understanding step with the intent model a method names."""
+def build(method: str, threshold: float | None = None) -> Understanding:
+    """The understanding step with the intent model a method names (hybrid: as the conversation has it)."""
     _, _, keywords = load_content()
+    if method == "hybrid":
+        understanding = build_understanding(keywords, LOCALES)
+        understanding.threshold = threshold or understanding.threshold
+        return understanding
+    threshold = threshold or THRESHOLD
     examples = load_examples(LOCALES_DIR)
+    if method == "matcher":
+        matcher = MatcherIntentModel(Answerer(TopicMatcher(keywords)), keywords)
+        return Understanding(keywords, matcher, load_reply_book(LOCALES_DIR), threshold=threshold)
     featurize = {"words": _words_only, "chars": _chars_only}.get(method, features)
     model = RetrievalModel(examples, featurize)
     intents = SimilarityModel(model) if method == "similarity" else model
     return Understanding(keywords, intents, load_reply_book(LOCALES_DIR), threshold=threshold)
 
 
-def run(method: str, tables: Iterable[Path], title: str, errors: bool, threshold: float = THRESHOLD) -> Tally:
+def run(
+    method: str, tables: Iterable[Path], title: str, errors: bool, threshold: float | None = None
+) -> Tally:
     """Build the step, score the tables, print and return the total."""
     flow_set, catalogs, _ = load_content()
     start = time.perf_counter()
@@ -277,13 +291,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    methods = ["calibrated", "similarity", "words", "chars"]
-    parser.add_argument("--method", default="calibrated", choices=[*methods, "all"])
+    methods = ["hybrid", "calibrated", "similarity", "words", "chars", "matcher"]
+    parser.add_argument("--method", default="hybrid", choices=[*methods, "all"])
     parser.add_argument(
         "--heldout", action="store_true", help="also score the held-out tables (once, at the end)"
     )
     parser.add_argument("--errors", action="store_true", help="list the tuning rows answered wrong or unsure")
-    parser.add_argument("--threshold", type=float, default=THRESHOLD, help="act on intents this sure")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help=f"act on intents this sure (hybrid 0.7, others {THRESHOLD})",
+    )
     args = parser.parse_args()
     for method in methods if args.method == "all" else [args.method]:
         run(method, _tables(DATA / "tuning"), "tuning", args.errors, args.threshold)

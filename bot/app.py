@@ -44,6 +44,9 @@ from bot.services.volunteers import VolunteerConfig, VolunteerService
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.db import build_engine
+from bot.understanding.ensemble import THRESHOLD as ENSEMBLE_THRESHOLD
+from bot.understanding.ensemble import EnsembleModel
+from bot.understanding.factory import build_intent_model
 from bot.understanding.matcher_model import MatcherIntentModel
 from bot.understanding.replies import load_reply_book
 from bot.understanding.step import Understanding
@@ -293,11 +296,7 @@ def build_bot(
         renderer=renderer,
         keywords=keywords,
         detector=detector,
-        understanding=Understanding(
-            keywords,
-            MatcherIntentModel(Answerer(TopicMatcher(keywords)), keywords),
-            load_reply_book(LOCALES_DIR, shipped),
-        ),
+        understanding=build_understanding(keywords, shipped),
         schools=schools,
         config=ConversationConfig(
             session_ttl=timedelta(hours=settings.session_ttl_hours),
@@ -334,6 +333,17 @@ def build_bot(
         events=events,
         slack_app=slack_app,
     )
+
+
+def build_understanding(keywords: KeywordTable, shipped: tuple[str, ...]) -> Understanding:
+    """The understanding step: the retrieval model (built once per process) with the keyword matcher."""
+    replies = load_reply_book(LOCALES_DIR, shipped)
+    model = EnsembleModel(
+        build_intent_model(LOCALES_DIR),
+        MatcherIntentModel(Answerer(TopicMatcher(keywords)), keywords),
+        replies,
+    )
+    return Understanding(keywords, model, replies, threshold=ENSEMBLE_THRESHOLD)
 
 
 def build_slack(

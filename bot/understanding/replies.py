@@ -349,6 +349,15 @@ def _by_synonym(
     norm: str, options: tuple[ReplyOption, ...], ordered: list[LocaleWords], context: str
 ) -> Placement | None:
     """An option named by one of its synonyms ('school bus' is 'Bus or transportation')."""
+    hits = _synonym_hits(norm, options, ordered, context)
+    if len(hits) == 1:
+        return Placement((next(iter(hits)),), LIKELY, "synonym")
+    return None
+
+
+def _synonym_hits(
+    norm: str, options: tuple[ReplyOption, ...], ordered: list[LocaleWords], context: str
+) -> dict[int, int]:
     hits: dict[int, int] = {}
     numbers = {o.number for o in options}
     for words in ordered:
@@ -358,9 +367,7 @@ def _by_synonym(
             for phrase in phrases:
                 if phrase and _mentions(norm, phrase):
                     hits[number] = max(hits.get(number, 0), len(phrase))
-    if len(hits) == 1:
-        return Placement((next(iter(hits)),), LIKELY, "synonym")
-    return None
+    return hits
 
 
 def _mentions(norm: str, phrase: str) -> bool:
@@ -376,6 +383,18 @@ def synonym_choice(book: ReplyBook, text: str, locale: str | None, context: str,
     options = tuple(ReplyOption(n, str(n), ()) for n in range(1, count + 1))
     placed = _by_synonym(normalize(text), options, book.order(locale), context)
     return placed.numbers[0] if placed else None
+
+
+def synonym_choices(
+    book: ReplyBook, text: str, locale: str | None, context: str, count: int, languages: int | None = None
+) -> tuple[int, ...]:
+    """Every option of a step whose synonyms a sentence mentions ("a bully on the bus": two categories).
+
+    `languages`: only the first few of the parent's language, English and the rest (faster).
+    """
+    options = tuple(ReplyOption(n, str(n), ()) for n in range(1, count + 1))
+    ordered = book.order(locale)[:languages]
+    return tuple(sorted(_synonym_hits(normalize(text), options, ordered, context)))
 
 
 def load_reply_book(locales_dir: Path, codes: Iterable[str] | None = None) -> ReplyBook:

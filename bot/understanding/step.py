@@ -135,7 +135,10 @@ class Understanding:
             return Interpretation("command", "status", 1.0, argument=with_argument[1])
         if waiting is not None and (command is None or command in SOFT_COMMANDS):
             if waiting.free_text and not waiting.several:
-                return self._aside(text, locale, school) or Interpretation("reply", "input", 1.0)
+                # What happened, the child's name, a good time: only a question asked as one (with its
+                # question mark) is answered aside; "mi hijo está enfermo hoy" is what happened.
+                aside = self._aside(text, locale, school) if is_question(text, marked=True) else None
+                return aside or Interpretation("reply", "input", 1.0)
             reply = self._reply(text, locale, school, waiting)
             if reply is not None:
                 return reply

@@ -30,13 +30,12 @@ def test_a_clear_question_goes_straight_to_its_answer(bot: Bot) -> None:
 
 def test_two_close_answers_get_a_numbered_did_you_mean(bot: Bot) -> None:
     start_in_english(bot)
-    [reply] = say(bot, "the teacher is bullying my son")
+    [reply] = say(bot, "the teacher is unfair to my son")
     lines = reply.splitlines()
     assert lines[0] == "Did you mean:"
-    assert sorted(lines[1:]) == ["1 Raising a concern", "2 Reaching a teacher or the principal"] or sorted(
-        line[2:] for line in lines[1:]
-    ) == ["Raising a concern", "Reaching a teacher or the principal"]
-    pick = "1" if lines[1].endswith("Raising a concern") else "2"
+    offered = {line.split(" ", 1)[1]: line.split(" ", 1)[0] for line in lines[1:]}
+    assert {"Raising a concern", "Reaching a teacher or the principal"} <= set(offered)
+    pick = offered["Raising a concern"]
     assert say(bot, pick)[0].startswith("We are sorry something is wrong.")
 
 
