@@ -56,6 +56,10 @@ COMMAND_LABELS = {"status": "concern_status"}
 ACTED = ("command", "reply", "intent")  # what the conversation acts on without asking
 
 
+# The label scheme's names for steps whose id in the flows differs (the language menu is `pick`).
+CONTEXT_ALIASES = {"language.menu": "language.pick"}
+
+
 @dataclass
 class Tally:
     """Counts for one locale or kind (or all)."""
@@ -99,6 +103,7 @@ class Contexts:
 
     def waiting(self, context: str, locale: str) -> Waiting | None:
         """The Waiting for `flow.step` in `locale` (cached)."""
+        context = CONTEXT_ALIASES.get(context, context)
         key = (context, locale)
         if key not in self._cache:
             flow, _, step = context.partition(".")
