@@ -26,6 +26,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 
 from bot.clock import running_at, system_now, utcnow
 from scheduler import runtime
@@ -54,6 +55,20 @@ def active() -> OutreachScheduler:
     return _active
 
 
+class _HeldScheduler(BaseScheduler):
+    """APScheduler with no thread of its own: the job store is kept, and nothing runs unless asked.
+
+    (A paused BackgroundScheduler would not do: when it shuts down, its thread wakes once more and
+    fires every job whose time has passed by the system clock.)
+    """
+
+    def shutdown(self, wait: bool = True) -> None:
+        super().shutdown(wait)
+
+    def wakeup(self) -> None:
+        pass  # no loop to wake
+
+
 class OutreachScheduler:
     """APScheduler 3 with its job store in the project's database, one per database (see lock.py)."""
 
@@ -72,7 +87,7 @@ class OutreachScheduler:
         self.lock = SchedulerLock(bot.store.engine)
         self.stopping = threading.Event()
         self.running = threading.Event()
-        self._scheduler: BackgroundScheduler | None = None
+        self._scheduler: BaseScheduler | None = None
         self._thread: threading.Thread | None = None
         # A date job leaves the store when it starts; until it ends, sync must not add it back.
         self._in_flight: set[str] = set()
@@ -115,7 +130,7 @@ class OutreachScheduler:
                 log.error("scheduler lost its lock; waiting to take it again")
 
     def open_paused(self) -> None:
-        """Open the job store without running anything on its own, and without the lock.
+        """Open the job store with nothing running on its own (no APScheduler thread, no lock).
 
         `sync()` and `run_due()` then do APScheduler's work in the caller's thread, at `clock`; tests
         use this to move a manual clock instead of waiting for real time. `close()` ends it.
@@ -134,7 +149,8 @@ class OutreachScheduler:
 
     def _start_apscheduler(self, *, paused: bool = False) -> None:
         engine = self.bot.store.engine
-        scheduler = BackgroundScheduler(
+        kind = _HeldScheduler if paused else BackgroundScheduler
+        scheduler = kind(
             jobstores={
                 "default": SQLAlchemyJobStore(engine=engine, tablename=JOB_TABLE),
                 "memory": MemoryJobStore(),
@@ -168,7 +184,7 @@ class OutreachScheduler:
             scheduler.add_job(
                 func, "interval", minutes=minutes, id=job_id, jobstore="memory", replace_existing=True
             )
-        scheduler.start(paused=paused)
+        scheduler.start()
         self._scheduler = scheduler
         self.bot.reminders.on_change = self.wake
         announcements = getattr(self.bot, "announcements", None)
@@ -264,12 +280,15 @@ class OutreachScheduler:
         if scheduler is None:
             return []
         now = self.clock()
-        due = [
-            job
-            for job in scheduler.get_jobs(jobstore="default")
-            if job.next_run_time is not None and job.next_run_time <= now
-        ]
-        for job in sorted(due, key=lambda j: (j.next_run_time, j.id)):
+        due = sorted(
+            (
+                job
+                for job in scheduler.get_jobs(jobstore="default")
+                if job.next_run_time is not None and job.next_run_time <= now
+            ),
+            key=lambda job: (job.next_run_time, job.id),
+        )
+        for job in due:
             scheduler.remove_job(job.id, jobstore="default")
             outcome = job.func(*job.args, **job.kwargs)
             log.info("job %s done: %s", job.id, outcome)

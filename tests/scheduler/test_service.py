@@ -74,7 +74,7 @@ def test_a_reminder_runs_once_at_its_time(bot: Bot, paused: OutreachScheduler, c
     sent = Sent()
     bot.reminders.register("event", sent)
     plan(bot, 1, 1, START + timedelta(minutes=60, seconds=1))
-    assert paused.sync() == "1 added, 0 removed"
+    assert paused.sync().startswith("1 added")
     [(job, at)] = reminder_jobs(paused)
     assert at == START + timedelta(seconds=1)
     assert paused.run_due() == [] and sent.reminders == []  # a second early: not yet
