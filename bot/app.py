@@ -6,15 +6,16 @@ import functools
 import logging
 import os
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
 from bot.channels.translators import build_translator
+from bot.clock import utcnow
 from bot.content import flows_dir, locales_dir
 from bot.conversation import Conversation, ConversationConfig
 from bot.engine.engine import ActionResult
@@ -156,8 +157,8 @@ class Bot:
     events: EventService
     slack_app: App | None = None
 
-    def dispatcher(self, worker: str | None = None) -> Dispatcher:
-        """A dispatcher for this process's outbox work."""
+    def dispatcher(self, worker: str | None = None, *, clock: Callable[[], datetime] = utcnow) -> Dispatcher:
+        """A dispatcher for this process's outbox work, reading the school's time from `clock`."""
         config = DispatcherConfig(
             messages_per_second=self.settings.sender_messages_per_second,
             max_attempts=self.settings.outbox_max_attempts,
@@ -172,6 +173,7 @@ class Bot:
             name,
             {"slack": (self.slack_transport, SLACK_RATE)},
             limiter_factory=None if self.store.sqlite else self._shared_limiter,
+            clock=clock,
         )
 
     def periodic_jobs(self) -> list[tuple[str, str, float]]:
@@ -359,7 +361,7 @@ def build_slack(
     questions = QuestionLog(concerns.store)
 
     def list_questions(request: CommandRequest) -> None:
-        text, blocks = slack_blocks.unanswered_questions(questions.recent(), datetime.now(UTC))
+        text, blocks = slack_blocks.unanswered_questions(questions.recent(), utcnow())
         request.respond(text=text, blocks=blocks, response_type="ephemeral")
 
     client = web_client(token=settings.slack_bot_token, api_url=settings.slack_api_url)
@@ -376,5 +378,6 @@ def build_slack(
             "report": report_subcommand(concerns.store, options_from(settings)),
         },
         extensions=extensions,
+        process_before_response=settings.slack_process_before_response,
     )
     return app, SlackAlertTransport(client, concerns, settings.slack_show_descriptions)

@@ -1,8 +1,14 @@
 """The one place the bot reads the current time, so demo data can be made as of a past moment.
 
-Production code calls `utcnow()`. `running_at(clock)` makes every call in the current thread (and
-context) read `clock` instead, until the block ends; other threads keep the real time, because the
-override lives in a ContextVar. Only the demo data generator and tests use it.
+Production code calls `utcnow()`, never `datetime.now()`, `date.today()` or `time.time()`
+(tests/test_clock_seam.py fails on a module that does). `running_at(clock)` makes every call in the
+current thread (and context) read `clock` instead, until the block ends; other threads keep the real
+time, because the override lives in a ContextVar. Only the demo data generator and tests use it.
+
+A component that works in threads of its own (the outbox dispatcher, the scheduler) takes a `clock`
+argument instead, defaulting to `utcnow`, and runs its work under `running_at(self.clock)`, so a
+test's `ManualClock` reaches those threads too. Durations and pacing (`time.monotonic()`) are not the
+school's clock and stay as they are.
 """
 
 from __future__ import annotations
@@ -48,7 +54,13 @@ class ManualClock:
 
 @contextmanager
 def running_at(clock: Callable[[], datetime]) -> Iterator[None]:
-    """Read the time from `clock` inside the block (this thread and context only)."""
+    """Read the time from `clock` inside the block (this thread and context only).
+
+    `running_at(utcnow)` changes nothing: the block reads what this context already reads.
+    """
+    if clock is utcnow:
+        yield
+        return
     token = _source.set(clock)
     try:
         yield

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     slack_escalation_channel: str = ""
     slack_staff_user_ids: str = ""  # comma-separated user ids (U...) and/or user group ids (S...)
     slack_show_descriptions: bool = False
+    # Bolt's process_before_response: answer only after the listener is done (tests: no waiting)
+    slack_process_before_response: bool = False
     # Concern service targets, in school days (school days are the office-hours days of the school file)
     concern_ack_target_school_days: float = 1.0
     concern_resolve_target_school_days: float = 5.0

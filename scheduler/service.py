@@ -1,9 +1,16 @@
-"""The scheduler process: holds the lock, keeps the job store in step with the rows, runs the jobs."""
+"""The scheduler process: holds the lock, keeps the job store in step with the rows, runs the jobs.
+
+Which jobs the rows call for, and when, is decided at the scheduler's `clock` (the school's time; a
+test's `ManualClock`), and the jobs run at it too. APScheduler itself fires jobs by the system clock:
+tests that move a manual clock open the job store paused (`open_paused`) and call `sync()` and
+`run_due()` themselves instead of waiting for APScheduler's thread.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +26,9 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 
+from bot.clock import running_at, system_now, utcnow
 from scheduler import runtime
 from scheduler.lock import SchedulerLock
 from scheduler.plan import ANNOUNCEMENT_PREFIX, REMINDER_PREFIX, JobSpec, announcement_job, reminder_job
@@ -46,17 +55,39 @@ def active() -> OutreachScheduler:
     return _active
 
 
+class _HeldScheduler(BaseScheduler):
+    """APScheduler with no thread of its own: the job store is kept, and nothing runs unless asked.
+
+    (A paused BackgroundScheduler would not do: when it shuts down, its thread wakes once more and
+    fires every job whose time has passed by the system clock.)
+    """
+
+    def shutdown(self, wait: bool = True) -> None:
+        super().shutdown(wait)
+
+    def wakeup(self) -> None:
+        pass  # no loop to wake
+
+
 class OutreachScheduler:
     """APScheduler 3 with its job store in the project's database, one per database (see lock.py)."""
 
-    def __init__(self, bot: Bot, *, sync_seconds: float = 15.0, escalate_minutes: float = 5.0) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        sync_seconds: float = 15.0,
+        escalate_minutes: float = 5.0,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.bot = bot
+        self.clock = clock
         self.sync_seconds = sync_seconds
         self.escalate_minutes = escalate_minutes
         self.lock = SchedulerLock(bot.store.engine)
         self.stopping = threading.Event()
         self.running = threading.Event()
-        self._scheduler: BackgroundScheduler | None = None
+        self._scheduler: BaseScheduler | None = None
         self._thread: threading.Thread | None = None
         # A date job leaves the store when it starts; until it ends, sync must not add it back.
         self._in_flight: set[str] = set()
@@ -84,7 +115,7 @@ class OutreachScheduler:
             if not self.lock.acquire(self.stopping):
                 return
             _active = self
-            runtime.install(self.bot)
+            runtime.install(self.bot, self.clock)
             self._start_apscheduler()
             log.info("scheduler running (sync every %ss)", self.sync_seconds)
             try:
@@ -98,9 +129,28 @@ class OutreachScheduler:
             if not self.stopping.is_set():
                 log.error("scheduler lost its lock; waiting to take it again")
 
-    def _start_apscheduler(self) -> None:
+    def open_paused(self) -> None:
+        """Open the job store with nothing running on its own (no APScheduler thread, no lock).
+
+        `sync()` and `run_due()` then do APScheduler's work in the caller's thread, at `clock`; tests
+        use this to move a manual clock instead of waiting for real time. `close()` ends it.
+        """
+        global _active
+        _active = self
+        runtime.install(self.bot, self.clock)
+        self._start_apscheduler(paused=True)
+
+    def close(self) -> None:
+        """End what `open_paused` started."""
+        global _active
+        self._shutdown()
+        runtime.install(None)
+        _active = None
+
+    def _start_apscheduler(self, *, paused: bool = False) -> None:
         engine = self.bot.store.engine
-        scheduler = BackgroundScheduler(
+        kind = _HeldScheduler if paused else BackgroundScheduler
+        scheduler = kind(
             jobstores={
                 "default": SQLAlchemyJobStore(engine=engine, tablename=JOB_TABLE),
                 "memory": MemoryJobStore(),
@@ -111,7 +161,7 @@ class OutreachScheduler:
         )
         scheduler.add_listener(self._track, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         scheduler.add_listener(_log_job, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
-        now = datetime.now(UTC)
+        now = system_now()  # APScheduler's own timing runs on the system clock
         scheduler.add_job(
             "scheduler.jobs:sync",
             "interval",
@@ -164,14 +214,14 @@ class OutreachScheduler:
         if scheduler is None:
             return
         try:
-            soon = datetime.now(UTC) + timedelta(seconds=1)
+            soon = system_now() + timedelta(seconds=1)
             scheduler.modify_job("sync", jobstore="memory", next_run_time=soon)
         except Exception:  # the scheduler stopped meanwhile; the next start syncs anyway
             log.debug("could not move the sync job", exc_info=True)
 
     def specs(self, now: datetime | None = None) -> list[JobSpec]:
         """The date jobs the reminder and announcement rows call for right now."""
-        now = now or datetime.now(UTC)
+        now = now or self.clock()
         quiet = self.bot.quiet_hours
         specs: list[JobSpec] = []
         late: list[int] = []
@@ -191,7 +241,8 @@ class OutreachScheduler:
         scheduler = self._scheduler
         if scheduler is None:
             return "not running"
-        wanted = {spec.id: spec for spec in self.specs()}
+        with running_at(self.clock):
+            wanted = {spec.id: spec for spec in self.specs()}
         existing: dict[str, Any] = {job.id: job for job in scheduler.get_jobs(jobstore="default")}
         added = removed = 0
         for job_id in existing:
@@ -219,6 +270,29 @@ class OutreachScheduler:
         if added or removed:
             log.info("scheduler sync: %d jobs added or moved, %d removed", added, removed)
         return f"{added} added, {removed} removed"
+
+    def run_due(self) -> list[str]:
+        """Run every date job whose time has come by `clock`, in this thread, as APScheduler would.
+
+        Each job leaves the store before it runs, as a date job does in APScheduler; returns the ids.
+        """
+        scheduler = self._scheduler
+        if scheduler is None:
+            return []
+        now = self.clock()
+        due = sorted(
+            (
+                job
+                for job in scheduler.get_jobs(jobstore="default")
+                if job.next_run_time is not None and job.next_run_time <= now
+            ),
+            key=lambda job: (job.next_run_time, job.id),
+        )
+        for job in due:
+            scheduler.remove_job(job.id, jobstore="default")
+            outcome = job.func(*job.args, **job.kwargs)
+            log.info("job %s done: %s", job.id, outcome)
+        return [job.id for job in due]
 
     def _track(self, event: JobEvent) -> None:
         with self._in_flight_lock:

@@ -34,3 +34,11 @@ def test_other_threads_keep_the_real_time() -> None:
 def test_a_manual_clock_needs_an_aware_time() -> None:
     with pytest.raises(ValueError):
         clock.ManualClock(datetime(2026, 1, 1))
+
+
+def test_running_at_utcnow_keeps_what_the_context_reads() -> None:
+    # A component's default clock is utcnow itself: running at it changes nothing (and cannot recurse).
+    with clock.running_at(clock.ManualClock(PAST)), clock.running_at(clock.utcnow):
+        assert clock.utcnow() == PAST
+    with clock.running_at(clock.utcnow):
+        assert abs(clock.utcnow() - datetime.now(UTC)) < timedelta(seconds=5)

@@ -15,6 +15,13 @@ def test_defaults_run_on_sqlite_in_dry_run(monkeypatch: pytest.MonkeyPatch, tmp_
     assert settings.database_url == "sqlite:///outreach.db"
     assert not settings.twilio_live
     assert settings.quiet_hours_start.hour == 21
+    assert not settings.slack_process_before_response  # a server acks Slack first
+
+
+def test_slack_process_before_response_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SLACK_PROCESS_BEFORE_RESPONSE", "true")
+    assert load_settings().slack_process_before_response
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 
 from bot.channels.slack_app import Body, CommandRequest, Extension, Subcommand
 from bot.channels.slack_guards import parse_id
+from bot.clock import utcnow
 from bot.i18n.formatting import local_datetime
 from bot.services.announcement_preview import AnnouncementDraft, AnnouncementError, Preview, preview_text
 from bot.services.announcements import AnnouncementService, AnnouncementSummary
@@ -139,7 +140,7 @@ def read_compose(
             errors["date" if not day else "time"] = "Give both a date and a time, or neither to send now"
         else:
             send_at = datetime.fromisoformat(f"{day} {clock}").replace(tzinfo=zone)
-            if send_at < datetime.now(UTC):
+            if send_at < utcnow():
                 errors["date"] = "This time has passed"
     flags = _value(view, "flags") or []
     reason = _value(view, "reason")

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -22,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.channels import slack_blocks as kit
 from bot.channels.slack_guards import install_guards
+from bot.clock import utcnow
 from bot.logs import bolt_logger
 from bot.services.concern_types import (
     RESOLUTION_CATEGORIES,
@@ -376,7 +376,7 @@ class ConcernListeners:
 
     def list_concerns(self, request: CommandRequest) -> None:
         """`/outreach concerns`: the open concerns, oldest first."""
-        text, blocks = kit.open_concerns(self.concerns.list_open(), datetime.now(UTC))
+        text, blocks = kit.open_concerns(self.concerns.list_open(), utcnow())
         request.respond(text=text, blocks=blocks, response_type="ephemeral")
 
     def show_concern(self, request: CommandRequest) -> None:
@@ -385,7 +385,7 @@ class ConcernListeners:
         if not reference:
             request.respond(text="Which one? `/outreach concern C-2026-0042`", response_type="ephemeral")
             return
-        text, blocks = kit.concern_detail(self.concerns.view(reference), datetime.now(UTC))
+        text, blocks = kit.concern_detail(self.concerns.view(reference), utcnow())
         request.respond(text=text, blocks=blocks, response_type="ephemeral")
 
     # -- shared -----------------------------------------------------------------------------------
@@ -394,7 +394,7 @@ class ConcernListeners:
         """Redraw the concern's channel alert in place at once (best effort; the outbox also redraws it)."""
         if not (view.alert_channel and view.alert_ts):
             return
-        text, blocks = kit.concern_alert(view, show_description=self.show_descriptions, now=datetime.now(UTC))
+        text, blocks = kit.concern_alert(view, show_description=self.show_descriptions, now=utcnow())
         try:
             self.client.chat_update(channel=view.alert_channel, ts=view.alert_ts, text=text, blocks=blocks)
         except (SlackApiError, OSError) as exc:
@@ -448,13 +448,20 @@ def build_slack_app(
     extensions: Iterable[Extension] = (),
     command: str = "/outreach",
     submit_budget: float = SUBMIT_BUDGET_SECONDS,
+    process_before_response: bool = False,
 ) -> App:
-    """The Bolt app for concerns; `staff_ids` are Settings.staff_ids (user groups among them are resolved)."""
+    """The Bolt app for concerns; `staff_ids` are Settings.staff_ids (user groups among them are resolved).
+
+    `process_before_response` (Settings.slack_process_before_response) makes Bolt run each listener
+    to the end before it answers the request, in the request's thread: when a test's request
+    returns, everything it caused has happened. Otherwise the listener runs in Bolt's pool and the
+    answer goes out as soon as it acks, as Slack's 3-second limit wants.
+    """
     app = App(
         client=client,
         signing_secret=signing_secret,
         token_verification_enabled=False,
-        process_before_response=False,
+        process_before_response=process_before_response,
         name="outreach",
         logger=bolt_logger(),
     )

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.channels.slack_blocks import escape, fit, language_name
+from bot.clock import utcnow
 from bot.services.audience import describe, normalize_audience
 from bot.services.event_file import parse_clock, school_moment
 from bot.services.event_types import KINDS, EventSpec, EventView
@@ -170,7 +171,7 @@ def read_submission(
         if not start:
             raise _FieldError(START_BLOCK, "Pick the start time.")
         starts_at = _moment(str(day), str(start), zone, START_BLOCK)
-        if starts_at <= (now or datetime.now(UTC)):
+        if starts_at <= (now or utcnow()):
             raise _FieldError(DATE_BLOCK, "That time has passed. Pick a time in the future.")
         if end:
             ends_at = _moment(str(day), str(end), zone, END_BLOCK)

@@ -33,7 +33,8 @@ def slack_router(app: App, *, max_body: int, run_blocking: RunBlocking) -> APIRo
         except (ValueError, TypeError, AttributeError, KeyError, IndexError):
             # Bolt parses before it verifies: bytes that are not UTF-8, or JSON of the wrong shape.
             raise HTTPException(400, "the body is not a Slack payload") from None
-        # dispatch blocks until a listener acks (Bolt polls for it), so keep it off the event loop.
+        # dispatch blocks until a listener acks (Bolt polls for it), or until it has finished with
+        # SLACK_PROCESS_BEFORE_RESPONSE, so keep it off the event loop.
         try:
             bolt_response: BoltResponse = await run_blocking(app.dispatch, bolt_request)
         except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:

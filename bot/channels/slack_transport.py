@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.channels.slack_blocks import concern_alert, escalation
+from bot.clock import utcnow
 from bot.outbox.transport import PermanentSendError, SendReceipt, TransientSendError
 from bot.services.concern_types import ALERT, ESCALATION, ConcernNotFound, StaffConcernActions
 from bot.services.staff_notices import NOTICE
@@ -48,7 +49,7 @@ class SlackAlertTransport:
             view = self.concerns.view(reference)
         except ConcernNotFound:
             raise PermanentSendError(f"no concern {reference}") from None
-        now = datetime.now(UTC)
+        now = utcnow()
         if request["kind"] == ESCALATION:
             text, blocks = escalation(view, str(request.get("reason") or "needs attention"), now)
             ts = self._call("chat_postMessage", channel=to, text=text, blocks=blocks)["ts"]

@@ -54,6 +54,7 @@ def generate(
         DispatcherConfig(messages_per_second=1_000_000.0, max_attempts=1),
         "demo-data",
         {"slack": (DryRunSlackTransport(), 1_000_000.0)},
+        clock=clock,
     )
     world = DemoWorld(bot, clock, random.Random(seed), dispatcher, intensity)
     total_days = max((today - start).days, 1)

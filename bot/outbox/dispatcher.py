@@ -3,10 +3,14 @@
 A row is marked 'sending' (committed) before the API call and 'sent' after it. If the process
 dies in between, the row is left in 'sending'; recovery asks the provider whether that message
 went out before deciding to send it again, so a crash neither drops nor doubles a text.
+
+The school's clock (quiet hours, claim and retry times) is the dispatcher's `clock`, which its
+threads and the store calls they make all read; pacing uses `time.monotonic()`.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import math
 import random
@@ -17,9 +21,10 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.clock import running_at, utcnow
 from bot.domain import OutboxItem
 from bot.metrics import record_outbound
 from bot.outbox.transport import (
@@ -119,8 +124,10 @@ class Dispatcher:
         worker: str,
         others: Mapping[str, tuple[Transport, float]] | None = None,
         limiter_factory: LimiterFactory | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.store = store
+        self.clock = clock  # the school's time for this dispatcher's work, in whatever thread it runs
         self.transport = transport
         self.config = config
         self.worker = worker
@@ -148,6 +155,10 @@ class Dispatcher:
             self.transport.name,
             self.config.messages_per_second,
         )
+        with running_at(self.clock):
+            self._loop()
+
+    def _loop(self) -> None:
         while not self._stop.is_set():
             try:
                 worked = self.recover_stale() + self.drain_once()
@@ -165,6 +176,10 @@ class Dispatcher:
 
     def drain_once(self) -> int:
         """Claim one batch and send it; returns how many rows were handled."""
+        with running_at(self.clock):
+            return self._drain_once()
+
+    def _drain_once(self) -> int:
         with self.store.transaction() as tx:
             items = tx.claim_outbox(
                 self.worker,
@@ -185,7 +200,13 @@ class Dispatcher:
         else:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self._senders, thread_name_prefix="send")
-            list(self._pool.map(lambda group: self._send_in_order(group, opted_out), groups))
+            # Each sender thread runs in a copy of this context, so it reads the same clock.
+            contexts = [contextvars.copy_context() for _ in groups]
+            list(
+                self._pool.map(
+                    lambda ctx, group: ctx.run(self._send_in_order, group, opted_out), contexts, groups
+                )
+            )
         return len(items)
 
     def _send_in_order(self, group: list[OutboxItem], opted_out: set[int]) -> None:
@@ -200,14 +221,18 @@ class Dispatcher:
 
     def _bulk_allowed(self) -> bool:
         quiet = self.config.quiet_hours
-        return quiet is None or not quiet.contains(datetime.now(UTC))
+        return quiet is None or not quiet.contains(self.clock())
 
     def recover_stale(self) -> int:
         """Settle rows a dead dispatcher left in 'sending': mark them sent if the provider has them."""
+        with running_at(self.clock):
+            return self._recover_stale()
+
+    def _recover_stale(self) -> int:
         with self.store.transaction() as tx:
             stale = tx.reclaim_stale(self.worker, self.config.stale_after)
         for item in stale:
-            since = (item.claimed_at or datetime.now(UTC)) - timedelta(seconds=5)
+            since = (item.claimed_at or self.clock()) - timedelta(seconds=5)
             try:
                 transport = self._route(item)[0]
                 provider_id = transport.find_sent(item.to_address, item.body, since)
@@ -224,7 +249,7 @@ class Dispatcher:
                         "outbox %s was sent before a crash (%s); not sending again", item.id, provider_id
                     )
                 else:
-                    tx.mark_retry(item.id, "claim expired before the result was recorded", datetime.now(UTC))
+                    tx.mark_retry(item.id, "claim expired before the result was recorded", self.clock())
         return len(stale)
 
     def _route(self, item: OutboxItem) -> tuple[Transport, Limiter]:
@@ -258,7 +283,7 @@ class Dispatcher:
 
     def _still_mine(self, item: OutboxItem) -> bool:
         """Renew this process's claim just before sending; False when recovery gave the row to another."""
-        if item.claimed_at and datetime.now(UTC) - item.claimed_at < self.config.stale_after / 2:
+        if item.claimed_at and self.clock() - item.claimed_at < self.config.stale_after / 2:
             return True  # claimed moments ago: recovery cannot have taken it (with half a lease to spare)
         try:
             with self.store.transaction() as tx:
@@ -287,7 +312,7 @@ class Dispatcher:
 
     def _ask_provider(self, item: OutboxItem, transport: Transport, error: str) -> str | None:
         """The provider id if it has the message, "" if it has not, None if it would not say."""
-        since = (item.claimed_at or datetime.now(UTC)) - timedelta(seconds=5)
+        since = (item.claimed_at or self.clock()) - timedelta(seconds=5)
         for attempt in range(1, self.config.verify_attempts + 1):
             time.sleep(self.config.verify_delay * attempt)
             try:
@@ -316,12 +341,12 @@ class Dispatcher:
         backoff = min(self.config.max_backoff, self.config.base_backoff * 2 ** (item.attempts - 1))
         delay = max(retry_after or 0.0, backoff * random.uniform(0.8, 1.2))
         log.warning("outbox %s to %s: %s; retry in %.1fs", item.id, mask_phone(item.to_address), error, delay)
-        self._record(lambda tx: tx.mark_retry(item.id, error, datetime.now(UTC) + timedelta(seconds=delay)))
+        self._record(lambda tx: tx.mark_retry(item.id, error, self.clock() + timedelta(seconds=delay)))
         record_outbound(item.channel, "retry")
 
     def _release(self, item: OutboxItem) -> None:
         with self.store.transaction() as tx:
-            tx.mark_retry(item.id, "released at shutdown", datetime.now(UTC))
+            tx.mark_retry(item.id, "released at shutdown", self.clock())
 
     def _finish_failed(
         self, item: OutboxItem, error: str, status: str, carrier_code: int | None = None

@@ -6,6 +6,9 @@ slots ahead, wastes no slots when one process is slower than the rate. A slot th
 passed by more than `grace` seconds when it comes up (the process was descheduled) is given up
 rather than used, so no process catches up in a burst. `chunk_seconds` > 0 reserves that many
 seconds of slots at once, for rates high enough that one UPDATE per message matters.
+
+Slots are kept on `clock` (time.monotonic by default) and waited for with `sleep` (time.sleep);
+tests give both a fake that moves only when asked.
 """
 
 from __future__ import annotations
@@ -25,9 +28,17 @@ class SharedRateLimiter:
     """Waits for the next send slot of a sender whose budget several processes share."""
 
     def __init__(
-        self, reserve: Reserve, rate: float, chunk_seconds: float = 0.0, grace: float = 0.02
+        self,
+        reserve: Reserve,
+        rate: float,
+        chunk_seconds: float = 0.0,
+        grace: float = 0.02,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.reserve = reserve
+        self.clock, self.sleep = clock, sleep
         self.interval = 1.0 / rate
         self.chunk = max(1, math.floor(rate * chunk_seconds))
         self.grace = grace
@@ -47,15 +58,15 @@ class SharedRateLimiter:
                 if not self._slots:
                     self._refill()
                 slot = self._slots.popleft()
-                now = time.monotonic()
+                now = self.clock()
                 if now - slot <= self.grace:
                     break
                 self._slots.clear()  # fell behind: give the late slots up instead of bursting
             delay = slot - now
             if delay > 0:
-                time.sleep(delay)
+                self.sleep(delay)
 
     def _refill(self) -> None:
         first, database_now = self.reserve(self.chunk, self.interval)
-        start = time.monotonic() + (first - database_now)
+        start = self.clock() + (first - database_now)
         self._slots.extend(start + n * self.interval for n in range(self.chunk))

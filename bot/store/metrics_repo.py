@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from bot.clock import utcnow
 from bot.metrics import StoreSnapshot
 from bot.store.models import ConcernRow, OutboxRow
 from bot.store.repo import Store
@@ -28,5 +29,5 @@ def store_snapshot(store: Store) -> StoreSnapshot:
         )
     if isinstance(oldest, datetime) and oldest.tzinfo is None:
         oldest = oldest.replace(tzinfo=UTC)  # SQLite's MIN() bypasses the column type
-    age = (datetime.now(UTC) - oldest).total_seconds() if isinstance(oldest, datetime) else None
+    age = (utcnow() - oldest).total_seconds() if isinstance(oldest, datetime) else None
     return StoreSnapshot(outbox, age)

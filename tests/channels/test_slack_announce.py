@@ -15,7 +15,7 @@ from bot.channels.slack_announce import CANCEL_ACTION, COMPOSE_VIEW, PREVIEW_VIE
 from bot.services.announcement_preview import AnnouncementDraft
 from bot.web import create_app
 from tests.fixtures.bots import make_bot
-from tests.fixtures.fake_slack import FakeSlack, wait_until
+from tests.fixtures.fake_slack import FakeSlack
 from tests.fixtures.families import add_families
 from tests.fixtures.slack_requests import SlackRequests, options, text_input
 
@@ -59,7 +59,7 @@ def compose(
 def test_the_modal_previews_then_schedules(rig: Rig) -> None:
     add_families(rig.bot, {"en": 8, "es": 4})
     assert rig.requests.command("announce", STAFF).status_code == 200
-    [opened] = rig.slack.wait_for("views.open")
+    [opened] = rig.slack.calls("views.open")
     view = opened.body["view"] if isinstance(opened.body["view"], dict) else json.loads(opened.body["view"])
     assert view["callback_id"] == COMPOSE_VIEW
     blocks = {b["block_id"] for b in view["blocks"]}
@@ -92,7 +92,7 @@ def test_the_modal_previews_then_schedules(rig: Rig) -> None:
     done = rig.requests.submit(PREVIEW_VIEW, {}, STAFF, private_metadata=preview["private_metadata"])
     assert done.json() == {"response_action": "clear"}
     assert rig.bot.announcements.get(draft_id)["status"] == "scheduled"
-    [told] = rig.slack.wait_for("chat.postMessage")
+    [told] = rig.slack.calls("chat.postMessage")
     assert told.body["channel"] == STAFF and f"Announcement {draft_id} scheduled" in told.body["text"]
 
 
@@ -143,12 +143,12 @@ def test_the_list_shows_counts_and_cancels(rig: Rig) -> None:
     )
     rig.bot.announcements.queue(announcement_id)
     rig.requests.command("announcements", STAFF)
-    [listing] = rig.slack.wait_for_response("cmd")
+    [listing] = rig.slack.responses("cmd")
     posted = json.dumps(listing.body)
     assert "Book fair" in posted and "queued 3" in posted and CANCEL_ACTION in posted
     rig.requests.click(CANCEL_ACTION, str(announcement_id), STRANGER)
     rig.requests.click(CANCEL_ACTION, str(announcement_id), STAFF)
-    wait_until(lambda: len(rig.slack.responses("cmd")) >= 2, what="the answer to the click")
+    assert len(rig.slack.responses("cmd")) >= 2  # the listing, then the answer to the staff click
     assert "cancelled; 3 messages withdrawn" in json.dumps(rig.slack.responses("cmd")[-1].body)
     assert rig.bot.announcements.get(announcement_id)["status"] == "cancelled"
     assert rig.bot.announcements.recent()[0].counts == {"cancelled": 3}

@@ -23,7 +23,7 @@ from bot.channels.slack_app import CommandRequest, Subcommand, build_slack_app
 from bot.channels.slack_routes import slack_router
 from bot.services.concern_types import ConcernEventView
 from tests.fixtures.fake_concerns import FakeConcerns, make_concern
-from tests.fixtures.fake_slack import FakeSlack, wait_until
+from tests.fixtures.fake_slack import FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-test-0000-token"
@@ -160,6 +160,7 @@ def build_rig(slack: FakeSlack, concerns: FakeConcerns, **options: Any) -> TestC
         concerns=concerns,
         show_descriptions=options.pop("show_descriptions", False),
         staff_ids=frozenset({STAFF, GROUP}),
+        process_before_response=options.pop("process_before_response", True),
         **options,
     )
     api = FastAPI()
@@ -204,12 +205,10 @@ def rig(slack: FakeSlack, concerns: FakeConcerns) -> Iterator[Rig]:
 
 
 def ephemerals(rig: Rig, count: int = 1) -> list[dict[str, Any]]:
-    return [call.body for call in rig.slack.wait_for("chat.postEphemeral", count)]
-
-
-def settle() -> None:
-    """Give Bolt's listener threads time to do something they should not do."""
-    time.sleep(0.3)
+    """The ephemeral messages posted so far: exactly `count` of them (the requests' work is done)."""
+    posted = [call.body for call in rig.slack.calls("chat.postEphemeral")]
+    assert len(posted) == count, posted
+    return posted
 
 
 # -- buttons ---------------------------------------------------------------------------------------
@@ -219,23 +218,22 @@ def settle() -> None:
 def test_state_buttons_call_the_service_with_the_clicking_user(rig: Rig, action_id: str) -> None:
     response = click(rig, action_id)
     assert response.status_code == 200
-    wait_until(lambda: rig.concerns.calls_to(action_id), what=action_id)
     assert rig.concerns.calls_to(action_id) == [(REF, STAFF)]
-    [update] = rig.slack.wait_for("chat.update")
+    [update] = rig.slack.calls("chat.update")
     assert (update.body["channel"], update.body["ts"]) == (CHANNEL, ALERT_TS)
     assert f"<@{STAFF}>" in json.dumps(update.body["blocks"])
 
 
 def test_every_call_is_made_with_the_bot_token(rig: Rig) -> None:
     click(rig, "acknowledge")
-    rig.slack.wait_for("chat.update")
+    assert rig.slack.calls("chat.update")
     assert {call.authorization for call in rig.slack.calls()} == {f"Bearer {TOKEN}"}
 
 
 def test_reply_button_opens_the_reply_modal_with_language_and_segments(rig: Rig) -> None:
     trigger = rig.trigger()
     click(rig, "reply", trigger=trigger)
-    [opened] = rig.slack.wait_for("views.open")
+    [opened] = rig.slack.calls("views.open")
     assert opened.body["trigger_id"] == trigger
     modal = opened.body["view"]
     assert modal["callback_id"] == "concern_reply"
@@ -254,7 +252,8 @@ def test_reply_button_opens_the_reply_modal_with_language_and_segments(rig: Rig)
 def test_resolve_and_reopen_buttons_open_their_modals(rig: Rig) -> None:
     click(rig, "resolve")
     click(rig, "reopen", ref=RESOLVED_REF)
-    opened = rig.slack.wait_for("views.open", 2)
+    opened = rig.slack.calls("views.open")
+    assert len(opened) == 2
     by_callback = {call.body["view"]["callback_id"]: call.body["view"] for call in opened}
     assert set(by_callback) == {"concern_resolve", "concern_reopen"}
     resolve_text = json.dumps(by_callback["concern_resolve"])
@@ -274,7 +273,6 @@ def test_view_description_posts_it_ephemerally_and_records_the_view(rig: Rig) ->
     [message] = ephemerals(rig)
     assert (message["channel"], message["user"]) == (CHANNEL, STAFF)
     assert "Mi hijo no recibe ayuda" in json.dumps(message["blocks"], ensure_ascii=False)
-    wait_until(lambda: rig.concerns.calls_to("record_viewed"))
     assert rig.concerns.calls_to("record_viewed") == [(REF, STAFF)]
 
 
@@ -292,7 +290,6 @@ def test_view_description_posts_it_ephemerally_and_records_the_view(rig: Rig) ->
 def test_bad_or_stale_signatures_are_401_and_change_nothing(rig: Rig, signing: dict[str, Any]) -> None:
     response = click(rig, "acknowledge", **signing)
     assert response.status_code == 401
-    settle()
     assert rig.concerns.calls == []
     assert rig.slack.calls() == []
 
@@ -310,18 +307,16 @@ def test_a_user_who_is_not_staff_is_refused_and_nothing_changes(rig: Rig) -> Non
         assert click(rig, action_id, user=STRANGER).status_code == 200
     refusals = ephemerals(rig, 5)
     assert all(m["user"] == STRANGER and "Only school staff" in m["text"] for m in refusals)
-    settle()
     assert rig.concerns.acting_calls() == []
     assert rig.slack.calls("views.open") == rig.slack.calls("chat.update") == []
 
 
 def test_a_member_of_an_allowed_user_group_is_accepted_and_groups_are_cached(rig: Rig) -> None:
     click(rig, "acknowledge", user=GROUP_MEMBER)
-    wait_until(lambda: rig.concerns.calls_to("acknowledge"))
     assert rig.concerns.calls_to("acknowledge") == [(REF, GROUP_MEMBER)]
     assert (GROUP_MEMBER, frozenset({GROUP})) in rig.concerns.calls_to("is_staff")
     click(rig, "take_ownership", user=GROUP_MEMBER)
-    wait_until(lambda: rig.concerns.calls_to("take_ownership"))
+    assert rig.concerns.calls_to("take_ownership") == [(REF, GROUP_MEMBER)]
     [lookup] = rig.slack.calls("usergroups.users.list")
     assert lookup.body["usergroup"] == GROUP
 
@@ -336,9 +331,7 @@ def test_a_user_outside_the_groups_is_refused_after_the_lookup(rig: Rig) -> None
 def test_a_duplicate_delivery_acts_once(rig: Rig) -> None:
     trigger = rig.trigger()
     assert click(rig, "acknowledge", trigger=trigger).status_code == 200
-    wait_until(lambda: rig.concerns.calls_to("acknowledge"))
     assert click(rig, "acknowledge", trigger=trigger).status_code == 200
-    settle()
     assert rig.concerns.calls_to("acknowledge") == [(REF, STAFF)]
     assert rig.concerns.calls_to("claim_delivery") == [(f"block_actions:{trigger}",)] * 2
     assert rig.slack.calls("chat.postEphemeral") == []
@@ -346,7 +339,6 @@ def test_a_duplicate_delivery_acts_once(rig: Rig) -> None:
 
 def test_a_state_error_is_an_ephemeral_message_not_a_500(rig: Rig) -> None:
     click(rig, "acknowledge")
-    wait_until(lambda: rig.concerns.calls_to("acknowledge"))
     response = click(rig, "acknowledge", user=GROUP_MEMBER)
     assert response.status_code == 200
     [message] = ephemerals(rig)
@@ -429,7 +421,7 @@ def test_picking_a_canned_reply_updates_the_preview(rig: Rig) -> None:
         ],
     }
     assert post_payload(rig, payload).status_code == 200
-    [update] = rig.slack.wait_for("views.update")
+    [update] = rig.slack.calls("views.update")
     assert (update.body["view_id"], update.body["hash"]) == ("V00000009", "h9")
     text = json.dumps(update.body["view"], ensure_ascii=False)
     assert "Nos gustaría reunirnos" in text and "[es] Gracias" in text
@@ -445,7 +437,7 @@ def test_resolve_submission_calls_resolve_with_category_and_note(rig: Rig) -> No
     }
     assert submit(rig, "concern_resolve", values).text == ""
     assert rig.concerns.calls_to("resolve") == [(REF, STAFF, "referred", "Referred to the counselor.")]
-    [update] = rig.slack.wait_for("chat.update")
+    [update] = rig.slack.calls("chat.update")
     assert "Reopen" in json.dumps(update.body["blocks"])
 
 
@@ -479,20 +471,42 @@ def test_a_submission_by_someone_not_staff_is_refused_in_the_modal(rig: Rig) -> 
 
 
 def test_a_slow_submission_closes_the_modal_and_reports_later(slack: FakeSlack) -> None:
-    slow = FakeConcerns(make_concern(REF), staff={STAFF}, delay=0.5)
+    release = threading.Event()
+    slow = FakeConcerns(make_concern(REF), staff={STAFF}, hold=release)
     with build_rig(slack, slow, submit_budget=0.1) as http:
         rig = Rig(http, slack, slow, iter(range(1, 100)))
         values = {
             "resolution": {"resolution_category": select("withdrawn")},
             "note": {"note_text": text_input("ok")},
         }
-        started = time.monotonic()
-        response = submit(rig, "concern_resolve", values)
-        assert response.status_code == 200 and response.text == ""
-        assert time.monotonic() - started < 0.5
-        [message] = ephemerals(rig)
+        try:
+            response = submit(rig, "concern_resolve", values)
+            # The modal closed while the service was still at work (it waits for `release`).
+            assert response.status_code == 200 and response.text == ""
+            assert slow.concerns[REF].status != "resolved"
+            assert slack.calls("chat.postEphemeral") == []
+        finally:
+            release.set()
+        [message] = [call.body for call in slack.wait_for("chat.postEphemeral")]
         assert "resolved (Withdrawn by parent)" in message["text"]
         assert slow.concerns[REF].status == "resolved"
+
+
+def test_without_process_before_response_the_ack_goes_out_before_the_work(slack: FakeSlack) -> None:
+    """How a server runs (SLACK_PROCESS_BEFORE_RESPONSE=false): Slack gets its 200 at the ack."""
+    release = threading.Event()
+    alerted = make_concern(REF, alert_channel=CHANNEL, alert_ts=ALERT_TS)
+    slow = FakeConcerns(alerted, staff={STAFF}, hold=release)
+    with build_rig(slack, slow, process_before_response=False) as http:
+        rig = Rig(http, slack, slow, iter(range(1, 100)))
+        try:
+            assert click(rig, "acknowledge").status_code == 200
+            assert slow.concerns[REF].status == "new"  # answered while the service still waits
+        finally:
+            release.set()
+        [update] = slack.wait_for("chat.update")
+        assert f"<@{STAFF}>" in json.dumps(update.body["blocks"])
+        assert slow.concerns[REF].status == "acknowledged"
 
 
 # -- /outreach -------------------------------------------------------------------------------------
@@ -508,7 +522,7 @@ def test_outreach_concerns_lists_open_concerns_ephemerally(rig: Rig, concerns: F
         owner="UOWNER02",
     )
     assert command(rig, "concerns").status_code == 200
-    [post] = rig.slack.wait_for_response("cmd")
+    [post] = rig.slack.responses("cmd")
     assert post.body["response_type"] == "ephemeral"
     text = post.body["text"]
     assert "2 open concerns" in text
@@ -530,7 +544,7 @@ def test_outreach_concern_shows_one_concern_with_its_history(rig: Rig, concerns:
     )
     concerns.concerns[RESOLVED_REF] = replace(current, history=history)
     command(rig, f"concern {RESOLVED_REF.lower()}")
-    [post] = rig.slack.wait_for_response("cmd")
+    [post] = rig.slack.responses("cmd")
     assert post.body["response_type"] == "ephemeral"
     blob = json.dumps(post.body["blocks"], ensure_ascii=False)
     assert RESOLVED_REF in post.body["text"]
@@ -543,14 +557,14 @@ def test_outreach_concern_shows_one_concern_with_its_history(rig: Rig, concerns:
 
 def test_outreach_concern_with_an_unknown_reference_says_so(rig: Rig) -> None:
     command(rig, "concern C-2026-9999")
-    [post] = rig.slack.wait_for_response("cmd")
+    [post] = rig.slack.responses("cmd")
     assert "No concern C-2026-9999" in post.body["text"]
 
 
 @pytest.mark.parametrize("text", ["", "help", "volunteers now"])
 def test_outreach_help_and_unknown_subcommands_show_usage(rig: Rig, text: str) -> None:
     command(rig, text)
-    [post] = rig.slack.wait_for_response("cmd")
+    [post] = rig.slack.responses("cmd")
     assert post.body["response_type"] == "ephemeral"
     assert "`/outreach concerns`" in post.body["text"]
     assert "`/outreach concern C-2026-0042`" in post.body["text"]
@@ -559,7 +573,7 @@ def test_outreach_help_and_unknown_subcommands_show_usage(rig: Rig, text: str) -
 
 def test_outreach_refuses_someone_who_is_not_staff(rig: Rig) -> None:
     command(rig, "concerns", user=STRANGER)
-    [post] = rig.slack.wait_for_response("cmd")
+    [post] = rig.slack.responses("cmd")
     assert "Only school staff" in post.body["text"]
     assert rig.concerns.acting_calls() == []
 
@@ -575,11 +589,11 @@ def test_other_subcommands_plug_into_the_dispatcher(slack: FakeSlack, concerns: 
     with build_rig(slack, concerns, subcommands=extra) as http:
         rig = Rig(http, slack, concerns, iter(range(1, 100)))
         command(rig, "announce Family night", response_id="a")
-        [post] = slack.wait_for_response("a")
+        [post] = slack.responses("a")
         assert post.body["text"] == "announcing Family night"
         assert (seen[0].user_id, seen[0].channel_id) == (STAFF, CHANNEL)
         command(rig, "help", response_id="h")
-        [usage] = slack.wait_for_response("h")
+        [usage] = slack.responses("h")
         assert "`/outreach announce`" in usage.body["text"]
 
 

@@ -134,7 +134,7 @@ def _values(day: str, start: str, end: str | None = None, **extra: Any) -> dict[
 
 def _open_modal(rig: Rig) -> dict[str, Any]:
     assert rig.command("event new", "new").status_code == 200
-    [opened] = rig.slack.wait_for("views.open")
+    [opened] = rig.slack.calls("views.open")
     modal: dict[str, Any] = opened.body["view"]
     assert modal["callback_id"] == kit.EVENT_VIEW
     return modal
@@ -154,7 +154,7 @@ def test_the_event_modal_creates_an_event_in_school_time(rig: Rig) -> None:
     assert (local.date().isoformat(), local.hour, local.minute) == (day, 18, 30)
     assert event.ends_at is not None and event.ends_at - event.starts_at == timedelta(minutes=90)
     assert sorted(r.minutes_before for r in event.reminders if r.status == "pending") == [120, 1440]
-    [told] = rig.slack.wait_for("chat.postEphemeral")
+    [told] = rig.slack.calls("chat.postEphemeral")
     assert told.body["channel"] == CHANNEL and told.body["user"] == STAFF
     assert f"#{event.id}" in told.body["text"] and "Math night" in told.body["text"]
     # Slack retrying the same submission does not make a second event.
@@ -192,19 +192,19 @@ def test_staff_see_counts_and_the_list(rig: Rig) -> None:
         with rig.bot.store.transaction() as tx:
             tx.set_rsvp(view.id, parent.id, answer)
     assert rig.command(f"event {view.id}", "show").status_code == 200
-    [shown] = rig.slack.wait_for_response("show")
+    [shown] = rig.slack.responses("show")
     assert shown.body["response_type"] == "ephemeral"
     assert f"#{view.id} Family reading night: 2 yes, 1 no" == shown.body["text"]
     assert "2 yes · 1 no" in json.dumps(shown.body["blocks"], ensure_ascii=False)
     rig.command("events", "list")
-    [listed] = rig.slack.wait_for_response("list")
+    [listed] = rig.slack.responses("list")
     assert f"*#{view.id}*" in json.dumps(listed.body["blocks"]) and "2 yes" in json.dumps(
         listed.body["blocks"]
     )
     rig.command("event 999", "missing")
-    [missing] = rig.slack.wait_for_response("missing")
+    [missing] = rig.slack.responses("missing")
     assert missing.body["text"] == "No event #999."
     rig.command(f"event cancel {view.id}", "cancel")
-    [cancelled] = rig.slack.wait_for_response("cancel")
+    [cancelled] = rig.slack.responses("cancel")
     assert "is cancelled; 2 parent(s) who said yes" in cancelled.body["text"]
     assert rig.bot.events.view(view.id).status == "cancelled"

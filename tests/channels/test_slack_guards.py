@@ -83,7 +83,7 @@ def test_signed_payloads_of_the_wrong_shape_are_400(rig: Rig, payload: dict[str,
 def test_huge_ids_get_an_answer_not_an_overflow(rig: Rig, command: str) -> None:
     answer = rig.requests.command(command, STAFF)
     assert answer.status_code == 200
-    said = json.dumps([call.body for call in rig.slack.wait_for_response("cmd")])
+    said = json.dumps([call.body for call in rig.slack.responses("cmd")])
     assert "Traceback" not in said and "Error" not in said
 
 

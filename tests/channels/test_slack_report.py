@@ -51,7 +51,7 @@ class Staff:
             "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=timestamp, body=body),
         }
         assert self.http.post("/slack/events", content=body, headers=headers).status_code == 200
-        [answer] = self.slack.wait_for_response(response_id)
+        [answer] = self.slack.responses(response_id)
         assert answer.body["response_type"] == "ephemeral"
         return json.dumps(answer.body, ensure_ascii=False)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -230,12 +229,10 @@ def test_deepl_quota_exceeded(fake: FakeTranslators, client: httpx.Client) -> No
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_a_slow_provider_times_out(fake: FakeTranslators, client: httpx.Client, provider: str) -> None:
-    fake.fail_next(Fault.slow(1.0))
+    fake.fail_next(Fault.slow(1.0))  # a translation that arrives after 1 s would have been a success
     translator = make(provider, fake, client, timeout=SHORT_TIMEOUT)
-    started = time.monotonic()
     with pytest.raises(TranslationUnavailable, match=f"{provider} timed out after 0.3 s") as raised:
         translator.translate(SPANISH, target="en")
-    assert time.monotonic() - started < 0.9
     assert raised.value.reason == "timeout"
 
 

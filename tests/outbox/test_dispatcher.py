@@ -11,7 +11,9 @@ from sqlalchemy import text
 
 from bot.app import Bot
 from bot.channels.twilio_transport import TwilioTransport
+from bot.clock import ManualClock, running_at
 from bot.outbox.dispatcher import Dispatcher, DispatcherConfig, RateLimiter
+from bot.outbox.transport import SendReceipt, Transport
 from tests.fixtures.bots import make_bot
 from tests.fixtures.fake_twilio import FakeTwilio, Fault
 from tests.fixtures.twilio_signing import ACCOUNT_SID, AUTH_TOKEN
@@ -175,9 +177,8 @@ def test_rate_limiter_never_exceeds_its_rate() -> None:
     for _ in range(26):
         with limiter.slot():
             stamps.append(time.monotonic())
-    elapsed = stamps[-1] - stamps[0]
-    assert elapsed >= 25 / 50.0 * 0.98
-    assert elapsed < 25 / 50.0 * 1.5
+    # 26 starts span at least 25 intervals (bench/timing.py measures how closely it keeps the pace).
+    assert stamps[-1] - stamps[0] >= 25 / 50.0 * 0.98
 
 
 def test_rate_limiter_window_counts_from_when_slow_sends_finished() -> None:
@@ -186,17 +187,20 @@ def test_rate_limiter_window_counts_from_when_slow_sends_finished() -> None:
     limiter = RateLimiter(5.0)
     starts: dict[int, float] = {}
     finishes: dict[int, float] = {}
+    sending = [threading.Event() for _ in range(6)]
 
     def send(n: int) -> None:
         with limiter.slot():
             starts[n] = time.monotonic()
+            sending[n].set()
             time.sleep(0.3 if n == 0 else 0.0)  # the first answer from the provider is slow
             finishes[n] = time.monotonic()
 
     threads = [threading.Thread(target=send, args=(n,)) for n in range(6)]
-    for thread in threads:
+    for n, thread in enumerate(threads):  # one after another: each asks for its slot once the last sends
         thread.start()
-        time.sleep(0.01)
+        if n < 5:
+            assert sending[n].wait(10)
     for thread in threads:
         thread.join()
     # The sixth send may start only a second after the first one's answer came back.
@@ -207,14 +211,45 @@ def test_rate_limiter_window_counts_from_when_slow_sends_finished() -> None:
 def test_run_forever_drains_and_stops(live_bot: Bot, fake: FakeTwilio) -> None:
     import threading
 
+    class Signalling:
+        """The live transport, and an event set once it has sent."""
+
+        name = "signalling"
+
+        def __init__(self, inner: Transport) -> None:
+            self.inner, self.sent = inner, threading.Event()
+
+        def send(self, to: str, body: str) -> SendReceipt:
+            receipt = self.inner.send(to, body)
+            self.sent.set()
+            return receipt
+
+        def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+            return self.inner.find_sent(to, body, since)
+
     enqueue(live_bot, "k", "+12135550290", "background")
-    d = dispatcher(live_bot, idle_sleep=0.05)
+    transport = Signalling(live_bot.transport)
+    config = DispatcherConfig(messages_per_second=500.0, idle_sleep=0.05)
+    d = Dispatcher(live_bot.store, transport, config, "test-worker")
     thread = threading.Thread(target=d.run_forever)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not fake.messages and time.monotonic() < deadline:
-        time.sleep(0.02)
+    assert transport.sent.wait(10)
     d.stop()
     thread.join(timeout=5)
     assert not thread.is_alive()
     assert [m.body for m in fake.messages] == ["background"]
+
+
+def test_every_sender_thread_reads_the_dispatchers_clock(bot: Bot) -> None:
+    """Sends to different numbers run side by side in a pool; each records at the dispatcher's clock."""
+    moment = datetime(2026, 2, 10, 18, 0, tzinfo=UTC)
+    clock = ManualClock(moment)
+    with running_at(clock):
+        for n in range(6):
+            enqueue(bot, f"k{n}", f"+1213555031{n}", f"hello {n}")
+    d = Dispatcher(bot.store, bot.transport, DispatcherConfig(messages_per_second=500.0), "pool", clock=clock)
+    assert d._senders > 1  # the pool is in use
+    assert d.drain_once() == 6
+    with bot.store.transaction() as tx:
+        rows = [tx.outbox_row(i) for i in range(1, 7)]
+    assert {(row or {}).get("sent_at") for row in rows} == {moment}

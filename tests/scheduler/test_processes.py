@@ -43,6 +43,11 @@ def _wait(condition: Callable[[], bool], timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _outbox(store: Store) -> dict[str, int]:
+    with store.transaction() as tx:
+        return tx.outbox_counts()
+
+
 def _statuses(store: Store, ids: list[int]) -> list[str]:
     with store.transaction() as tx:
         return [tx.announcement(i)["status"] for i in ids]  # type: ignore[index]
@@ -68,7 +73,8 @@ def test_two_schedulers_run_each_job_once_and_the_second_takes_over(db_url: str)
     try:
         second_out.wait_for("another scheduler holds the lock")
         _wait(lambda: _statuses(store, ids) == ["queued"] * 3, 40, "three announcements queued")
-        time.sleep(2)  # a few more syncs in both processes: nothing may run again
+        # No pause for "more syncs": the second scheduler takes over below and must sync before it
+        # queues the fourth; the count of runs is read from both logs once both have stopped.
         first.send_signal(signal.SIGTERM)
         first.wait(timeout=30)
         first_log = first_out.join()
@@ -131,6 +137,7 @@ def test_sigkill_in_the_middle_of_a_send_then_restart_neither_repeats_nor_loses(
             wait_healthy(base, process)
             return process
 
+        store = Store(build_engine(db_url, pool_size=1))
         process = start()
         try:
             _wait(lambda: len(fake.messages) >= 20, 60, "the send to be under way")
@@ -139,10 +146,12 @@ def test_sigkill_in_the_middle_of_a_send_then_restart_neither_repeats_nor_loses(
             at_kill = len(fake.messages)
             process = start()
             _wait(lambda: len({m.to for m in fake.messages}) >= len(phones), 90, "every family to be sent")
-            time.sleep(3)  # room for a duplicate to show up, if there were one
+            # Every row recorded as sent: none is pending or in flight, so no duplicate can follow.
+            _wait(lambda: _outbox(store) == {"sent": len(phones)}, 60, "every row recorded as sent")
         finally:
             process.terminate()
             process.wait(timeout=20)
+            store.dispose()
         sent = Counter(m.to for m in fake.messages)
     doubled = {phone: n for phone, n in sent.items() if n > 1}
     print(f"\nkilled after {at_kill} of {len(phones)}; sent {len(sent)} distinct, doubled {len(doubled)}")

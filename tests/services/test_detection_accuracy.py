@@ -6,12 +6,12 @@ names the locale a person would answer in, or null when a person could not tell 
 LanguageDetector runs with every shipped locale and the settings' defaults. A wrong locale is worse
 than asking (the bot then sends its bilingual language menu), so the targets are: no wrong locale at
 all, null where a person could not tell, and at least 80% detected (60% of the romanized ones). The
-figures are printed in the run's summary (tests/services/conftest.py).
+figures are printed in the run's summary (tests/services/conftest.py). How fast it detects is
+measured by bench/timing.py, not here.
 """
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +32,6 @@ MIN_ROMANIZED = {"hy": 5, "fa": 5, "ru": 5, "ar": 3}
 MIN_UNKNOWABLE = 10
 TARGET = 0.80
 ROMANIZED_TARGET = 0.60
-MAX_SECONDS_PER_CALL = 0.001
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,6 @@ def real_detector() -> LanguageDetector:
 class Run:
     total: Tally
     per_locale: dict[str, Tally]
-    seconds_per_call: float
 
 
 @pytest.fixture(scope="module")
@@ -129,9 +127,7 @@ def run(detection_report: list[tuple[str, list[str], bool]]) -> Run:
     detector.warm_up()
     messages = load_messages()
     total, per_locale = Tally(), {code: Tally() for code in (*SHIPPED, "null")}
-    started = time.perf_counter()
     results = [(message, detector.detect(message.text)) for message in messages]
-    seconds = (time.perf_counter() - started) / len(messages)
     for message, got in results:
         total.add(message, got)
         per_locale[message.expect or "null"].add(message, got)
@@ -141,11 +137,11 @@ def run(detection_report: list[tuple[str, list[str], bool]]) -> Run:
         and total.detected >= TARGET * total.expected
         and total.romanized_detected >= ROMANIZED_TARGET * total.romanized
     )
-    detection_report.append((f"{total.line()}; {seconds * 1e6:.0f} µs a message", total.misses, passed))
+    detection_report.append((total.line(), total.misses, passed))
     for code, tally in per_locale.items():
         if code != "null":
             detection_report.append((tally.locale_line(code), [], True))
-    return Run(total, per_locale, seconds)
+    return Run(total, per_locale)
 
 
 def test_table_covers_every_shipped_locale() -> None:
@@ -175,8 +171,13 @@ def test_detects_most_first_messages(run: Run) -> None:
     assert run.total.romanized_detected >= ROMANIZED_TARGET * run.total.romanized, run.total.line()
 
 
-def test_detection_is_fast_after_warm_up(run: Run) -> None:
-    assert run.seconds_per_call < MAX_SECONDS_PER_CALL
+def test_warming_up_changes_no_answer() -> None:
+    """The bot warms the detector up at start (bench/timing.py measures how fast it is then)."""
+    texts = [message.text for message in load_messages()][::5]
+    cold = real_detector()
+    warm = real_detector()
+    warm.warm_up()
+    assert [warm.detect(text) for text in texts] == [cold.detect(text) for text in texts]
 
 
 def test_detect_words_are_read_and_no_strong_word_names_two_languages() -> None:
