@@ -112,7 +112,8 @@ def i18n() -> None:
 
 @i18n.command("check")
 def i18n_check() -> None:
-    """Fail on a missing or fuzzy translation, a placeholder mismatch, or a text over its SMS budget."""
+    """Fail on a missing or fuzzy translation, a placeholder mismatch, a text over its SMS budget, or a
+    HELP text without the program, the phone, MENU or STOP."""
     from bot.app import FLOWS_DIR, LOCALES_DIR
     from bot.i18n.catalogs import Catalogs
     from bot.i18n.check import check
