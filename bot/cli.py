@@ -112,8 +112,7 @@ def i18n() -> None:
 
 @i18n.command("check")
 def i18n_check() -> None:
-    """Fail on a missing or fuzzy translation, a placeholder mismatch, a text over its SMS budget, or a
-    HELP text without the program, the phone, MENU or STOP."""
+    """Fail on a missing or fuzzy text, a placeholder mismatch, a text over budget, or an incomplete HELP."""
     from bot.app import FLOWS_DIR, LOCALES_DIR
     from bot.i18n.catalogs import Catalogs
     from bot.i18n.check import check

@@ -81,8 +81,7 @@ def read_catalog(path: Path, locale: str) -> Catalog:
 
 
 def help_problems(locale: str, text: str, keywords: KeywordTable) -> list[str]:
-    """What a locale's HELP text lacks: the program and phone placeholders, a MENU word and a STOP word of
-    that locale (besides the English STOP, which carriers expect in every language)."""
+    """What a locale's HELP text lacks: {program}, {phone}, its own MENU and STOP words, English STOP."""
     where = f"{locale}: {HELP_CONTEXT}"
     found = placeholders(text)
     problems = [f"{where}: HELP text lacks {{{name}}}" for name in HELP_PLACEHOLDERS if name not in found]
