@@ -13,6 +13,7 @@ from babel.messages.pofile import read_po
 from bot.i18n.catalogs import SOURCE_LOCALE, Catalogs
 from bot.i18n.keywords import KeywordTable, contains_phrase, load_keywords, normalize
 from bot.i18n.render import fill, is_rtl, placeholders
+from bot.i18n.review import review_share
 from bot.i18n.segments import segment_count, smart_encode
 from bot.i18n.sources import SourceText, source_texts
 
@@ -168,3 +169,14 @@ def _locale_problems(
         if (text.context, text.msgid) in translated and text.context == HELP_CONTEXT:
             problems.extend(help_problems(locale, translated[(text.context, text.msgid)], keywords))
     return problems
+
+
+def review_lines(catalogs: Catalogs) -> list[str]:
+    """One line per translated locale: how many of its entries a native speaker has marked reviewed."""
+    lines = []
+    for locale in catalogs.available():
+        if locale != SOURCE_LOCALE:
+            share = review_share(read_catalog(catalogs.po_path(locale), locale))
+            marked = f"{share.reviewed} of {share.total} entries marked reviewed"
+            lines.append(f"{locale}: {marked} ({share.percent}%)")
+    return lines
