@@ -112,15 +112,17 @@ def i18n() -> None:
 
 @i18n.command("check")
 def i18n_check() -> None:
-    """Fail on a missing or fuzzy translation, a placeholder mismatch, or a text over its SMS budget."""
+    """Fail on a missing or fuzzy text, a placeholder mismatch, a text over budget, or an incomplete HELP."""
     from bot.app import FLOWS_DIR, LOCALES_DIR
     from bot.i18n.catalogs import Catalogs
-    from bot.i18n.check import check
+    from bot.i18n.check import check, review_lines
 
     catalogs = Catalogs(LOCALES_DIR)
     found = check(FLOWS_DIR, catalogs, LOCALES_DIR / "messages.pot")
     for problem in found:
         click.echo(problem, err=True)
+    for line in review_lines(catalogs):
+        click.echo(line)
     if found:
         sys.exit(1)
     click.echo(f"locales {', '.join(catalogs.available())}: complete, placeholders intact, within budget")

@@ -1,7 +1,9 @@
-"""`outreach i18n check`: every catalog complete, placeholders intact, every text within its SMS budget."""
+"""`outreach i18n check`: every catalog complete, placeholders intact, every text within its SMS budget,
+and every HELP text naming the program, the phone, MENU and STOP."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel import Locale
@@ -9,7 +11,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from bot.i18n.catalogs import SOURCE_LOCALE, Catalogs
+from bot.i18n.keywords import KeywordTable, contains_phrase, load_keywords, normalize
 from bot.i18n.render import fill, is_rtl, placeholders
+from bot.i18n.review import review_share
 from bot.i18n.segments import segment_count, smart_encode
 from bot.i18n.sources import SourceText, source_texts
 
@@ -45,6 +49,11 @@ SAMPLE_VALUES = {
     "titles": "Reading with children; Family night set-up crew",
 }
 UNKNOWN_SAMPLE = "x" * 20
+# A HELP reply names the program, says how to get help and how to stop (US messaging rules).
+HELP_CONTEXT = "system.help"
+HELP_PLACEHOLDERS = ("program", "phone")
+# Latin letters with the accents of Spanish, Filipino and Vietnamese (Latin-1 to Latin Extended Additional).
+_LATIN_RUN = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]+")
 
 
 def sample(template: str, *, isolate: bool = False) -> str:
@@ -72,20 +81,52 @@ def read_catalog(path: Path, locale: str) -> Catalog:
         return read_po(handle, locale=Locale.parse(locale))
 
 
-def check(flows_dir: Path, catalogs: Catalogs, pot_path: Path | None = None) -> list[str]:
+def help_problems(locale: str, text: str, keywords: KeywordTable) -> list[str]:
+    """What a locale's HELP text lacks: {program}, {phone}, its own MENU and STOP words, English STOP."""
+    where = f"{locale}: {HELP_CONTEXT}"
+    found = placeholders(text)
+    problems = [f"{where}: HELP text lacks {{{name}}}" for name in HELP_PLACEHOLDERS if name not in found]
+    # A Latin word beside other letters ("STOP을", "或STOP停止") still reads as the word to send.
+    folded = normalize(_LATIN_RUN.sub(r" \g<0> ", text))
+    english_stop = _words(keywords, SOURCE_LOCALE, "stop")
+    menu = _words(keywords, locale, "menu")
+    # Words shared with English ("stop" in hy and ru) do not count as the locale's own stop word.
+    stop = [word for word in _words(keywords, locale, "stop") if word not in english_stop] or english_stop
+    for command, words in (("MENU", menu), ("STOP", stop)):
+        if not any(contains_phrase(folded, word) for word in words):
+            shown = ", ".join(word.upper() for word in words[:3])
+            problems.append(f"{where}: HELP text lacks a {command} word of {locale} ({shown})")
+    if locale != SOURCE_LOCALE and not contains_phrase(folded, "stop"):
+        problems.append(f"{where}: HELP text lacks the English STOP")
+    return problems
+
+
+def _words(keywords: KeywordTable, locale: str, command: str) -> list[str]:
+    listed = keywords.words.get(locale, {}).get(command) or keywords.words.get(SOURCE_LOCALE, {}).get(command)
+    return list(dict.fromkeys(normalize(word) for word in listed or ()))
+
+
+def check(
+    flows_dir: Path, catalogs: Catalogs, pot_path: Path | None = None, keywords: KeywordTable | None = None
+) -> list[str]:
     """Every problem found in the English source and each locale's catalog."""
     texts = source_texts(flows_dir)
+    if keywords is None:
+        keywords = load_keywords(catalogs.locales_dir / "keywords.yaml")
     problems: list[str] = []
     english: dict[tuple[str, str], str] = {}
     for text in texts:
         problem = _budget_problem(SOURCE_LOCALE, text, _rendered(text, english))
         if problem:
             problems.append(problem)
+        if text.context == HELP_CONTEXT:
+            problems.extend(help_problems(SOURCE_LOCALE, text.msgid, keywords))
     if pot_path is not None:
         problems.extend(_template_problems(pot_path, texts))
     for locale in catalogs.available():
         if locale != SOURCE_LOCALE:
-            problems.extend(_locale_problems(locale, read_catalog(catalogs.po_path(locale), locale), texts))
+            catalog = read_catalog(catalogs.po_path(locale), locale)
+            problems.extend(_locale_problems(locale, catalog, texts, keywords))
     return problems
 
 
@@ -100,7 +141,9 @@ def _template_problems(pot_path: Path, texts: list[SourceText]) -> list[str]:
     ]
 
 
-def _locale_problems(locale: str, catalog: Catalog, texts: list[SourceText]) -> list[str]:
+def _locale_problems(
+    locale: str, catalog: Catalog, texts: list[SourceText], keywords: KeywordTable
+) -> list[str]:
     problems: list[str] = []
     translated: dict[tuple[str, str], str] = {}
     for text in texts:
@@ -123,4 +166,17 @@ def _locale_problems(locale: str, catalog: Catalog, texts: list[SourceText]) -> 
             problem = _budget_problem(locale, text, _rendered(text, translated, isolate=is_rtl(locale)))
             if problem:
                 problems.append(problem)
+        if (text.context, text.msgid) in translated and text.context == HELP_CONTEXT:
+            problems.extend(help_problems(locale, translated[(text.context, text.msgid)], keywords))
     return problems
+
+
+def review_lines(catalogs: Catalogs) -> list[str]:
+    """One line per translated locale: how many of its entries a native speaker has marked reviewed."""
+    lines = []
+    for locale in catalogs.available():
+        if locale != SOURCE_LOCALE:
+            share = review_share(read_catalog(catalogs.po_path(locale), locale))
+            marked = f"{share.reviewed} of {share.total} entries marked reviewed"
+            lines.append(f"{locale}: {marked} ({share.percent}%)")
+    return lines

@@ -12,10 +12,17 @@ from babel.messages.pofile import write_po
 from bot.app import FLOWS_DIR, LOCALES_DIR
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.check import check, read_catalog
+from bot.i18n.keywords import load_keywords
 
 WELCOME = "Hi! This is {school}'s text line for families."
 ERROR = "Sorry, something went wrong on our side. Please try again, or call {phone}."
 HOURS = "The office is open {hours}.\nPhone: {phone}\nReply MENU for more."
+HELP = (
+    "{program}: texts from {school} for families. Help: call {phone}. "
+    "Reply MENU for options, STOP to stop. Msg & data rates may apply."
+)
+KEYWORDS = load_keywords(LOCALES_DIR / "keywords.yaml")
+TRANSLATED = [code for code in Catalogs(LOCALES_DIR).available() if code != "en"]
 
 
 class Content:
@@ -35,6 +42,12 @@ class Content:
 
     def edit_spanish(self, change: Callable[[Catalog], None]) -> None:
         self.edit(self.po, "es", change)
+
+    def set_help(self, locale: str, text: str) -> None:
+        def change(catalog: Catalog) -> None:
+            catalog.get(HELP, context="system.help").string = text
+
+        self.edit(self.locales / locale / "LC_MESSAGES" / "messages.po", locale, change)
 
     def problems(self) -> list[str]:
         return check(self.flows, Catalogs(self.locales), self.pot)
@@ -167,3 +180,48 @@ def test_every_problem_is_reported_at_once(content: Content) -> None:
     found = content.problems()
     assert len(found) == 3
     assert [problem.split(": ")[1] for problem in found] == ["main.hours", "system.welcome", "system.error"]
+
+
+def test_help_texts_name_program_phone_menu_and_stop_in_every_locale() -> None:
+    found = [problem for problem in check(FLOWS_DIR, Catalogs(LOCALES_DIR)) if "system.help" in problem]
+    assert found == []
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_help_without_a_menu_word_of_its_locale_is_reported(content: Content, locale: str) -> None:
+    stop = KEYWORDS.keyword(locale, "stop")
+    content.set_help(locale, f"{{program}}, {{school}}: {{phone}}. {stop} / STOP.")
+    found = content.problems()
+    assert len(found) == 1
+    assert found[0].startswith(f"{locale}: system.help: HELP text lacks a MENU word of {locale} (")
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_help_with_only_the_english_stop_is_reported(content: Content, locale: str) -> None:
+    menu = KEYWORDS.keyword(locale, "menu")
+    content.set_help(locale, f"{{program}}, {{school}}: {{phone}}. {menu}. STOP.")
+    found = content.problems()
+    assert len(found) == 1
+    assert found[0].startswith(f"{locale}: system.help: HELP text lacks a STOP word of {locale} (")
+
+
+def test_help_without_the_english_stop_is_reported(content: Content) -> None:
+    content.set_help(
+        "ko", "{program}: {school} 학부모 문자. 문의: {phone}. 메뉴는 '메뉴', 수신 중단은 '중지'."
+    )
+    assert content.problems() == ["ko: system.help: HELP text lacks the English STOP"]
+
+
+def test_english_help_without_the_phone_is_reported(content: Content) -> None:
+    system = content.flows / "system.yaml"
+    text = system.read_text(encoding="utf-8")
+    system.write_text(text.replace("Help: call {phone}.", "Help: call the office."), encoding="utf-8")
+    found = [problem for problem in content.problems() if problem.startswith("en: ")]
+    assert found == ["en: system.help: HELP text lacks {phone}"]
+
+
+def test_latin_stop_written_against_other_letters_counts(content: Content) -> None:
+    content.set_help(
+        "zh_Hans", "{program}：{school}。求助请致电{phone}。回复“菜单”查看选项，回复“退订”或STOP停止。"
+    )
+    assert content.problems() == []

@@ -58,7 +58,7 @@ def test_extracted_comments_carry_budget_and_note() -> None:
     rows = {context: comments for _, _, _, comments, context in extracted()}
     assert rows["system.welcome"][0] == "budget: 1 SMS segment(s)"
     assert rows["system.welcome"][1].startswith("Sent with the language menu")
-    assert rows["system.help"] == ["budget: 2 SMS segment(s)"]
+    assert rows["system.welcome_back"] == ["budget: 1 SMS segment(s)"]
 
 
 def test_extract_from_file_with_the_registered_method_name() -> None:

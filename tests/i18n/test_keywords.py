@@ -161,6 +161,13 @@ def test_a_command_of_several_words_takes_an_argument(table: KeywordTable) -> No
     assert table.command_with_argument("the status of my bus", frozenset({"status"})) is None
 
 
+def test_vietnamese_texts_teach_tinh_trang_and_both_spellings_work(table: KeywordTable) -> None:
+    assert table.keyword("vi", "status") == "TÌNH TRẠNG"
+    for typed in ("TÌNH TRẠNG C-2026-0042", "tinh trang C-2026-0042", "TINHTRANG C-2026-0042"):
+        assert table.command_with_argument(typed, frozenset({"status"})) == ("status", "C-2026-0042")
+    assert table.command("Tình trạng") == table.command("tinhtrang") == "status"
+
+
 # The everyday verbs for "start" in each shipped language (a parent who stopped the texts types one).
 START_VERBS = {
     "en": ["start", "begin", "restart"],
