@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-# Parent-facing categories, in menu order. "request" comes from a rights topic, not the menu.
 NOTE_MAX_CHARS = 1000  # a staff note: what the Slack modal allows, checked by the service too
+# Parent-facing categories, in menu order. "request" comes from a rights topic, not the menu.
 
 CATEGORIES = (
     "academic",

@@ -4,31 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.services.concern_types import CATEGORIES
+from bot.services.rights import TOPICS
+
 NONE = "none"
 LANGUAGE_SWITCH = (
     "language:switch"  # examples' label for "write to me in <a language>"; the name picks the code
 )
-CONCERN_CATEGORIES = (
-    "academic",
-    "safety_bullying",
-    "special_education",
-    "transportation",
-    "attendance",
-    "staff_conduct",
-    "facilities",
-    "other",
-)
-RIGHTS_TOPICS = (
-    "visit",
-    "meet",
-    "volunteer",
-    "progress",
-    "language",
-    "rules",
-    "decisions",
-    "concerns",
-    "responsibilities",
-)
+CONCERN_CATEGORIES = CATEGORIES
+RIGHTS_TOPICS = TOPICS
 FIXED = (
     "hours",
     "contact",
