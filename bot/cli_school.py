@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from bot.cli_errors import exit_with_file_errors
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -23,10 +23,7 @@ def check_school_file(file: Path) -> None:
     try:
         load_school_file(file)
     except SchoolFileError as exc:
-        click.echo(f"{file}: {len(exc.errors)} error(s)", err=True)
-        for error in exc.errors:
-            click.echo(f"  {error}", err=True)
-        sys.exit(1)
+        exit_with_file_errors(file, exc.errors)
 
 
 def _store(settings: Settings) -> Store:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+
+from bot.cli_errors import exit_with_file_errors
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -39,10 +40,7 @@ def volunteers_load(file: Path, announce: bool, yes: bool) -> None:
     try:
         load_volunteer_file(file)
     except VolunteerFileError as exc:
-        click.echo(f"{file}: {len(exc.errors)} error(s)", err=True)
-        for error in exc.errors:
-            click.echo(f"  {error}", err=True)
-        sys.exit(1)
+        exit_with_file_errors(file, exc.errors)
     bot = _bot()
     try:
         report = bot.volunteers.load(file)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from bot.cli_errors import exit_with_file_errors
 from bot.services.audience import describe
 
 if TYPE_CHECKING:
@@ -85,10 +85,7 @@ def load(file: Path) -> None:
         try:
             saved = bot.events.load_file(file, actor="cli")
         except EventFileError as exc:
-            click.echo(f"{file}: {len(exc.errors)} error(s)", err=True)
-            for error in exc.errors:
-                click.echo(f"  {error}", err=True)
-            sys.exit(1)
+            exit_with_file_errors(file, exc.errors)
         except EventStateError as exc:
             raise _fail(exc) from None
         for view, status in saved:
