@@ -535,13 +535,7 @@ class ConcernService:
         return [self.renderer.render(text, locales) for text in result.texts]
 
     def _queue_alert(self, tx: Tx, reference: str) -> None:
-        tx.enqueue(
-            key=f"slack-alert:{reference}:{uuid.uuid4().hex}",
-            to_address=self.config.concerns_channel,
-            body=alert_body(reference),
-            contact_id=None,
-            channel="slack",
-        )
+        queue_alert(tx, self.config.concerns_channel, reference)
 
     def _evidence(self, tx: Tx, concern: dict[str, Any], fact: EvidenceFact) -> None:
         tx.add_evidence(
@@ -608,3 +602,14 @@ def _check_note(note: str | None) -> None:
     if note is not None and len(note) > NOTE_MAX_CHARS:
         limit, length = f"{NOTE_MAX_CHARS:,}", f"{len(note):,}"
         raise ConcernStateError(f"a note can be at most {limit} characters (this one has {length})")
+
+
+def queue_alert(tx: Tx, channel: str, reference: str) -> None:
+    """Queue a post (or redraw, from the row as it is now) of a concern's Slack alert."""
+    tx.enqueue(
+        key=f"slack-alert:{reference}:{uuid.uuid4().hex}",
+        to_address=channel,
+        body=alert_body(reference),
+        contact_id=None,
+        channel="slack",
+    )

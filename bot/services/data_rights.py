@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.clock import utcnow
-from bot.services.concern_types import alert_body
+from bot.services.concerns import queue_alert
 from bot.services.phones import normalize_phone
 from bot.store import Store
 
@@ -90,13 +89,7 @@ class DataRights:
             if self.concerns_channel:
                 for reference in references:
                     # The alert is redrawn from the erased row: no words of the parent stay in Slack.
-                    tx.enqueue(
-                        key=f"slack-alert:{reference}:{uuid.uuid4().hex}",
-                        to_address=self.concerns_channel,
-                        body=alert_body(reference),
-                        contact_id=None,
-                        channel="slack",
-                    )
+                    queue_alert(tx, self.concerns_channel, reference)
         self.store.scrub_freed_space(name for name, count in counts.items() if count)
         return Erased(contact.id, counts)
 
