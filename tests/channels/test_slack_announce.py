@@ -14,7 +14,7 @@ from bot.app import Bot
 from bot.channels.slack_announce import CANCEL_ACTION, COMPOSE_VIEW, PREVIEW_VIEW
 from bot.services.announcement_preview import AnnouncementDraft
 from bot.web import create_app
-from tests.fixtures.bots import make_bot
+from tests.fixtures.bots import slack_bot
 from tests.fixtures.fake_slack import FakeSlack
 from tests.fixtures.families import add_families
 from tests.fixtures.slack_requests import SlackRequests, options, text_input
@@ -32,18 +32,11 @@ class Rig:
 
 @pytest.fixture
 def rig(db_url: str) -> Iterator[Rig]:
-    with FakeSlack(TOKEN) as slack:
-        bot = make_bot(
-            db_url,
-            slack_bot_token=TOKEN,
-            slack_signing_secret=SECRET,
-            slack_api_url=slack.url,
-            slack_concerns_channel="C0CONCERNS",
-            slack_staff_user_ids=STAFF,
-        )
-        with TestClient(create_app(bot, run_dispatcher=False)) as http:
-            yield Rig(bot, slack, SlackRequests(http, SECRET, slack.response_url("cmd")))
-        bot.close()
+    with (
+        slack_bot(db_url, token=TOKEN, secret=SECRET, staff=STAFF) as (bot, slack),
+        TestClient(create_app(bot, run_dispatcher=False)) as http,
+    ):
+        yield Rig(bot, slack, SlackRequests(http, SECRET, slack.response_url("cmd")))
 
 
 def compose(

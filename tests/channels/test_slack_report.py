@@ -14,7 +14,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.app import Bot
 from bot.store.evidence_repo import add_evidence_records
 from bot.web import create_app
-from tests.fixtures.bots import make_bot
+from tests.fixtures.bots import slack_bot
 from tests.fixtures.evidence import known_rows
 from tests.fixtures.fake_slack import FakeSlack
 
@@ -58,21 +58,11 @@ class Staff:
 
 @pytest.fixture
 def staff(db_url: str) -> Iterator[Staff]:
-    with FakeSlack(TOKEN) as slack:
-        bot = make_bot(
-            db_url,
-            slack_bot_token=TOKEN,
-            slack_signing_secret=SECRET,
-            slack_api_url=slack.url,
-            slack_concerns_channel="C0CONCERNS",
-            slack_staff_user_ids=STAFF,
-            report_min_group=5,
-        )
+    with slack_bot(db_url, token=TOKEN, secret=SECRET, staff=STAFF, report_min_group=5) as (bot, slack):
         with bot.store.transaction() as tx:
             add_evidence_records(tx, known_rows())
         with TestClient(create_app(bot, run_dispatcher=False)) as http:
             yield Staff(bot, http, slack)
-        bot.close()
 
 
 def test_the_summary_has_each_indicator_and_the_command_for_the_full_report(staff: Staff) -> None:
