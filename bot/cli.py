@@ -239,11 +239,12 @@ def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers
     import uvicorn
 
     from bot.app import build_bot
-    from bot.logs import configure_logging
+    from bot.logs import configure_logging, enable_stack_dumps
     from bot.services.school_data import SchoolFileError
     from bot.web import create_app
 
     configure_logging(settings.log_level)
+    enable_stack_dumps()
     try:
         _prepare(settings)
     except SchoolFileError as exc:
@@ -344,10 +345,11 @@ def _scheduler_thread(bot: Bot, *, enabled: bool) -> Iterator[None]:
 def dispatcher(metrics_port: int | None) -> None:
     """Run only the outbox dispatcher (for deployments with separate web workers)."""
     from bot.app import build_bot
-    from bot.logs import configure_logging
+    from bot.logs import configure_logging, enable_stack_dumps
 
     settings = _settings()
     configure_logging(settings.log_level)
+    enable_stack_dumps()
     _prepare(settings)
     bot = build_bot(settings)
     if metrics_port is not None:
@@ -567,11 +569,12 @@ def scheduler_command() -> None:
     import threading
 
     from bot.app import build_bot
-    from bot.logs import configure_logging
+    from bot.logs import configure_logging, enable_stack_dumps
     from scheduler.service import OutreachScheduler
 
     settings = _settings()
     configure_logging(settings.log_level)
+    enable_stack_dumps()
     _prepare(settings)
     bot = build_bot(settings)
     runner = OutreachScheduler(bot, sync_seconds=settings.scheduler_sync_seconds)
