@@ -100,8 +100,9 @@ def draft(text: str, provider: str) -> dict[str, str]:
 
 
 def needed_languages(shares: Mapping[str, float], default_locale: str) -> dict[str, float]:
-    """The school's languages other than its default, with their shares (0% ones left out)."""
-    return {code: share for code, share in shares.items() if share > 0 and code != default_locale}
+    """The school's languages other than its default, most spoken first (0% ones left out)."""
+    spoken = sorted(shares.items(), key=lambda item: -item[1])
+    return {code: share for code, share in spoken if share > 0 and code != default_locale}
 
 
 def coverage(
