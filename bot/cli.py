@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from bot.cli_school import override_48985
 from bot.events_cli import events as events_group
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -56,7 +57,8 @@ def db_upgrade() -> None:
 
 @main.command("load")
 @click.argument("file", type=click.Path(path_type=Path))
-def load(file: Path) -> None:
+@override_48985
+def load(file: Path, override: str | None) -> None:
     """Validate a school YAML file and load it (the active school stays; `outreach school use` switches)."""
     from bot.cli_school import check_school_file
     from bot.services.schools import load_school
@@ -64,12 +66,12 @@ def load(file: Path) -> None:
     from bot.store.db import build_engine
     from bot.store.migrate import upgrade
 
-    check_school_file(file)
     settings = _settings()
+    report = check_school_file(file, override, settings.home_language_threshold)
     upgrade(settings.database_url)
     store = Store(build_engine(settings.database_url, pool_size=1))
     try:
-        school = load_school(store, file)
+        school = load_school(store, file, override_48985=override)
         with store.transaction() as tx:
             active = tx.school()
     finally:
@@ -77,6 +79,8 @@ def load(file: Path) -> None:
     click.echo(f"loaded {school.data.name} ({school.data.slug})")
     if active is not None and active.id != school.id:
         click.echo(f"the bot still answers as {active.name}: `outreach school use {file}` switches to it")
+    for line in report:
+        click.echo(line)
 
 
 # Content checks ------------------------------------------------------------------
