@@ -85,7 +85,7 @@ class EventListeners:
         try:
             view, told = self.events.cancel(event_id, actor=request.user_id)
         except (EventNotFound, EventStateError) as exc:
-            request.respond(text=f":warning: {exc}", response_type="ephemeral")
+            request.respond(text=f":warning: {fit(str(exc), 500)}", response_type="ephemeral")
             return
         text = (
             f":no_entry_sign: Event #{view.id} {fit(view.title(), 120)} is cancelled; "
