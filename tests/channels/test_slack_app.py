@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.channels.slack_app import CommandRequest, Subcommand, build_slack_app
 from bot.channels.slack_routes import slack_router
 from bot.services.concern_types import ConcernEventView
+from tests.fixtures.block_kit import ack_problems
 from tests.fixtures.fake_concerns import FakeConcerns, make_concern
 from tests.fixtures.fake_slack import FakeSlack, new_trigger
 
@@ -122,7 +123,10 @@ def submit(
         },
         "response_urls": [],
     }
-    return post_payload(rig, payload)
+    answer = post_payload(rig, payload)
+    if answer.status_code == 200 and answer.content.strip():
+        assert not ack_problems(answer.json(), payload["view"]), answer.json()  # type: ignore[arg-type]
+    return answer
 
 
 def command(rig: Rig, text: str, *, user: str = STAFF, response_id: str = "cmd") -> httpx.Response:

@@ -22,6 +22,7 @@ from bot.app import Bot
 from bot.channels import slack_event_blocks as kit
 from bot.outbox.transport import DryRunTransport
 from bot.web import create_app
+from tests.fixtures.block_kit import ack_problems
 from tests.fixtures.bots import make_bot
 from tests.fixtures.events import add_parent, event_spec
 from tests.fixtures.fake_slack import FakeSlack, new_trigger
@@ -81,10 +82,14 @@ class Rig:
                 "callback_id": modal["callback_id"],
                 "private_metadata": modal["private_metadata"],
                 "state": {"values": values},
+                "blocks": modal["blocks"],
             },
             "response_urls": [],
         }
-        return self.post({"payload": json.dumps(payload)})
+        answer = self.post({"payload": json.dumps(payload)})
+        if answer.status_code == 200 and answer.content.strip():
+            assert not ack_problems(answer.json(), payload["view"]), answer.json()  # type: ignore[arg-type]
+        return answer
 
 
 @pytest.fixture
