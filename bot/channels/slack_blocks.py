@@ -236,7 +236,7 @@ def concern_alert(view: ConcernView, *, show_description: bool, now: datetime) -
 
 def escalation(view: ConcernView, reason: str, now: datetime) -> tuple[str, list[Block]]:
     """A post for the escalation channel: the concern has waited too long (never the description)."""
-    text = f"Concern {view.reference} needs attention: {reason}"
+    text = f"Concern {view.reference} needs attention: {fit(reason, 500)}"
     blocks: list[Block] = [
         _plain_header(f":warning: Escalation: concern {view.reference}"),
         _section(f"*{fit(reason, 500)}*"),
@@ -250,7 +250,7 @@ def escalation(view: ConcernView, reason: str, now: datetime) -> tuple[str, list
         buttons.append(_button("Take ownership", TAKE_OWNERSHIP, view.reference))
     if buttons:
         blocks.append({"type": "actions", "block_id": "concern_actions", "elements": buttons})
-    return fit(text, 3000, mrkdwn=False), blocks
+    return text, blocks
 
 
 def concern_detail(view: ConcernView, now: datetime) -> tuple[str, list[Block]]:
