@@ -92,16 +92,16 @@ def test_the_modal_previews_then_schedules(rig: Rig) -> None:
 def test_a_missing_15_percent_language_comes_back_as_a_field_error(rig: Rig) -> None:
     add_families(rig.bot, {"en": 6, "vi": 4})
     # Slack sends every input of the view in its state, the empty Vietnamese text among them.
-    empty_vi = {"text_vi": text_input(None)}
+    empty_vi = text_input(None)
     answer = rig.requests.submit(
-        COMPOSE_VIEW, compose("Field trip", {"en": "Field trip forms are due."}, **empty_vi), STAFF
+        COMPOSE_VIEW, compose("Field trip", {"en": "Field trip forms are due."}, text_vi=empty_vi), STAFF
     )
     body = answer.json()
     assert body["response_action"] == "errors"
     assert "48985" in body["errors"]["text_vi"] and "40%" in body["errors"]["text_vi"]
     reasonless = rig.requests.submit(
         COMPOSE_VIEW,
-        compose("Field trip", {"en": "Field trip forms are due."}, flags=["override"], **empty_vi),
+        compose("Field trip", {"en": "Field trip forms are due."}, flags=["override"], text_vi=empty_vi),
         STAFF,
     ).json()
     assert "reason" in reasonless["errors"]
