@@ -153,10 +153,15 @@ def line_sections(lines: Sequence[str], max_sections: int, more: Callable[[int],
     sections = _chunks(lines)
     if len(sections) <= max_sections:
         return [_section(chunk) for chunk in sections]
-    shown = len(lines)
-    while shown > 0 and len(_chunks([*lines[:shown], more(len(lines) - shown)])) > max_sections:
-        shown -= 1
-    return [_section(chunk) for chunk in _chunks([*lines[:shown], more(len(lines) - shown)])]
+
+    def fits(shown: int) -> bool:
+        return len(_chunks([*lines[:shown], more(len(lines) - shown)])) <= max_sections
+
+    low, high = 0, len(lines) - 1  # the most lines that fit beside the "more" line, by bisection
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return [_section(chunk) for chunk in _chunks([*lines[:low], more(len(lines) - low)])]
 
 
 def loading_modal(title: str) -> Block:

@@ -83,9 +83,16 @@ def all_text(blocks: Any) -> str:
 
 
 def assert_clean(slack: FakeSlack) -> None:
-    """Nothing refused, nothing that would show garbled."""
+    """Nothing refused, nothing that would show garbled, and each notification text one short line."""
     assert slack.refusals() == [], slack.refusals()
     assert slack.garbled() == [], slack.garbled()[:5]
+    bodies = [r.body for r in slack.responses()] + [
+        c.body for c in slack.calls() if c.method.startswith("chat.")
+    ]
+    for body in bodies:
+        if body.get("blocks"):
+            text = str(body.get("text") or "")
+            assert "\n" not in text and len(text) <= 300, text[:400]
 
 
 # -- the fake refuses what Slack refuses ----------------------------------------------------------
