@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.channels.slack_app import Body, CommandRequest, Extension, Subcommand
+from bot.channels.slack_app import Body, CommandRequest, Extension, Subcommand, open_then_fill
 from bot.channels.slack_blocks import escape, fit
 from bot.channels.slack_guards import parse_id
 from bot.clock import utcnow
@@ -245,8 +245,12 @@ class AnnouncementListeners:
             text = preview_text(preview, local_datetime(preview.send_at, "en", self.zone()))
             request.respond(text="```" + fit(text, 3900) + "```", response_type="ephemeral")
             return
-        self.client.views_open(
-            trigger_id=request.trigger_id, view=compose_view(self.locales, self.default_locale)
+        open_then_fill(
+            self.client,
+            request.trigger_id,
+            "New announcement",
+            lambda: compose_view(self.locales, self.default_locale),
+            lambda problem: request.respond(text=problem, response_type="ephemeral"),
         )
 
     def list(self, request: CommandRequest) -> None:

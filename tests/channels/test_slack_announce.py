@@ -52,8 +52,7 @@ def compose(
 def test_the_modal_previews_then_schedules(rig: Rig) -> None:
     add_families(rig.bot, {"en": 8, "es": 4})
     assert rig.requests.command("announce", STAFF).status_code == 200
-    [opened] = rig.slack.calls("views.open")
-    view = opened.body["view"] if isinstance(opened.body["view"], dict) else json.loads(opened.body["view"])
+    [view] = rig.slack.modals()  # opened loading, then filled in
     assert view["callback_id"] == COMPOSE_VIEW
     blocks = {b["block_id"] for b in view["blocks"]}
     assert {
