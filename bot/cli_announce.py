@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import click
 import yaml
 
+from bot.yaml_files import load_yaml
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
@@ -53,7 +55,7 @@ def announce_create(file: Path, yes: bool, override: str | None, send_now: bool)
     bot = _bot()
     try:
         try:
-            draft = parse_announcement(yaml.safe_load(file.read_text(encoding="utf-8")), bot.schools.zone())
+            draft = parse_announcement(load_yaml(file.read_text(encoding="utf-8")), bot.schools.zone())
         except (AnnouncementFileError, yaml.YAMLError) as exc:
             errors = getattr(exc, "errors", [str(exc)])
             raise click.ClickException(f"{file}:\n  " + "\n  ".join(errors)) from None
@@ -130,7 +132,7 @@ def announce_preview(target: str) -> None:
                 draft = bot.announcements.draft_of(int(target))
             else:
                 draft = parse_announcement(
-                    yaml.safe_load(Path(target).read_text(encoding="utf-8")), bot.schools.zone()
+                    load_yaml(Path(target).read_text(encoding="utf-8")), bot.schools.zone()
                 )
         except (AnnouncementError, AnnouncementFileError, OSError, yaml.YAMLError) as exc:
             raise click.ClickException(str(exc)) from None

@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from bot.app import Bot
 from bot.clock import ManualClock
 from bot.domain import Inbound
 from bot.outbox.dispatcher import Dispatcher
+from bot.yaml_files import load_yaml
 
 PHRASES_FILE = Path(__file__).with_name("phrases.yaml")
 # Fictional numbers: 555-0100 to 555-0199 in Los Angeles area codes.
@@ -34,7 +33,7 @@ STAFF = ("U0DEMOSTAFF1", "U0DEMOSTAFF2", "U0DEMOSTAFF3")
 @cache
 def phrases() -> dict[str, dict[str, list[str]]]:
     """What demo parents text, per language (phrases.yaml)."""
-    return dict(yaml.safe_load(PHRASES_FILE.read_text(encoding="utf-8")))
+    return dict(load_yaml(PHRASES_FILE.read_text(encoding="utf-8")))
 
 
 def demo_phones() -> list[str]:

@@ -24,6 +24,7 @@ from pydantic import (
 
 from bot.i18n.formatting import WEEKDAYS
 from bot.services.school_texts import resolve_drafts
+from bot.yaml_files import load_yaml
 
 Localized = dict[str, str]
 ZoneSource = Callable[[], ZoneInfo]  # the active school's zone, read when needed (SchoolDirectory.zone)
@@ -250,7 +251,7 @@ def parse_school(data: Any, path: Path) -> SchoolData:
 def load_school_file(path: Path) -> SchoolData:
     """Read and validate a school file, raising `SchoolFileError` with every problem found."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SchoolFileError(path, [f"cannot read: {exc.strerror}"]) from None
     except yaml.YAMLError as exc:
