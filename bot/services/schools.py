@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.services.school_data import SchoolData, load_school_file, parse_school
+from bot.services.school_knowledge import with_knowledge
 from bot.store import Store, Tx
 
 NO_SCHOOL_ZONE = ZoneInfo("UTC")  # only until a school is loaded: nothing is scheduled for no school
@@ -61,7 +62,10 @@ class SchoolDirectory:
         school = tx.school(school_id)
         if school is None:
             raise NoSchool("no school loaded: run `outreach school use FILE`")
-        active = ActiveSchool(school.id, parse_school(school.data, Path(f"<store:{school.slug}>")))
+        data = parse_school(school.data, Path(f"<store:{school.slug}>"))
+        # What staff taught from Slack is kept in the database beside the school file (services/teaching.py).
+        data = with_knowledge(data, tx.taught_examples(school.id), tx.school_answers(school.id))
+        active = ActiveSchool(school.id, data)
         with self._lock:
             self._cache[school_id] = (time.monotonic(), active)
         return active
