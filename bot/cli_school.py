@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli_errors import exit_with_file_errors
+from bot.cli_teaching import school_export
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -105,3 +106,6 @@ def school_show() -> None:
         f"  languages:     {data.default_locale} (default); {languages}\n"
         f"  texts go out as: {data.program}"
     )
+
+
+school.add_command(school_export)

@@ -361,7 +361,10 @@ class QuestionListeners:
     def _taught(self, taught: Taught) -> str:
         view = taught.question
         lines = [f":white_check_mark: Question {view.id} answered with *{escape(view.answer_title or '')}*."]
-        lines.append(PARENT_OUTCOMES.get(taught.parent, taught.parent))
+        outcome = PARENT_OUTCOMES.get(taught.parent, taught.parent)
+        if view.locale in taught.drafts and taught.parent in ("queued", "after_quiet_hours"):
+            outcome = outcome.rstrip(".") + ", as a machine translation (the text says so)."
+        lines.append(outcome)
         if taught.drafts:
             codes = ", ".join(taught.drafts)
             lines.append(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
+from typing import Any
 
 from bot.services.school_data import FaqEntry, SchoolData
 from bot.store.taught_repo import SchoolAnswer
@@ -38,3 +40,29 @@ def with_knowledge(
         if text not in texts:
             texts.append(text)
     return data.model_copy(update={"faq": faq, "taught_examples": taught})
+
+
+def exported(
+    stored: dict[str, Any], examples: Sequence[tuple[str, str, str]], answers: Sequence[SchoolAnswer]
+) -> dict[str, Any]:
+    """The school file as stored plus what staff taught; drafts as {machine: provider, text} to review."""
+    data = copy.deepcopy(stored)
+    faq = data.setdefault("faq", [])
+    known = {entry.get("id") for entry in faq}
+    for answer in answers:
+        if answer.faq_id in known:
+            continue
+
+        def texts(by_locale: dict[str, str], drafts: dict[str, str] = answer.machine) -> dict[str, Any]:
+            return {
+                loc: {"machine": drafts[loc], "text": text} if loc in drafts else text
+                for loc, text in by_locale.items()
+            }
+
+        faq.append({"id": answer.faq_id, "question": texts(answer.question), "answer": texts(answer.answer)})
+    taught = data.setdefault("taught_examples", {})
+    for label, locale, text in examples:
+        listed = taught.setdefault(label, {}).setdefault(locale, [])
+        if text not in listed:
+            listed.append(text)
+    return data

@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -30,6 +32,7 @@ from bot.services.schools import load_school
 from bot.web import create_app
 from tests.fixtures.bots import DEMO_SCHOOL, slack_bot
 from tests.fixtures.fake_slack import FakeSlack
+from tests.fixtures.fake_translators import FakeTranslators
 from tests.fixtures.volunteering import evidence, outbox_to, parent
 
 SECRET = "0123456789abcdef0123456789abcdef"
@@ -131,14 +134,23 @@ class Rig:
         return [str(c.body.get("text")) for c in self.slack.calls("chat.postEphemeral")]
 
 
-@pytest.fixture
-def rig(db_url: str, tmp_path: Path) -> Iterator[Rig]:
-    wired = slack_bot(db_url, token=TOKEN, secret=SECRET, staff=STAFF, slack_questions_channel=QUESTIONS)
+@contextmanager
+def wired_rig(db_url: str, tmp_path: Path, **overrides: Any) -> Iterator[Rig]:
+    """A rig whose bot has these settings besides the Slack ones."""
+    wired = slack_bot(
+        db_url, token=TOKEN, secret=SECRET, staff=STAFF, slack_questions_channel=QUESTIONS, **overrides
+    )
     with wired as (bot, slack):
         load_school(bot.store, _school_with_vietnamese_lunch(tmp_path), activate=True)
         bot.schools.forget()
         with TestClient(create_app(bot, run_dispatcher=False, run_scheduler=False)) as http:
             yield Rig(bot, http, slack)
+
+
+@pytest.fixture
+def rig(db_url: str, tmp_path: Path) -> Iterator[Rig]:
+    with wired_rig(db_url, tmp_path) as made:
+        yield made
 
 
 def _school_with_vietnamese_lunch(tmp_path: Path) -> Path:
@@ -292,3 +304,62 @@ def test_a_parent_who_asked_over_a_day_ago_or_opted_out_is_not_texted(rig: Rig) 
     assert {p: len(outbox_to(rig.bot, p)) for p in (late, stopped)} == before
     assert [d for _i, _v, d in evidence(rig.bot, "question_taught")] == ["faq:lunch", "faq:lunch"]
     assert evidence(rig.bot, "taught_answer_sent") == []
+
+
+def test_with_translation_on_staff_read_a_translation_and_a_new_answer_gets_labelled_drafts(
+    db_url: str, tmp_path: Path
+) -> None:
+    phone, other = "+12135558841", "+12135558842"
+    question = "Có lớp học bơi cho học sinh không?"
+    with (
+        FakeTranslators() as fake,
+        wired_rig(
+            db_url, tmp_path, translation_provider="libretranslate", libretranslate_url=fake.url
+        ) as rig,
+    ):
+        parent(rig.bot, phone, "vi")
+        parent(rig.bot, other, "vi")
+        rig.text(phone, question)
+        rig.drain()
+        [post] = rig.posts()
+        assert f"_Machine translation:_ [en] {question}" in json.dumps(post, ensure_ascii=False)
+        rig.act(next(e for e in elements(post) if e["action_id"] == kit.NEW_ANSWER))
+        modal = rig.slack.calls("views.open")[-1].body["view"]
+        modal = json.loads(modal) if isinstance(modal, str) else modal
+        english = "The school has no swimming lessons."
+        rig.submit(modal, {kit.QUESTION_BLOCK: "Swimming lessons", kit.ANSWER_BLOCK: english})
+        rig.drain()
+        sent = outbox_to(rig.bot, phone)[-1]
+        assert "máy dịch từ" in sent and f"[vi] {english}" in sent
+        with rig.bot.store.transaction() as tx:
+            [saved] = tx.school_answers(tx.school().id)  # type: ignore[union-attr]
+        assert saved.machine == {code: "libretranslate" for code in saved.machine}
+        assert {"es", "ko", "vi", "ar"} <= set(saved.machine) and "en" not in saved.machine
+        [told] = [t for t in rig.told() if "Swimming lessons" in t]
+        assert "drafts (ar, es, fa, fil, ko, ru, vi, zh_Hans) are marked for review" in told  # no hy there
+        assert "as a machine translation" in told
+        # Until a reviewer confirms the draft, the next parent reads the school's own words.
+        replies = " ".join(rig.text(other, question))
+        assert english in replies and "[vi]" not in replies
+
+
+def test_in_quiet_hours_the_answer_waits_for_the_morning(db_url: str, tmp_path: Path) -> None:
+    zone = ZoneInfo("America/Los_Angeles")
+    now = utcnow().astimezone(zone)
+    start, end = (now - timedelta(hours=1)).time(), (now + timedelta(hours=2)).time()
+    with wired_rig(
+        db_url, tmp_path, quiet_hours_start=start.strftime("%H:%M"), quiet_hours_end=end.strftime("%H:%M")
+    ) as rig:
+        phone = "+12135558851"
+        parent(rig.bot, phone, "vi")
+        rig.text(phone, MILK)
+        [asked] = question_ids(rig.bot)
+        assert rig.bot.teaching is not None
+        assert rig.bot.teaching.answer_with(asked, "faq:lunch", STAFF).parent == "after_quiet_hours"
+        with rig.bot.store.engine.connect() as connection:
+            [when] = connection.execute(
+                text("SELECT next_attempt_at FROM outbox WHERE to_address = :p AND body LIKE :b"),
+                {"p": phone, "b": f"%{VI_LUNCH}%"},
+            ).all()
+        at = when[0] if isinstance(when[0], datetime) else datetime.fromisoformat(str(when[0]))
+        assert at.replace(tzinfo=at.tzinfo or UTC) >= utcnow() + timedelta(hours=1)
