@@ -81,7 +81,7 @@ def new_answer_modal(view: QuestionView, metadata: str, parent_language: str | N
     parent's language (other languages get machine drafts to review)."""
     blocks: list[Block] = [
         _section(
-            f"*Parent's question* ({language_name(view.locale or 'en')}):\n>{fit(view.text, TEXT_LIMIT)}"
+            f"*Parent's question* ({language_name(view.locale or 'en')}):\n“{fit(view.text, TEXT_LIMIT)}”"
         ),
     ]
     if view.translation:
@@ -116,7 +116,7 @@ def _question_text(view: QuestionView, now: Any) -> str:
     language = language_name(view.locale or "en")
     lines = [
         f"*Question {view.id}* · {language} · {age_text(view.asked_at, now)} ago",
-        f">{fit(view.text, 1200)}",
+        f"“{fit(view.text, 1200)}”",
     ]
     if view.translation:
         lines.append(f"_Machine translation:_ {fit(view.translation, 1200)}")

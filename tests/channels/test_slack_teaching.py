@@ -52,6 +52,10 @@ class Rig:
         self.bot, self.http, self.slack = bot, http, slack
         self.triggers = iter(range(1, 1_000_000))
 
+    def trigger(self) -> str:
+        """A trigger_id as Slack mints them: a number, when it was issued (ms), a hash."""
+        return f"{next(self.triggers)}.{int(time.time() * 1000)}.fa4e"
+
     def text(self, phone: str, body: str) -> list[str]:
         """A parent's SMS, answered by the conversation."""
         return self.bot.conversation.handle(Inbound("sms", phone, body, None)).replies
@@ -93,7 +97,7 @@ class Rig:
                 "api_app_id": "A0OUTREACH",
                 "token": "legacy",
                 "container": {"type": "message", "message_ts": "1", "channel_id": QUESTIONS},
-                "trigger_id": f"T{next(self.triggers):06d}.click",
+                "trigger_id": self.trigger(),
                 "channel": {"id": QUESTIONS, "name": "questions"},
                 "response_url": self.slack.response_url("click"),
                 "actions": [action],
@@ -112,7 +116,7 @@ class Rig:
                 "user": {"id": user, "username": "staff", "team_id": "T0SCHOOL"},
                 "api_app_id": "A0OUTREACH",
                 "token": "legacy",
-                "trigger_id": f"T{next(self.triggers):06d}.submit",
+                "trigger_id": self.trigger(),
                 "view": {
                     "id": "V01",
                     "hash": "h",
@@ -141,6 +145,8 @@ def wired_rig(db_url: str, tmp_path: Path, **overrides: Any) -> Iterator[Rig]:
         db_url, token=TOKEN, secret=SECRET, staff=STAFF, slack_questions_channel=QUESTIONS, **overrides
     )
     with wired as (bot, slack):
+        if isinstance(getattr(slack.state, "channels", None), set):  # a fake that knows where the bot is
+            slack.state.channels.add(QUESTIONS)
         load_school(bot.store, _school_with_vietnamese_lunch(tmp_path), activate=True)
         bot.schools.forget()
         with TestClient(create_app(bot, run_dispatcher=False, run_scheduler=False)) as http:
