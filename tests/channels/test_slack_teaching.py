@@ -26,7 +26,7 @@ from sqlalchemy import text
 
 from bot.app import Bot
 from bot.channels import slack_questions as kit
-from bot.clock import utcnow
+from bot.clock import ManualClock, running_at, utcnow
 from bot.domain import Inbound
 from bot.services.schools import load_school
 from bot.web import create_app
@@ -369,3 +369,35 @@ def test_in_quiet_hours_the_answer_waits_for_the_morning(db_url: str, tmp_path: 
             ).all()
         at = when[0] if isinstance(when[0], datetime) else datetime.fromisoformat(str(when[0]))
         assert at.replace(tzinfo=at.tzinfo or UTC) >= utcnow() + timedelta(hours=1)
+
+
+def test_when_busy_questions_wait_for_one_post_an_hour(rig: Rig) -> None:
+    clock = ManualClock(utcnow())
+    dispatcher = rig.bot.dispatcher("test", clock=clock)
+
+    def drain(after: timedelta) -> None:
+        clock.advance(after)
+        while dispatcher.drain_once():
+            pass
+
+    def ask(phone: str, question: str, after: timedelta) -> None:
+        parent(rig.bot, phone, "vi")
+        with running_at(clock):
+            assert "chuyển câu hỏi" in " ".join(rig.text(phone, question))
+        drain(after)
+
+    ask("+12135558861", MILK, timedelta(0))
+    assert len(rig.posts()) == 1  # the first question of the hour goes at once
+    ask("+12135558862", MILK_OTHER_WORDS, timedelta(minutes=10))
+    ask("+12135558863", "Có lớp học bơi cho học sinh không?", timedelta(minutes=10))
+    drain(timedelta(minutes=39))
+    assert len(rig.posts()) == 1
+    drain(timedelta(minutes=1))
+    posts = rig.posts()
+    assert len(posts) == 2  # an hour after the first post, the two waiting ones in one message
+    batch = json.dumps(posts[1], ensure_ascii=False)
+    assert MILK_OTHER_WORDS in batch and "học bơi" in batch and f"“{MILK}”" not in batch
+    assert len([e for e in elements(posts[1]) if e["action_id"] == kit.ANSWER_WITH]) == 2
+    drain(timedelta(hours=2))
+    ask("+12135558865", "Con tôi có được uống sữa ở trường không?", timedelta(0))
+    assert len(rig.posts()) == 3  # quiet again: at once
