@@ -273,7 +273,7 @@ class QuestionListeners:
         who = self._staff(body)
         if who is None:
             return
-        try:
+        try:  # no translation here: the modal must open within the trigger's 3 seconds (the post has one)
             view = self.teaching.question(int(str(action.get("value") or "")))
         except (ValueError, QuestionNotFound):
             self._tell(body, who, ":warning: That question is no longer kept.")

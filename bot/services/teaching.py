@@ -198,12 +198,12 @@ class TeachingService:
         with self.store.reading() as tx:
             return self.schools.current(tx).data.default_locale
 
-    def question(self, question_id: int) -> QuestionView:
-        """One question as staff see it."""
+    def question(self, question_id: int, *, translate: bool = False) -> QuestionView:
+        """One question as staff see it (machine-translated only when asked: a provider may be slow)."""
         with self.store.reading() as tx:
             found = self._require(tx, question_id)
             school = self.schools.current(tx, found.school_id)
-        return self._view(found, school.data, translate=True)
+        return self._view(found, school.data, translate=translate)
 
     # Staff actions -------------------------------------------------------------------------------
 
