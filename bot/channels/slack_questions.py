@@ -39,7 +39,8 @@ NEW_ANSWER = "teach_new_answer"
 NOT_A_QUESTION = "teach_not_question"
 DISMISS = "teach_dismiss"
 NEW_ANSWER_VIEW = "teach_new_answer_view"
-QUESTION_BLOCK, ANSWER_BLOCK, PARENT_BLOCK = "teach_question", "teach_answer", "teach_parent_language"
+QUESTION_BLOCK, ANSWER_BLOCK = "teach_question", "teach_answer"
+TEXT_BLOCK_PREFIX = "teach_text_"  # + locale: the answer written in another language
 TEXT_ACTION = "value"
 QUESTION_MAX, ANSWER_MAX = 150, 1000  # a FAQ title is a short line; an answer fits 3 SMS segments
 TEXT_LIMIT = 2500
@@ -76,9 +77,14 @@ def questions_post(views: Sequence[QuestionView], choices: Sequence[AnswerChoice
     return text, blocks
 
 
-def new_answer_modal(view: QuestionView, metadata: str, parent_language: str | None) -> Block:
-    """The New answer modal: a short question and its answer in the school's language, and optionally the
-    parent's language (other languages get machine drafts to review)."""
+def text_block(locale: str) -> str:
+    """The block id of the modal's answer in another language."""
+    return f"{TEXT_BLOCK_PREFIX}{locale}"
+
+
+def new_answer_modal(view: QuestionView, metadata: str, languages: Sequence[str]) -> Block:
+    """The New answer modal: a short question and its answer in the school's language, and optionally in
+    `languages` (the parent's first); languages left empty get machine drafts, marked for review."""
     blocks: list[Block] = [
         _section(
             f"*Parent's question* ({language_name(view.locale or 'en')}):\n“{fit(view.text, TEXT_LIMIT)}”"
@@ -90,11 +96,11 @@ def new_answer_modal(view: QuestionView, metadata: str, parent_language: str | N
         _input(QUESTION_BLOCK, "Question, as the FAQ list names it", QUESTION_MAX, multiline=False),
         _input(ANSWER_BLOCK, "Answer, in the school's language", ANSWER_MAX, multiline=True),
     ]
-    if parent_language:
+    for locale in languages:
         blocks.append(
             _input(
-                PARENT_BLOCK,
-                f"Answer in {parent_language} (optional)",
+                text_block(locale),
+                f"Answer in {language_name(locale)} (optional)",
                 ANSWER_MAX,
                 multiline=True,
                 optional=True,
@@ -283,12 +289,9 @@ class QuestionListeners:
             return
         channel = actor_of(body).channel
         metadata = json.dumps({"question": view.id, "channel": channel})
-        default = self.teaching.default_locale()
-        parent = language_name(view.locale) if view.locale and view.locale != default else None
+        modal = new_answer_modal(view, metadata, self.teaching.answer_languages(view.locale))
         try:
-            self.client.views_open(
-                trigger_id=body["trigger_id"], view=new_answer_modal(view, metadata, parent)
-            )
+            self.client.views_open(trigger_id=body["trigger_id"], view=modal)
         except SlackApiError as exc:
             log.warning("cannot open the New answer modal: %s", exc.response.get("error"))
 
@@ -314,11 +317,12 @@ class QuestionListeners:
             return
         meta = json.loads(view.get("private_metadata") or "{}")
         qid, channel = int(meta.get("question") or 0), meta.get("channel")
-        question = self.teaching.question(qid) if qid else None
-        texts = {}
-        parent_text = _value(view, PARENT_BLOCK)
-        if parent_text and question is not None and question.locale:
-            texts[question.locale] = parent_text
+        values = (view.get("state") or {}).get("values") or {}
+        texts = {
+            block[len(TEXT_BLOCK_PREFIX) :]: text
+            for block in values
+            if block.startswith(TEXT_BLOCK_PREFIX) and (text := _value(view, block))
+        }
         try:
             taught = self.teaching.new_answer(qid, who, question_text, answer_text, texts)
             message = self._taught(taught)

@@ -37,6 +37,7 @@ SET_ASIDE = (NOT_QUESTION, DISMISSED)
 QUESTIONS_POST = "questions"  # the kind of a Slack outbox row that posts the questions due
 SCHOOL_INFO = ("hours", "contact", "parent_center", "staff", "events", "rights")
 FAQ_ID_CHARS = 40
+HOME_LANGUAGE_SHARE = 0.15  # Education Code 48985: notices in a language of 15% or more of the pupils
 AnswerTexts = Callable[[Tx, Contact, str], list[str]]  # Conversation.answer_later
 
 
@@ -193,10 +194,14 @@ class TeachingService:
             school = self.schools.current(tx)
         return answer_choices(self.renderer, school.data)
 
-    def default_locale(self) -> str:
-        """The active school's language (staff write answers in it)."""
+    def answer_languages(self, parent_locale: str | None) -> list[str]:
+        """Besides the school's language, the languages a new answer's form offers: the parent's, then
+        those of 15% or more of the families (Education Code 48985)."""
         with self.store.reading() as tx:
-            return self.schools.current(tx).data.default_locale
+            data = self.schools.current(tx).data
+        wanted = [parent_locale] if parent_locale else []
+        wanted += sorted(loc for loc, share in data.languages.items() if share >= HOME_LANGUAGE_SHARE)
+        return [loc for loc in dict.fromkeys(wanted) if loc != data.default_locale]
 
     def question(self, question_id: int, *, translate: bool = False) -> QuestionView:
         """One question as staff see it (machine-translated only when asked: a provider may be slow)."""

@@ -271,13 +271,17 @@ def test_new_answer_from_the_modal_is_saved_taught_and_sent(rig: Rig) -> None:
     modal = rig.slack.calls("views.open")[-1].body["view"]
     modal = json.loads(modal) if isinstance(modal, str) else modal
     assert modal["callback_id"] == kit.NEW_ANSWER_VIEW and question in json.dumps(modal, ensure_ascii=False)
+    # Besides English, the parent's language first, then Spanish (38% of the families: Ed Code 48985).
+    offered = [b["block_id"] for b in modal["blocks"] if b["type"] == "input"]
+    assert offered == [kit.QUESTION_BLOCK, kit.ANSWER_BLOCK, kit.text_block("vi"), kit.text_block("es")]
     vi_answer = "Trường không có lớp học bơi. Xin hỏi trung tâm phụ huynh về các lớp bơi gần trường."
     rig.submit(
         modal,
         {
             kit.QUESTION_BLOCK: "Swimming lessons",
             kit.ANSWER_BLOCK: "The school has no swimming lessons. Ask the parent center about others.",
-            kit.PARENT_BLOCK: vi_answer,
+            kit.text_block("vi"): vi_answer,
+            kit.text_block("es"): "La escuela no tiene clases de natación. Pregunte en el centro de padres.",
         },
     )
     rig.drain()
@@ -285,6 +289,7 @@ def test_new_answer_from_the_modal_is_saved_taught_and_sent(rig: Rig) -> None:
     with rig.bot.store.transaction() as tx:
         [saved] = tx.school_answers(tx.school().id)  # type: ignore[union-attr]
     assert saved.faq_id == "swimming-lessons" and saved.answer["vi"] == vi_answer and saved.machine == {}
+    assert saved.answer["es"].startswith("La escuela no tiene clases de natación")
     assert [(i, d) for i, _v, d in evidence(rig.bot, "question_taught")] == [("1D", "faq:swimming-lessons")]
     # The new entry is one of the school's answers now: asked again, it is answered at once.
     assert vi_answer in " ".join(rig.text(other, question))
