@@ -221,7 +221,7 @@ class TeachingService:
                 raise UnknownAnswer(f"the school has no answer {label!r}")
             self._close(tx, found, ANSWERED, actor, label)
             locale = found.locale or school.data.default_locale
-            tx.add_taught_example(school.id, label, locale, found.text, actor)
+            tx.add_taught_example(school.id, label, locale, found.text, actor, found.id)
             self._evidence(tx, found, school, label)
             self.schools.forget()  # this process answers with what was just taught at once
             parent = self._send(tx, found, school, label, None)
@@ -262,7 +262,7 @@ class TeachingService:
             self._close(tx, found, NEW_ANSWER, actor, label)
             entry = SchoolAnswer(faq_id, questions, answers, machine, actor, utcnow())
             tx.add_school_answer(school.id, entry)
-            tx.add_taught_example(school.id, label, found.locale or default, found.text, actor)
+            tx.add_taught_example(school.id, label, found.locale or default, found.text, actor, found.id)
             self._evidence(tx, found, school, label)
             self.schools.forget()
             parent = self._send(tx, found, school, label, entry)

@@ -21,6 +21,8 @@ class TaughtExampleRow(Base):
     label: Mapped[str] = mapped_column(String(80))  # faq:lunch, hours, rights:visit
     locale: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
+    # The question it came from: erasing that parent's data deletes the example (their own words).
+    question_id: Mapped[int | None] = mapped_column(BigId)
     taught_by: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

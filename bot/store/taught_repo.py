@@ -173,7 +173,9 @@ class TeachingQueries:
 
     # The school's taught knowledge ---------------------------------------------------------------
 
-    def add_taught_example(self, school_id: int, label: str, locale: str, text: str, actor: str) -> bool:
+    def add_taught_example(
+        self, school_id: int, label: str, locale: str, text: str, actor: str, question_id: int | None = None
+    ) -> bool:
         """Keep a question as an example of an answer; False when the school already has it."""
         exists = self.session.scalar(
             select(TaughtExampleRow.id).where(
@@ -186,7 +188,14 @@ class TeachingQueries:
         if exists:
             return False
         self.session.add(
-            TaughtExampleRow(school_id=school_id, label=label, locale=locale, text=text, taught_by=actor[:64])
+            TaughtExampleRow(
+                school_id=school_id,
+                label=label,
+                locale=locale,
+                text=text,
+                question_id=question_id,
+                taught_by=actor[:64],
+            )
         )
         return True
 

@@ -28,6 +28,7 @@ from bot.app import Bot
 from bot.channels import slack_questions as kit
 from bot.clock import ManualClock, running_at, utcnow
 from bot.domain import Inbound
+from bot.services.data_rights import DataRights
 from bot.services.schools import load_school
 from bot.web import create_app
 from tests.fixtures.bots import DEMO_SCHOOL, slack_bot
@@ -406,3 +407,22 @@ def test_when_busy_questions_wait_for_one_post_an_hour(rig: Rig) -> None:
     drain(timedelta(hours=2))
     ask("+12135558865", "Con tôi có được uống sữa ở trường không?", timedelta(0))
     assert len(rig.posts()) == 3  # quiet again: at once
+
+
+def test_erasing_the_parent_takes_their_question_out_of_the_schools_examples(
+    db_url: str, tmp_path: Path
+) -> None:
+    key = "teaching-test-key-0123456789abcdef"
+    with wired_rig(db_url, tmp_path, phone_hash_key=key) as rig:
+        phone = "+12135558871"
+        parent(rig.bot, phone, "vi")
+        rig.text(phone, MILK)
+        [asked] = question_ids(rig.bot)
+        assert rig.bot.teaching is not None
+        rig.bot.teaching.answer_with(asked, "faq:lunch", STAFF)
+        rights = DataRights(rig.bot.store, hash_key=key)
+        assert [row["text"] for row in rights.export(phone)["tables"]["taught_examples"]] == [MILK]
+        assert rights.forget(phone).counts["taught_examples"] == 1
+        with rig.bot.store.transaction() as tx:
+            assert tx.taught_examples(tx.school().id) == []  # type: ignore[union-attr]
+        assert [d for _i, _v, d in evidence(rig.bot, "question_taught")] == ["faq:lunch"]  # the count stays

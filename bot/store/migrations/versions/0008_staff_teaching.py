@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("label", sa.String(length=80), nullable=False),
         sa.Column("locale", sa.String(length=16), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("question_id", BIG_ID, nullable=True),
         sa.Column("taught_by", sa.String(length=64), nullable=False),
         sa.Column("at", WHEN, nullable=False),
         sa.PrimaryKeyConstraint("id"),
