@@ -18,6 +18,7 @@ from bot.channels.translators import build_translator
 from bot.clock import utcnow
 from bot.content import flows_dir, locales_dir
 from bot.conversation import Conversation, ConversationConfig
+from bot.domain import Contact
 from bot.engine.engine import ActionResult
 from bot.engine.loader import FlowSet, load_flow_set
 from bot.i18n.catalogs import Catalogs
@@ -40,10 +41,11 @@ from bot.services.quiet_hours import QuietHours
 from bot.services.reminders import ReminderService
 from bot.services.rights import RightsService
 from bot.services.schools import SchoolDirectory
+from bot.services.teaching import TeachingConfig, TeachingService
 from bot.services.volunteer_flow import VolunteerFlow
 from bot.services.volunteers import VolunteerConfig, VolunteerService
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Store, Tx
 from bot.store.db import build_engine
 from bot.understanding.ensemble import THRESHOLD as ENSEMBLE_THRESHOLD
 from bot.understanding.ensemble import EnsembleModel
@@ -157,6 +159,7 @@ class Bot:
     quiet_hours: QuietHours
     events: EventService
     slack_app: App | None = None
+    teaching: TeachingService | None = None
 
     def warm_up(self) -> None:
         """Load now what the first parent's text would otherwise wait for: lingua's and the intent models."""
@@ -279,18 +282,29 @@ def build_bot(
             threshold=settings.home_language_threshold,
         ),
     )
+    conversation: Conversation | None = None
+    teaching = TeachingService(
+        store=store,
+        schools=schools,
+        renderer=renderer,
+        translator=concerns.translator,
+        answers=lambda tx, contact, label: _answer_later(conversation, tx, contact, label),
+        config=TeachingConfig(channel=settings.slack_questions_channel, quiet=quiet_hours),
+    )
     slack_app = None
     if settings.slack_live:
         from bot.channels.slack_announce import announcement_extension
         from bot.channels.slack_events import event_extension
+        from bot.channels.slack_questions import questions_extension
         from bot.channels.slack_volunteers import volunteer_extension
 
         extensions = [
             announcement_extension(announcements, shipped, settings.default_locale, zone),
             volunteer_extension(volunteers, concerns.claim_delivery),
             event_extension(events, zone),
+            questions_extension(teaching, concerns.claim_delivery),
         ]
-        slack_app, live_slack_transport = build_slack(settings, concerns, extensions)
+        slack_app, live_slack_transport = build_slack(settings, concerns, extensions, teaching)
         slack_transport = slack_transport or live_slack_transport
     else:
         log.info("no Slack credentials: staff alerts are written to the log (dry run)")
@@ -318,6 +332,7 @@ def build_bot(
                 staff_channel=settings.slack_escalation_channel or settings.slack_concerns_channel,
             )
         ),
+        on_unanswered=teaching.plan_posts,
     )
     return Bot(
         settings=settings,
@@ -340,7 +355,15 @@ def build_bot(
         quiet_hours=quiet_hours,
         events=events,
         slack_app=slack_app,
+        teaching=teaching,
     )
+
+
+def _answer_later(conversation: Conversation | None, tx: Tx, contact: Contact, label: str) -> list[str]:
+    """Conversation.answer_later, once the conversation is built (teaching is built before it)."""
+    if conversation is None:
+        raise RuntimeError("the conversation is not wired yet")
+    return conversation.answer_later(tx, contact, label)
 
 
 def build_understanding(keywords: KeywordTable, shipped: tuple[str, ...]) -> Understanding:
@@ -367,11 +390,15 @@ def retrieval_model() -> LazyIntentModel:
 
 
 def build_slack(
-    settings: Settings, concerns: ConcernService, extensions: Iterable[Extension] = ()
+    settings: Settings,
+    concerns: ConcernService,
+    extensions: Iterable[Extension] = (),
+    teaching: TeachingService | None = None,
 ) -> tuple[App, Transport]:
     """The Bolt app staff talk to and the transport that posts concern alerts, sharing one client."""
     from bot.channels import slack_blocks
     from bot.channels.slack_app import CommandRequest, Subcommand, build_slack_app, web_client
+    from bot.channels.slack_questions import poster_kinds
     from bot.channels.slack_report import report_subcommand
     from bot.channels.slack_transport import SlackAlertTransport
     from bot.report.service import options_from
@@ -398,4 +425,5 @@ def build_slack(
         extensions=extensions,
         process_before_response=settings.slack_process_before_response,
     )
-    return app, SlackAlertTransport(client, concerns, settings.slack_show_descriptions)
+    posters = poster_kinds(teaching) if teaching is not None else {}
+    return app, SlackAlertTransport(client, concerns, settings.slack_show_descriptions, posters)

@@ -9,6 +9,7 @@ import click
 
 from bot.cli_errors import exit_with_file_errors
 from bot.cli_school_texts import TEXT_COMMANDS
+from bot.cli_teaching import school_export
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -135,3 +136,4 @@ def school_show() -> None:
 
 for _command in TEXT_COMMANDS:
     school.add_command(_command)
+school.add_command(school_export)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -107,6 +108,7 @@ class Conversation:
         schools: SchoolDirectory,
         config: ConversationConfig,
         throttle: InboundThrottle | None = None,
+        on_unanswered: Callable[[Tx, int], None] | None = None,
     ) -> None:
         self.store = store
         self.flows = flow_set.flows
@@ -118,6 +120,7 @@ class Conversation:
         self.schools = schools
         self.config = config
         self.throttle = throttle
+        self.on_unanswered = on_unanswered  # (tx, school id): plans the question's post for staff
 
     def handle(self, inbound: Inbound) -> Exchange:
         """Answer one inbound text; a duplicate provider id gets the replies stored the first time."""
@@ -528,8 +531,28 @@ class Conversation:
             school_id=turn.school.id,
         )
         turn.evidence.append(EvidenceFact("1D", "question_unanswered"))
+        if self.on_unanswered is not None:
+            self.on_unanswered(turn.tx, turn.school.id)
         self._say_system(turn, "question_unknown")
         return True
+
+    def answer_later(self, tx: Tx, contact: Contact, label: str) -> list[str]:
+        """The texts of an answer staff chose for this parent's earlier question, in the parent's language.
+
+        A parent whose conversation waits at a step keeps their place; an idle one can go on from the
+        answer (MORE, a list's numbers).
+        """
+        school = self.schools.current(tx, contact.school_id)
+        saved = tx.load_session(contact.id)
+        idle = saved is None or not engine.is_waiting(saved[0])
+        values = saved[0].get("values", {}) if saved else {}
+        turn = Turn(tx, contact, school, contact.locale, engine.idle_state(dict(values)))
+        self._act(turn, Interpretation("intent", label=label), "")
+        if idle:
+            tx.save_session(contact.id, turn.state)
+        for fact in turn.evidence:
+            tx.add_evidence(fact, contact_id=contact.id, school_id=school.id, locale=turn.effective_locale)
+        return turn.texts
 
     # Consent -------------------------------------------------------------------
 

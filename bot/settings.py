@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     slack_api_url: str = ""
     slack_concerns_channel: str = ""
     slack_escalation_channel: str = ""
+    slack_questions_channel: str = ""  # unanswered questions go here for staff to teach the bot
     slack_staff_user_ids: str = ""  # comma-separated user ids (U...) and/or user group ids (S...)
     slack_show_descriptions: bool = False
     # Bolt's process_before_response: answer only after the listener is done (tests: no waiting)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,9 @@ log = logging.getLogger(__name__)
 
 # Slack's own errors that a later attempt may get past.
 TRANSIENT_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+# Another kind of post a feature makes (e.g. "questions"): (channel, request, call) -> receipt, where
+# `call(method, **kwargs)` calls the Web API with this transport's error handling.
+Poster = Callable[[str, Mapping[str, Any], Callable[..., Any]], SendReceipt]
 # The alert message is gone (deleted, or too old to edit): post a fresh one.
 REPOST_ERRORS = {"message_not_found", "cant_update_message", "edit_window_closed"}
 
@@ -33,14 +37,23 @@ class SlackAlertTransport:
 
     name = "slack"
 
-    def __init__(self, client: WebClient, concerns: StaffConcernActions, show_descriptions: bool) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        concerns: StaffConcernActions,
+        show_descriptions: bool,
+        posters: Mapping[str, Poster] | None = None,
+    ) -> None:
         self.client = client
         self.concerns = concerns
         self.show_descriptions = show_descriptions
+        self.posters = dict(posters or {})
 
     def send(self, to: str, body: str) -> SendReceipt:
         """Post or redraw an alert, or post an escalation; Slack errors become transient or permanent."""
-        request = _parse(body)
+        request = _parse(body, self.posters)
+        if request["kind"] in self.posters:
+            return self.posters[request["kind"]](to, request, self._call)
         if request["kind"] == NOTICE:
             ts = self._call("chat_postMessage", channel=to, text=str(request["text"]))["ts"]
             return SendReceipt(f"{to}:{ts}")
@@ -93,11 +106,13 @@ class SlackAlertTransport:
             raise TransientSendError(f"slack unreachable: {type(exc).__name__}") from None
 
 
-def _parse(body: str) -> dict[str, Any]:
+def _parse(body: str, posters: Mapping[str, Poster]) -> dict[str, Any]:
     try:
         request = json.loads(body)
     except ValueError:
         raise PermanentSendError("slack outbox body is not JSON") from None
+    if isinstance(request, dict) and request.get("kind") in posters:
+        return request
     if not isinstance(request, dict) or request.get("kind") not in (ALERT, ESCALATION, NOTICE):
         raise PermanentSendError("slack outbox body needs kind concern_alert, escalation or notice")
     if request["kind"] == NOTICE:

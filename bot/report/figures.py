@@ -164,6 +164,23 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
             ),
         ),
         FigureSpec(
+            "questions_answered_after_teaching",
+            "Questions answered after teaching",
+            "Unanswered questions whose parent got the answer staff chose or wrote in Slack "
+            "(1D taught_answer_sent).",
+            "count",
+            stats.count(of_kind("1D", "taught_answer_sent")),
+            detail_label="answer",
+        ),
+        FigureSpec(
+            "time_to_teach",
+            "Time to answer an unanswered question",
+            "Median hours from a parent's unanswered question to staff answering it in Slack "
+            "(1D question_taught).",
+            "hours",
+            stats.summarize(of_kind("1D", "question_taught"), median),
+        ),
+        FigureSpec(
             "quick_answers",
             "Menu answers",
             "School contact details, hours, parent center, staff and FAQ answers picked from the menu "

@@ -134,6 +134,9 @@ class SchoolData(_Strict):
     faq: list[FaqEntry] = Field(default_factory=list)
     ucp_form: Localized = Field(default_factory=dict)
     rights_topics: list[RightsTopic] = Field(default_factory=list)
+    # Parents' questions staff taught from Slack: answer label ("faq:lunch", "hours", "rights:visit") ->
+    # language -> the questions. Kept in the database (bot/store/taught_repo.py); `school export` writes them.
+    taught_examples: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
     # Machine-translated drafts reach parents only when the school allows it; until then they get the
     # default language. `machine_translated` is kept by the bot: {path.locale: provider} of every draft.
     show_machine_translations: bool = False

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import EvidenceFact
 from bot.services.school_data import SchoolData, load_school_file, parse_school
+from bot.services.school_knowledge import with_knowledge
 from bot.services.school_texts import review_counts
 from bot.store import Store, Tx
 
@@ -82,7 +83,10 @@ class SchoolDirectory:
         school = tx.school(school_id)
         if school is None:
             raise NoSchool("no school loaded: run `outreach school use FILE`")
-        active = ActiveSchool(school.id, parse_school(school.data, Path(f"<store:{school.slug}>")))
+        data = parse_school(school.data, Path(f"<store:{school.slug}>"))
+        # What staff taught from Slack is kept in the database beside the school file (services/teaching.py).
+        data = with_knowledge(data, tx.taught_examples(school.id), tx.school_answers(school.id))
+        active = ActiveSchool(school.id, data)
         with self._lock:
             self._cache[school_id] = (time.monotonic(), active)
         return active

@@ -115,9 +115,10 @@ class ConcernQueries:
         )
 
     def unanswered(self, limit: int = 20) -> list[tuple[str, str | None, datetime]]:
-        """(text, locale, at) of the latest unanswered questions, newest first."""
+        """(text, locale, at) of the latest questions still unanswered, newest first."""
         rows = self.session.execute(
             select(UnansweredQuestionRow.text, UnansweredQuestionRow.locale, UnansweredQuestionRow.at)
+            .where(UnansweredQuestionRow.status == "open")  # not those staff answered or set aside
             .order_by(UnansweredQuestionRow.id.desc())
             .limit(limit)
         )

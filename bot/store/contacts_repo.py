@@ -28,6 +28,7 @@ from bot.store.models import (
     UnansweredQuestionRow,
 )
 from bot.store.models_events import EventRsvpRow
+from bot.store.models_teaching import TaughtExampleRow
 from bot.store.models_volunteers import VolunteerProfileRow, VolunteerSignupRow
 
 DELETE = "delete"
@@ -66,6 +67,8 @@ CONTACT_TABLES: tuple[Owned, ...] = (
         "contact_id",
         ("description", "student_info", "contact_window", "description_translation", "resolution_note"),
     ),
+    # A question staff taught from is the parent's own words too: the example goes with it.
+    Owned("taught_examples", TaughtExampleRow, "question_id", DELETE, parent="unanswered_questions"),
     Owned("unanswered_questions", UnansweredQuestionRow, "contact_ref", DELETE),
     Owned("evidence", EvidenceRow, "contact_ref", KEEP),  # pseudonymous facts for the rubric
     # Answers, sign-ups and attendance stay for counts (1E, 2C, 3B-3E); they point at the erased

@@ -244,6 +244,16 @@ class UnansweredQuestionRow(Base):
     locale: Mapped[str | None] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Staff teaching (bot/services/teaching.py): open, answered, new_answer, not_question or dismissed;
+    # when its Slack post is due, where it was posted, and who handled it with which answer.
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    post_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    handled_by: Mapped[str | None] = mapped_column(String(64))
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer_label: Mapped[str | None] = mapped_column(String(80))
 
 
 # Tables of the scheduling features live in their own module; importing it registers them on Base.

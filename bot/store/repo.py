@@ -37,6 +37,7 @@ from bot.store.models import (
 )
 from bot.store.reminders_repo import ReminderQueries
 from bot.store.roster_repo import RosterQueries
+from bot.store.taught_repo import TeachingQueries
 from bot.store.volunteers_repo import VolunteerQueries
 
 DuplicateError = IntegrityError
@@ -206,6 +207,7 @@ class Tx(
     EventQueries,
     InboundQueries,
     ContactDataQueries,
+    TeachingQueries,
 ):
     """The queries available inside one transaction."""
 

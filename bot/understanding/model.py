@@ -43,7 +43,7 @@ class RetrievalModel:
         self.spread = _spread(self.index)
         self.calibrator = fit(*zip(*_held_out_signals(self.index, self.spread), strict=True))
         self._weights: dict[tuple[int, str | None], np.ndarray] = {}
-        self._schools: dict[tuple[object, ...], Index] = {}
+        self._schools: dict[str, tuple[tuple[object, ...], Index]] = {}  # slug -> (its knowledge, index)
 
     def explain(
         self, text: str, locale: str | None, school: SchoolData
@@ -85,15 +85,23 @@ class RetrievalModel:
         return found
 
     def _for_school(self, school: SchoolData) -> Index:
-        key = (school.slug, *((e.id, *((k, *v) for k, v in sorted(e.keywords.items()))) for e in school.faq))
-        found = self._schools.get(key)
-        if found is None:
-            ids = {f"{FAQ_PREFIX}{e.id}" for e in school.faq}
-            extra = list(_faq_rows(school))
-            found = self.index.with_rows(
-                extra, lambda r: r.label.startswith(FAQ_PREFIX) and r.label not in ids
-            )
-            self._schools[key] = found
+        # What staff teach changes the key: the school's index is rebuilt from the shared one (only the
+        # school's rows are vectorized, a few ms), and only its latest version is kept.
+        key = (
+            *((e.id, *((k, *v) for k, v in sorted(e.keywords.items()))) for e in school.faq),
+            *(
+                (label, *((k, *v) for k, v in sorted(by.items())))
+                for label, by in sorted(school.taught_examples.items())
+            ),
+        )
+        cached = self._schools.get(school.slug)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        ids = {f"{FAQ_PREFIX}{e.id}" for e in school.faq}
+        found = self.index.with_rows(
+            list(_faq_rows(school)), lambda r: r.label.startswith(FAQ_PREFIX) and r.label not in ids
+        )
+        self._schools[school.slug] = (key, found)
         return found
 
 
@@ -113,6 +121,10 @@ def _faq_rows(school: SchoolData) -> Iterable[Row]:
         for locale, words in entry.keywords.items():
             for word in words:
                 yield Row(str(word), f"{FAQ_PREFIX}{entry.id}", locale)
+    # Questions staff taught from Slack are examples of the answer they chose, in the question's language.
+    for label, by_locale in school.taught_examples.items():
+        for locale, texts in by_locale.items():
+            yield from (Row(str(text), label, locale) for text in texts)
 
 
 def _score(

@@ -49,6 +49,7 @@ def test_real_flows_load_with_their_messages() -> None:
         "rights_topic",
         "staff",
         "system",
+        "teaching",
         "volunteer",
     ]
     assert loaded.flows["main"].start == "menu"
