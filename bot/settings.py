@@ -53,6 +53,14 @@ class Settings(BaseSettings):
     # Concern service targets, in school days (school days are the office-hours days of the school file)
     concern_ack_target_school_days: float = 1.0
     concern_resolve_target_school_days: float = 5.0
+    # Conversations in Slack threads: a parent's texts join a concern's thread while it is open and
+    # this many days after it is resolved; a direct conversation (/outreach text) this many days after
+    # its last message. Staff thread messages starting with the note prefix stay in Slack; starting
+    # with the urgent prefix they go at once even in quiet hours.
+    concern_thread_days_after_resolve: float = 7.0
+    direct_thread_days: float = 14.0
+    slack_note_prefix: str = "//"
+    slack_urgent_prefix: str = "!urgent"
     # Machine translation of free text (off by default)
     translation_provider: str = ""  # "", "libretranslate" or "deepl"
     libretranslate_url: str = ""

@@ -28,6 +28,7 @@ from bot.store.models import (
     UnansweredQuestionRow,
 )
 from bot.store.models_events import EventRsvpRow
+from bot.store.models_threads import ThreadMessageRow, ThreadRow
 from bot.store.models_volunteers import VolunteerProfileRow, VolunteerSignupRow
 
 DELETE = "delete"
@@ -59,6 +60,9 @@ CONTACT_TABLES: tuple[Owned, ...] = (
     Owned("messages", MessageRow, "contact_id", DELETE),
     Owned("sessions", SessionRow, "contact_id", DELETE),
     Owned("concern_events", ConcernEventRow, "concern_id", ("detail",), parent="concerns"),
+    # What the parent and staff wrote to each other goes; the thread (times, who opened it) stays.
+    Owned("thread_messages", ThreadMessageRow, "thread_id", DELETE, parent="conversation_threads"),
+    Owned("conversation_threads", ThreadRow, "contact_id", KEEP),
     # A concern's times and category stay for the rubric (4B-4E); what the parent wrote goes.
     Owned(
         "concerns",

@@ -37,6 +37,7 @@ from bot.store.models import (
 )
 from bot.store.reminders_repo import ReminderQueries
 from bot.store.roster_repo import RosterQueries
+from bot.store.threads_repo import ThreadQueries
 from bot.store.volunteers_repo import VolunteerQueries
 
 DuplicateError = IntegrityError
@@ -206,6 +207,7 @@ class Tx(
     EventQueries,
     InboundQueries,
     ContactDataQueries,
+    ThreadQueries,
 ):
     """The queries available inside one transaction."""
 
