@@ -446,7 +446,7 @@ class ConcernThreads:
     def _record_reply(
         self, tx: Tx, thread: dict[str, Any], contact: Contact, locale: str, message_id: int, now: datetime
     ) -> None:
-        """1D: a staff reply, with how long the parent's oldest unanswered text waited for it."""
+        """1D: a staff reply, with the hours the parent's oldest unanswered text waited for it."""
         waited: datetime | None = None
         for message in tx.thread_messages(thread["id"]):
             if message["id"] == message_id:
@@ -455,8 +455,8 @@ class ConcernThreads:
                 waited = message["created_at"]
             elif message["direction"] == "staff":
                 waited = None
-        minutes = round((now - waited).total_seconds() / 60, 1) if waited else None
-        fact = EvidenceFact("1D", "staff_reply", minutes, "answered" if waited else "started")
+        hours = round((now - waited).total_seconds() / 3600, 3) if waited else None
+        fact = EvidenceFact("1D", "staff_reply", hours, "answered" if waited else "started")
         tx.add_evidence(fact, contact_id=contact.id, school_id=contact.school_id, locale=locale)
         if thread["concern_id"] is not None:
             tx.add_evidence(
