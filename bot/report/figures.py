@@ -207,7 +207,8 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
         FigureSpec(
             "parents_asking",
             "Parents who asked the school",
-            "Different parents with a question, a menu answer or a conversation with staff (any 1D evidence).",
+            "Different parents with a question, a menu answer or a conversation with staff "
+            "(any 1D evidence).",
             "count",
             stats.distinct_parents(lambda row: row.indicator == "1D"),
         ),
@@ -421,8 +422,8 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
         FigureSpec(
             "concern_conversation_messages",
             "Concern conversation messages",
-            "Texts about a concern exchanged in its Slack thread, by who wrote them (4E conversation_message, "
-            "detail parent or staff).",
+            "Texts about a concern exchanged in its Slack thread, by who wrote them "
+            "(4E conversation_message, detail parent or staff).",
             "count",
             stats.count(of_kind("4E", "conversation_message")),
             detail_label="from",
