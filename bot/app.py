@@ -280,6 +280,7 @@ def build_bot(
             urgent_prefix=settings.slack_urgent_prefix,
             region=settings.default_region,
         ),
+        on_concern_reply=concerns.acknowledge_by_reply,
     )
     actions = build_actions(concerns, RightsService(concerns), volunteers, events, threads)
     announcements = AnnouncementService(

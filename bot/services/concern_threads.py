@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -126,6 +127,7 @@ class ConcernThreads:
         translator: Translator,
         quiet: QuietHours,
         config: ThreadConfig,
+        on_concern_reply: Callable[[Tx, int, str], None] | None = None,
     ) -> None:
         self.store = store
         self.renderer = renderer
@@ -133,6 +135,7 @@ class ConcernThreads:
         self.translator = translator
         self.quiet = quiet
         self.config = config
+        self.on_concern_reply = on_concern_reply  # a reply acknowledges a new concern (ConcernService)
 
     # Parent side: called in the conversation's transaction -------------------------------------
 
@@ -428,6 +431,8 @@ class ConcernThreads:
         self._record_reply(tx, thread, contact, locale, message_id, now)
         self._expect_answer(tx, contact)
         if thread["concern_id"] is not None:
+            if self.on_concern_reply is not None:
+                self.on_concern_reply(tx, thread["concern_id"], actor)
             how = "machine-translated" if translated else "as written"
             tx.add_concern_event(
                 thread["concern_id"], "reply", actor, f"thread reply, {how}, {len(parts)} SMS"

@@ -218,6 +218,8 @@ def test_a_staff_thread_reply_reaches_the_parent_in_spanish_with_its_status(rig:
             text("SELECT body, translation FROM thread_messages WHERE direction = 'staff'")
         ).one()
     assert tuple(original) == (STAFF_REPLY, SPANISH_REPLY)  # the original is kept beside the translation
+    assert rig.bot.concerns.view(reference).status == "acknowledged"  # the reply acknowledged it
+    assert not [m for m in rig.to_parent() if "ya vio su queja" in m.body]  # no second text saying so
     assert rig.status_callback(sms.sid, "sent") == 204
     assert rig.status_callback(sms.sid, "delivered") == 204
     rig.drain()
