@@ -392,7 +392,7 @@ class ConcernService:
             return self._view(tx, self._require(tx, reference))
 
     def acknowledge_by_reply(self, tx: Tx, concern_id: int, actor: str) -> None:
-        """A staff reply in the concern's thread acknowledges a new concern; the reply is the parent's news."""
+        """A staff reply in the concern's thread acknowledges a new concern (the reply tells the parent)."""
         concern = tx.concern_by_id(concern_id)
         if concern is None or concern["status"] != "new":
             return
