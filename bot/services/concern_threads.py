@@ -20,7 +20,7 @@ from bot.domain import Contact, EvidenceFact
 from bot.engine import engine
 from bot.engine.engine import ActionResult, Option, is_number
 from bot.i18n.render import Renderer
-from bot.i18n.segments import MAX_SEGMENTS_PER_MESSAGE, pack_messages, segment_count
+from bot.i18n.segments import MAX_SEGMENTS_PER_MESSAGE, segment_count
 from bot.services.actions import Action, ActionContext
 from bot.services.concerns import language_name
 from bot.services.phones import InvalidPhone, mask_phone, normalize_phone
@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 THREAD_TEXT = "thread_text"  # the parent's text while the bot asks which concern it is about
 MAX_SMS_CHARS = 1600  # Twilio refuses a longer body
+RUN = 60  # characters of a text without spaces per piece: under one UCS-2 segment
 # Intents that start something new rather than add to a conversation (a clear new request).
 NEW_TOPICS = frozenset(
     {"menu", "start", "language", "rights", "volunteer", "my_shifts", "events", "rsvp", "help", "stop"}
@@ -99,8 +100,11 @@ def sms_parts(header: str, body: str) -> list[str]:
     for chunk in (c for c in SENTENCE.findall(body.strip()) if c):
         if segment_count(chunk.strip()) <= MAX_SEGMENTS_PER_MESSAGE:
             pieces.append(chunk)
-        else:  # one sentence longer than a message: cut it between words
-            pieces.extend(part + " " for part in pack_messages([chunk.strip()]))
+            continue
+        # One sentence longer than a message: cut it between words (runs of characters without spaces).
+        for word in chunk.split():
+            pieces.extend(word[i : i + RUN] for i in range(0, len(word), RUN))
+            pieces[-1] += " "
     parts: list[str] = []
     current = header + "\n"
     for piece in pieces:

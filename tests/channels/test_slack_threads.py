@@ -116,7 +116,7 @@ class Rig:
 
 
 @contextmanager
-def wired(db_url: str, *, translate: bool, **overrides: Any) -> Iterator[Rig]:
+def wired(db_url: str, *, translate: bool, show: bool = False, **overrides: Any) -> Iterator[Rig]:
     with (
         FakeSlack(TOKEN) as slack,
         FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio,
@@ -136,7 +136,7 @@ def wired(db_url: str, *, translate: bool, **overrides: Any) -> Iterator[Rig]:
             slack_api_url=slack.url,
             slack_concerns_channel=CHANNEL,
             slack_staff_user_ids=STAFF,
-            slack_show_descriptions=False,
+            slack_show_descriptions=show,
             translation_provider="libretranslate" if translate else "",
             libretranslate_url=libre.url if translate else "",
             **overrides,
@@ -181,6 +181,17 @@ def test_a_follow_up_text_lands_in_the_alerts_thread_without_the_words(rig: Rig)
         concern = tx.concern(reference) or {}
         history = [kind for kind, _actor, _detail, _at in tx.concern_events(concern["id"])]
     assert history.count("parent_message") == 2
+
+
+def test_where_descriptions_may_be_shown_the_thread_shows_the_words_and_translation(db_url: str) -> None:
+    with wired(db_url, translate=True, show=True) as rig:
+        reference = rig.file_concern()
+        rig.text(FOLLOW_UP)
+        rig.drain()
+        [post] = rig.thread_posts(rig.alert_ts(reference))
+        shown = json.dumps(post["blocks"], ensure_ascii=False)
+        assert FOLLOW_UP in shown and f"[en] {FOLLOW_UP}" in shown and "Machine translation" in shown
+        assert "View message" not in shown
 
 
 def test_the_view_button_shows_the_words_and_the_translation_and_is_logged(rig: Rig) -> None:
