@@ -135,11 +135,19 @@ class Settings(BaseSettings):
         "inbound_max_per_minute",
         "new_numbers_per_minute",
         "retention_days",
+        "direct_thread_days",
     )
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:
             raise ValueError("must be greater than 0")
+        return value
+
+    @field_validator("concern_thread_days_after_resolve")
+    @classmethod
+    def _not_negative(cls, value: float) -> float:
+        if value < 0:
+            raise ValueError("must be 0 (only open concerns) or more")
         return value
 
     @field_validator("home_language_threshold")
