@@ -147,8 +147,8 @@ class ContactDataQueries:
         return counts
 
     def purge_before(self, cutoff: datetime) -> Purged:
-        """Delete messages, finished outbox rows, sessions and questions older than `cutoff`, and blank
-        the texts of concerns resolved before it; consent history and evidence stay."""
+        """Delete messages (SMS and thread), finished outbox rows, sessions and questions older than
+        `cutoff`, and blank the texts of concerns resolved before it; consent history and evidence stay."""
         old_messages = select(MessageRow.id).where(MessageRow.created_at < cutoff)
         counts: dict[str, int] = {}
 
@@ -171,6 +171,7 @@ class ContactDataQueries:
         )
         run("messages", delete(MessageRow).where(MessageRow.created_at < cutoff))
         run("sessions", delete(SessionRow).where(SessionRow.updated_at < cutoff))
+        run("thread_messages", delete(ThreadMessageRow).where(ThreadMessageRow.created_at < cutoff))
         run("unanswered_questions", delete(UnansweredQuestionRow).where(UnansweredQuestionRow.at < cutoff))
         run("slack_deliveries", delete(SlackDeliveryRow).where(SlackDeliveryRow.at < cutoff))
         resolved = select(ConcernRow.id).where(

@@ -33,14 +33,22 @@ class ThreadQueries:
 
     def thread_of_concern(self, concern_id: int, *, contact_id: int, opened_by: str) -> dict[str, Any]:
         """The concern's thread, made on first use."""
-        row = self.session.scalars(select(ThreadRow).where(ThreadRow.concern_id == concern_id)).first()
+        query = select(ThreadRow).where(ThreadRow.concern_id == concern_id)
+        row = self.session.scalars(query).first()
         if row is None:
-            row = ThreadRow(
-                concern_id=concern_id, contact_id=contact_id, opened_by=opened_by, created_at=utcnow()
-            )
-            row.last_message_at = row.created_at
-            self.session.add(row)
-            self.session.flush()
+            now = utcnow()
+            try:
+                with self.session.begin_nested():
+                    row = ThreadRow(
+                        concern_id=concern_id,
+                        contact_id=contact_id,
+                        opened_by=opened_by,
+                        created_at=now,
+                        last_message_at=now,
+                    )
+                    self.session.add(row)
+            except IntegrityError:  # made at the same moment by a parent's text or a staff reply
+                row = self.session.scalars(query).one()
         return _thread(row)
 
     def add_direct_thread(self, *, contact_id: int, school_id: int | None, opened_by: str) -> dict[str, Any]:

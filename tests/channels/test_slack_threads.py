@@ -25,6 +25,7 @@ from bot.clock import ManualClock, running_at
 from bot.domain import Inbound
 from bot.i18n.segments import segment_count
 from bot.outbox.dispatcher import Dispatcher
+from bot.services.data_rights import DataRights
 from bot.web import create_app
 from tests.fixtures.bots import make_bot
 from tests.fixtures.fake_slack import FakeSlack
@@ -397,3 +398,17 @@ def test_two_open_concerns_the_bot_asks_which_one(plain_rig: Rig) -> None:
     rig.drain()
     assert count(rig, "SELECT count(*) FROM thread_messages WHERE direction = 'parent'") == 1
     assert len(rig.thread_posts(rig.alert_ts(first))) == 1 and not rig.thread_posts(rig.alert_ts(newer))
+
+
+def test_forgetting_a_family_erases_what_was_said_in_its_threads(plain_rig: Rig) -> None:
+    rig = plain_rig
+    reference = rig.file_concern()
+    rig.text(FOLLOW_UP)
+    rig.staff_writes(rig.alert_ts(reference), "Will call tomorrow")
+    rig.drain()
+    rights = DataRights(rig.bot.store, hash_key="k" * 32, concerns_channel=CHANNEL)
+    exported = rights.export(PARENT)["tables"]
+    assert [m["body"] for m in exported["thread_messages"]] == [FOLLOW_UP, "Will call tomorrow"]
+    rights.forget(PARENT)
+    assert count(rig, "SELECT count(*) FROM thread_messages") == 0
+    assert count(rig, "SELECT count(*) FROM conversation_threads") == 1  # when and who opened it stays
