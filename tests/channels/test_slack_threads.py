@@ -412,3 +412,15 @@ def test_forgetting_a_family_erases_what_was_said_in_its_threads(plain_rig: Rig)
     rights.forget(PARENT)
     assert count(rig, "SELECT count(*) FROM thread_messages") == 0
     assert count(rig, "SELECT count(*) FROM conversation_threads") == 1  # when and who opened it stays
+
+
+def test_signed_events_of_the_wrong_shape_are_refused_and_odd_messages_ignored(plain_rig: Rig) -> None:
+    rig = plain_rig
+    reference = rig.file_concern()
+    envelope = rig.events.envelope({"type": "message"})
+    assert rig.events.post({k: v for k, v in envelope.items() if k != "event"}).status_code == 400
+    # Bolt itself cannot read an event that is not an object: the error handler answers, nothing acts.
+    assert rig.events.post({**envelope, "event": "message"}).status_code == 200
+    odd = rig.events.thread_reply(CHANNEL, rig.alert_ts(reference), STAFF, "x", text=["not", "text"])
+    assert rig.events.post(rig.events.envelope(odd)).status_code == 200
+    assert count(rig, "SELECT count(*) FROM thread_messages") == 0
