@@ -421,6 +421,6 @@ def test_signed_events_of_the_wrong_shape_are_refused_and_odd_messages_ignored(p
     assert rig.events.post({k: v for k, v in envelope.items() if k != "event"}).status_code == 400
     # Bolt itself cannot read an event that is not an object: the error handler answers, nothing acts.
     assert rig.events.post({**envelope, "event": "message"}).status_code == 200
-    odd = rig.events.thread_reply(CHANNEL, rig.alert_ts(reference), STAFF, "x", text=["not", "text"])
+    odd = {**rig.events.thread_reply(CHANNEL, rig.alert_ts(reference), STAFF, "x"), "text": ["not", "text"]}
     assert rig.events.post(rig.events.envelope(odd)).status_code == 200
     assert count(rig, "SELECT count(*) FROM thread_messages") == 0
