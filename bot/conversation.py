@@ -22,12 +22,13 @@ from bot.i18n.render import Renderer
 from bot.i18n.segments import pack_messages, segment_count
 from bot.services.actions import ActionContext, ActionRegistry
 from bot.services.answers import FAQ_TARGET, answer_for
-from bot.services.concern_threads import THREAD_TEXT, ConcernThreads, follows_up
+from bot.services.concern_threads import THREAD_TEXT, ConcernThreads
 from bot.services.concerns import REFERENCE_PATTERN
 from bot.services.inbound_throttle import HELP_ANSWERED, THROTTLED, InboundThrottle
 from bot.services.language import LanguageDetector
 from bot.services.phones import display_phone, mask_phone, normalize_phone
 from bot.services.schools import ActiveSchool, SchoolDirectory
+from bot.services.thread_rules import follows_up
 from bot.store import Store, Tx
 from bot.store.repo import DuplicateError
 from bot.understanding.matcher_model import topic_of

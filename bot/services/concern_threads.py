@@ -9,7 +9,6 @@ Translation and Slack calls happen outside transactions; every change queues wha
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,14 +17,14 @@ from typing import Any
 from bot.clock import utcnow
 from bot.domain import Contact, EvidenceFact
 from bot.engine import engine
-from bot.engine.engine import ActionResult, Option, is_number
+from bot.engine.engine import ActionResult, Option
 from bot.i18n.render import Renderer
-from bot.i18n.segments import MAX_SEGMENTS_PER_MESSAGE, segment_count
 from bot.services.actions import Action, ActionContext
 from bot.services.concerns import language_name
 from bot.services.phones import InvalidPhone, mask_phone, normalize_phone
 from bot.services.quiet_hours import QuietHours
 from bot.services.schools import SchoolDirectory
+from bot.services.thread_rules import sms_parts
 from bot.services.thread_types import (
     FAILED_STATUSES,
     REACTION_BY_STATUS,
@@ -49,15 +48,6 @@ from bot.store import Store, Tx
 log = logging.getLogger(__name__)
 
 THREAD_TEXT = "thread_text"  # the parent's text while the bot asks which concern it is about
-MAX_SMS_CHARS = 1600  # Twilio refuses a longer body
-RUN = 60  # characters of a text without spaces per piece: under one UCS-2 segment
-# Intents that start something new rather than add to a conversation (a clear new request).
-NEW_TOPICS = frozenset(
-    {"menu", "start", "language", "rights", "volunteer", "my_shifts", "events", "rsvp", "help", "stop"}
-    | {"more", "status", "concern_status"}
-)
-# A sentence ends at . ! ? (and their CJK and Arabic forms) or a line break; the space after it stays.
-SENTENCE = re.compile(r"[^.!?。！？؟\n]*(?:[.!?。！？؟]+[\"')\]]*|\n|$)\s*")
 
 
 @dataclass(frozen=True)
@@ -79,44 +69,6 @@ class Target:
     key: str  # "concern:<id>" or "direct:<thread id>"
     reference: str | None
     category: str | None
-
-
-def follows_up(kind: str, label: str, text: str, question: bool) -> bool:
-    """True when a text should join the parent's open conversation: not a command or a clear new ask."""
-    if kind == "command" or is_number(text):
-        return False
-    if kind in ("intent", "clarify"):
-        if label in NEW_TOPICS or label.startswith("language:"):
-            return False
-        if label == "concern" or label.startswith("concern:"):
-            return True  # more about the concern ("the driver was rude too")
-        return not question  # a question the bot can answer gets its answer
-    return True
-
-
-def sms_parts(header: str, body: str) -> list[str]:
-    """Header and body as SMS of at most three segments each, cut between sentences where possible."""
-    pieces: list[str] = []
-    for chunk in (c for c in SENTENCE.findall(body.strip()) if c):
-        if segment_count(chunk.strip()) <= MAX_SEGMENTS_PER_MESSAGE:
-            pieces.append(chunk)
-            continue
-        # One sentence longer than a message: cut it between words (runs of characters without spaces).
-        for word in chunk.split():
-            pieces.extend(word[i : i + RUN] for i in range(0, len(word), RUN))
-            pieces[-1] += " "
-    parts: list[str] = []
-    current = header + "\n"
-    for piece in pieces:
-        candidate = current + piece
-        if segment_count(candidate.strip()) > MAX_SEGMENTS_PER_MESSAGE and current.strip() != header:
-            parts.append(current.strip())
-            current = piece
-        else:
-            current = candidate
-    if current.strip():
-        parts.append(current.strip())
-    return [part[:MAX_SMS_CHARS] for part in parts]
 
 
 class ConcernThreads:

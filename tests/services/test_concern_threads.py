@@ -7,7 +7,7 @@ import pytest
 from bot.channels.slack_thread_blocks import plain_text
 from bot.channels.slack_threads import thread_message
 from bot.i18n.segments import segment_count
-from bot.services.concern_threads import follows_up, sms_parts
+from bot.services.thread_rules import follows_up, sms_parts
 
 HEADER = "School staff about C-2026-0042 (written in English):"
 
