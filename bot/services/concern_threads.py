@@ -178,6 +178,8 @@ class ConcernThreads:
         if self.config.note_prefix and body.startswith(self.config.note_prefix):
             return StaffOutcome("note")
         body, urgent = self._urgent(body)
+        if not body:
+            return StaffOutcome("ignored")  # "!urgent" and nothing else: no header-only text
         with self.store.transaction() as tx:
             thread = tx.thread_at(channel, thread_ts)
             if thread is None:

@@ -260,6 +260,7 @@ def test_strangers_bots_edits_deletions_and_notes_are_not_sent(rig: Rig) -> None
     before = len(rig.to_parent())
     rig.staff_writes(thread_ts, "I am not staff but I answer anyway", user=STRANGER)
     rig.staff_writes(thread_ts, "// called the driver's supervisor, waiting")
+    rig.staff_writes(thread_ts, "!urgent")
     bot_event = rig.events.thread_reply(
         CHANNEL, thread_ts, "UBOT", "A bot speaks", subtype="bot_message", bot_id="BBOT"
     )
