@@ -40,7 +40,7 @@ def test_school_use_switches_from_the_demo(tmp_path: Path) -> None:
     first = run_outreach("chat", "--phone", PARENT, env=env, stdin="hi\n")
     assert "Rosewood Elementary" in first.stdout
     loaded = run_outreach("load", LINCOLN, env=env)
-    assert loaded.stdout.splitlines() == [
+    assert loaded.stdout.splitlines()[:2] == [
         "loaded Lincoln Middle School (lincoln-middle)",
         f"the bot still answers as Rosewood Elementary: `outreach school use {LINCOLN}` switches to it",
     ]

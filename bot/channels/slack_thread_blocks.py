@@ -66,10 +66,10 @@ def message_blocks(post: ParentPost) -> list[Block]:
     """The parent's words in their language, and the machine translation under them when there is one."""
     language = language_name(post.locale or "en")
     heading = f":speech_balloon: *The parent wrote* ({language}):\n"
-    blocks = [_section(heading + _quote(post.text, SECTION_TEXT - len(heading)))]
+    blocks = [_section(heading + fit(post.text, SECTION_TEXT - len(heading)))]
     if post.translation:
         label = f"*Machine translation* ({post.translation_provider or 'machine'}):\n"
-        blocks.append(_section(label + _quote(post.translation, SECTION_TEXT - len(label))))
+        blocks.append(_section(label + fit(post.translation, SECTION_TEXT - len(label))))
     return blocks
 
 
@@ -82,7 +82,7 @@ def root_message(root: RootPost) -> tuple[str, list[Block]]:
     )
     blocks = [_section(line)]
     if root.first_text:
-        blocks.append(_section("*First message*\n" + _quote(root.first_text, 2500)))
+        blocks.append(_section("*First message*\n" + fit(root.first_text, 2500)))
     hint = f"Replies in this thread are texted to the family in {language}; {NOTE_HINT}."
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": hint}]})
     return f"Conversation with a family ({root.phone_masked}, {language})", blocks
@@ -107,10 +107,6 @@ def notice(event: str, fields: dict[str, Any]) -> str:
     if event == "failed":
         return ":x: A text to the family could not be delivered. Try calling them."
     return fit(event, 200)
-
-
-def _quote(text: str, limit: int) -> str:
-    return "\n".join("> " + line for line in fit(text, limit - 2 * text.count("\n") - 2).split("\n"))
 
 
 def _section(text: str) -> Block:

@@ -147,6 +147,8 @@ def wired(db_url: str, *, translate: bool, show: bool = False, **overrides: Any)
                 yield Rig(bot, http, slack, twilio)
         finally:
             bot.close()
+        # Every thread post, reaction and answer is one real Slack would take and show as meant.
+        assert slack.refusals() == [] and slack.garbled() == []
 
 
 @pytest.fixture
