@@ -14,12 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.channels import slack_thread_blocks as blocks
-from bot.channels.slack_app import CommandRequest, Extension, Subcommand, delivery_key
+from bot.channels.slack_app import CommandRequest, Extension, Subcommand, answer_privately, delivery_key
 from bot.channels.slack_transport import SlackAlertTransport
 from bot.outbox.transport import PermanentSendError, SendReceipt, TransientSendError
 from bot.services.concern_types import StaffConcernActions
@@ -103,13 +103,12 @@ class ThreadListeners:
         )
         log.info("thread message %s in %s: %s", message.ts, message.channel, outcome.kind)
 
-    def on_view(self, ack: Ack, body: Body, action: Body) -> None:
+    def on_view(self, ack: Ack, body: Body, action: Body, respond: Respond) -> None:
         """The "View message" button: the parent's words to this staff member only, logged."""
         ack()
         user = str((body.get("user") or {}).get("id") or "")
-        channel = str((body.get("channel") or {}).get("id") or "")
         if not self.allows(user):
-            self._tell(channel, user, ":no_entry: Only school staff set up to handle concerns can do this.")
+            answer_privately(respond, ":no_entry: Only school staff set up to handle concerns can do this.")
             return
         try:
             message_id = int(str(action.get("value") or ""))
@@ -117,9 +116,9 @@ class ThreadListeners:
             return
         post = self.threads.view_parent_message(message_id, user)
         if post is None:
-            self._tell(channel, user, ":warning: That message is no longer stored.")
+            answer_privately(respond, ":warning: That message is no longer stored.")
             return
-        self._tell(channel, user, "The parent's message", content=blocks.message_blocks(post))
+        answer_privately(respond, "The parent's message", blocks.message_blocks(post))
 
     def text_family(self, request: CommandRequest) -> None:
         """`/outreach text +1… message`: text a family and open a thread for the conversation."""
@@ -138,21 +137,12 @@ class ThreadListeners:
             response_type="ephemeral",
         )
 
-    def _tell(
-        self,
-        channel: str,
-        user: str,
-        text: str,
-        *,
-        content: list[Body] | None = None,
-        thread_ts: str | None = None,
-    ) -> None:
+    def _tell(self, channel: str, user: str, text: str, *, thread_ts: str | None = None) -> None:
+        """An ephemeral line in the thread where a non-staff member wrote (no response_url there)."""
         if not channel or not user:
             return
         try:
-            self.client.chat_postEphemeral(
-                channel=channel, user=user, text=text, blocks=content, thread_ts=thread_ts
-            )
+            self.client.chat_postEphemeral(channel=channel, user=user, text=text, thread_ts=thread_ts)
         except (SlackApiError, OSError) as exc:
             log.warning("cannot post an ephemeral message to %s: %s", user, type(exc).__name__)
 

@@ -204,14 +204,16 @@ def test_the_view_button_shows_the_words_and_the_translation_and_is_logged(rig: 
     [post] = rig.thread_posts(rig.alert_ts(reference))
     button = post["blocks"][1]["elements"][0]
     assert rig.requests.click(button["action_id"], button["value"], STAFF, CHANNEL).status_code == 200
-    [shown] = [c for c in rig.slack.calls("chat.postEphemeral") if c.body.get("user") == STAFF]
+    [shown] = rig.slack.responses("command")  # privately, through the click's response_url
+    assert shown.body["response_type"] == "ephemeral"
     words = json.dumps(shown.body, ensure_ascii=False)
     assert FOLLOW_UP in words and "Machine translation" in words and f"[en] {FOLLOW_UP}" in words
     assert count(rig, "SELECT count(*) FROM concern_events WHERE kind = 'viewed'") == 1
     stranger = rig.requests.click(button["action_id"], button["value"], STRANGER, CHANNEL)
     assert stranger.status_code == 200
-    refused = [c for c in rig.slack.calls("chat.postEphemeral") if c.body.get("user") == STRANGER]
-    assert FOLLOW_UP not in json.dumps(refused[0].body, ensure_ascii=False)
+    refused = rig.slack.responses("command")[-1]
+    assert "Only school staff" in refused.body["text"]
+    assert FOLLOW_UP not in json.dumps(refused.body, ensure_ascii=False)
 
 
 def test_a_staff_thread_reply_reaches_the_parent_in_spanish_with_its_status(rig: Rig) -> None:
