@@ -30,6 +30,7 @@ from bot.services import answers, language, school_info
 from bot.services.actions import Action, ActionRegistry
 from bot.services.announcements import AnnouncementConfig, AnnouncementService
 from bot.services.answers import Answerer, QuestionLog
+from bot.services.concern_threads import ConcernThreads, ThreadConfig
 from bot.services.concerns import ConcernConfig, ConcernService
 from bot.services.consent import ConsentService
 from bot.services.data_rights import phone_token_function
@@ -84,6 +85,9 @@ WIRED_ACTION_NAMES = (
     "events.find",
     "events.matches",
     "events.pick",
+    "thread.route",
+    "thread.options",
+    "thread.add",
 )
 VOLUNTEER_ACTION_NAMES = (
     "volunteer.open",
@@ -103,6 +107,7 @@ def build_actions(
     rights: RightsService | None = None,
     volunteers: VolunteerService | None = None,
     events: EventService | None = None,
+    threads: ConcernThreads | None = None,
 ) -> ActionRegistry:
     """Every action a flow may name (concern, rights, volunteer and event actions need the wired services)."""
     registry = ActionRegistry()
@@ -110,7 +115,7 @@ def build_actions(
     registry.register_all(language.ACTIONS)
     registry.register_all(answers.ACTIONS)
     wired: dict[str, Action] = {}
-    for service in (concerns, rights, events):
+    for service in (concerns, rights, events, threads):
         if service is not None:
             wired.update(service.actions())
     if volunteers is not None:
@@ -270,7 +275,23 @@ def build_bot(
         config=EventConfig(zone=zone),
     )
     reminders.register("event", events.send_reminder)
-    actions = build_actions(concerns, RightsService(concerns), volunteers, events)
+    threads = ConcernThreads(
+        store=store,
+        renderer=renderer,
+        schools=schools,
+        translator=concerns.translator,
+        quiet=quiet_hours,
+        config=ThreadConfig(
+            concerns_channel=settings.slack_concerns_channel,
+            days_after_resolve=settings.concern_thread_days_after_resolve,
+            direct_days=settings.direct_thread_days,
+            note_prefix=settings.slack_note_prefix,
+            urgent_prefix=settings.slack_urgent_prefix,
+            region=settings.default_region,
+        ),
+        on_concern_reply=concerns.acknowledge_by_reply,
+    )
+    actions = build_actions(concerns, RightsService(concerns), volunteers, events, threads)
     announcements = AnnouncementService(
         store,
         schools,
@@ -304,7 +325,7 @@ def build_bot(
             event_extension(events, zone),
             questions_extension(teaching, concerns.claim_delivery),
         ]
-        slack_app, live_slack_transport = build_slack(settings, concerns, extensions, teaching)
+        slack_app, live_slack_transport = build_slack(settings, concerns, extensions, teaching, threads)
         slack_transport = slack_transport or live_slack_transport
     else:
         log.info("no Slack credentials: staff alerts are written to the log (dry run)")
@@ -333,6 +354,7 @@ def build_bot(
             )
         ),
         on_unanswered=teaching.plan_posts,
+        threads=threads,
     )
     return Bot(
         settings=settings,
@@ -345,7 +367,7 @@ def build_bot(
         schools=schools,
         detector=detector,
         conversation=conversation,
-        consent=ConsentService(store, settings.default_locale),
+        consent=ConsentService(store, settings.default_locale, on_delivery=threads.on_delivery),
         concerns=concerns,
         volunteers=volunteers,
         transport=transport or build_transport(settings),
@@ -394,6 +416,7 @@ def build_slack(
     concerns: ConcernService,
     extensions: Iterable[Extension] = (),
     teaching: TeachingService | None = None,
+    threads: ConcernThreads | None = None,
 ) -> tuple[App, Transport]:
     """The Bolt app staff talk to and the transport that posts concern alerts, sharing one client."""
     from bot.channels import slack_blocks
@@ -410,6 +433,11 @@ def build_slack(
         request.respond(text=text, blocks=blocks, response_type="ephemeral")
 
     client = web_client(token=settings.slack_bot_token, api_url=settings.slack_api_url)
+    if threads is not None:
+        from bot.channels.slack_threads import thread_extension
+
+        show = settings.slack_show_descriptions
+        extensions = [*extensions, thread_extension(threads, client, show, concerns)]
     app = build_slack_app(
         signing_secret=settings.slack_signing_secret,
         client=client,
@@ -426,4 +454,8 @@ def build_slack(
         process_before_response=settings.slack_process_before_response,
     )
     posters = poster_kinds(teaching) if teaching is not None else {}
-    return app, SlackAlertTransport(client, concerns, settings.slack_show_descriptions, posters)
+    if threads is None:
+        return app, SlackAlertTransport(client, concerns, settings.slack_show_descriptions, posters)
+    from bot.channels.slack_threads import SlackThreadTransport
+
+    return app, SlackThreadTransport(client, concerns, settings.slack_show_descriptions, threads, posters)

@@ -23,11 +23,13 @@ from bot.i18n.render import Renderer
 from bot.i18n.segments import pack_messages, segment_count
 from bot.services.actions import ActionContext, ActionRegistry
 from bot.services.answers import FAQ_TARGET, answer_for
+from bot.services.concern_threads import THREAD_TEXT, ConcernThreads
 from bot.services.concerns import REFERENCE_PATTERN
 from bot.services.inbound_throttle import HELP_ANSWERED, THROTTLED, InboundThrottle
 from bot.services.language import LanguageDetector
 from bot.services.phones import display_phone, mask_phone, normalize_phone
 from bot.services.schools import ActiveSchool, SchoolDirectory
+from bot.services.thread_rules import follows_up
 from bot.store import Store, Tx
 from bot.store.repo import DuplicateError
 from bot.understanding.matcher_model import topic_of
@@ -109,6 +111,7 @@ class Conversation:
         config: ConversationConfig,
         throttle: InboundThrottle | None = None,
         on_unanswered: Callable[[Tx, int], None] | None = None,
+        threads: ConcernThreads | None = None,
     ) -> None:
         self.store = store
         self.flows = flow_set.flows
@@ -121,6 +124,7 @@ class Conversation:
         self.config = config
         self.throttle = throttle
         self.on_unanswered = on_unanswered  # (tx, school id): plans the question's post for staff
+        self.threads = threads
 
     def handle(self, inbound: Inbound) -> Exchange:
         """Answer one inbound text; a duplicate provider id gets the replies stored the first time."""
@@ -236,6 +240,8 @@ class Conversation:
             # A page that only offered MORE was read; whatever else the parent writes starts afresh.
             turn.state = engine.idle_state(turn.state.get("values"))
             waiting = None
+        if waiting is None and self._follow_up(turn, meaning, text):
+            return
         if expired:
             self._say_system(turn, "welcome_back")
             self._start(turn, "main")
@@ -243,6 +249,18 @@ class Conversation:
             self._off_script(turn, meaning, text)
         else:
             self._free_text(turn, meaning, text)
+
+    def _follow_up(self, turn: Turn, meaning: Interpretation, text: str) -> bool:
+        """A text about the parent's open concern (or a conversation staff began) joins its Slack thread."""
+        if self.threads is None or not follows_up(
+            meaning.kind, meaning.label, text, is_question(text, marked=True)
+        ):
+            return False
+        if not self.threads.targets(turn.tx, turn.contact.id):
+            return False
+        turn.state = engine.idle_state({**turn.state.get("values", {}), THREAD_TEXT: text})
+        self._start(turn, "concern_thread")
+        return True
 
     def _waiting(self, turn: Turn) -> Waiting | None:
         return self.understanding.waiting(

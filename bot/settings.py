@@ -54,6 +54,14 @@ class Settings(BaseSettings):
     # Concern service targets, in school days (school days are the office-hours days of the school file)
     concern_ack_target_school_days: float = 1.0
     concern_resolve_target_school_days: float = 5.0
+    # Conversations in Slack threads: a parent's texts join a concern's thread while it is open and
+    # this many days after it is resolved; a direct conversation (/outreach text) this many days after
+    # its last message. Staff thread messages starting with the note prefix stay in Slack; starting
+    # with the urgent prefix they go at once even in quiet hours.
+    concern_thread_days_after_resolve: float = 7.0
+    direct_thread_days: float = 14.0
+    slack_note_prefix: str = "//"
+    slack_urgent_prefix: str = "!urgent"
     # Machine translation of free text (off by default)
     translation_provider: str = ""  # "", "libretranslate" or "deepl"
     libretranslate_url: str = ""
@@ -128,11 +136,19 @@ class Settings(BaseSettings):
         "inbound_max_per_minute",
         "new_numbers_per_minute",
         "retention_days",
+        "direct_thread_days",
     )
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:
             raise ValueError("must be greater than 0")
+        return value
+
+    @field_validator("concern_thread_days_after_resolve")
+    @classmethod
+    def _not_negative(cls, value: float) -> float:
+        if value < 0:
+            raise ValueError("must be 0 (only open concerns) or more")
         return value
 
     @field_validator("home_language_threshold")

@@ -43,6 +43,9 @@ def shape_problem(body: dict[str, Any]) -> str | None:
     kind = body.get("type")
     if kind is None and "command" in body:
         return None if _is_text(body.get("user_id")) and isinstance(body.get("text", ""), str) else "command"
+    if kind == "event_callback":  # Events API: the event says who (or which bot) did what
+        event = body.get("event")
+        return None if isinstance(event, dict) and _is_text(event.get("type")) else "event"
     user = body.get("user")
     if not isinstance(user, dict) or not _is_text(user.get("id")):
         return "user"

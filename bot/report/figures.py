@@ -190,9 +190,42 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
             detail_label="answer",
         ),
         FigureSpec(
+            "parent_messages_to_staff",
+            "Parents' texts to staff",
+            "Texts parents sent into a conversation with staff: a follow-up on a concern, or an answer to "
+            "a staff member's text (1D parent_message).",
+            "count",
+            stats.count(of_kind("1D", "parent_message")),
+            detail_label="conversation",
+        ),
+        FigureSpec(
+            "staff_replies",
+            "Staff texts in conversations",
+            "Texts staff wrote to a family in a Slack thread or with /outreach text (1D staff_reply).",
+            "count",
+            stats.count(of_kind("1D", "staff_reply")),
+        ),
+        FigureSpec(
+            "staff_reply_hours_median",
+            "Median time to a staff reply",
+            "Median hours from a parent's first unanswered text in a conversation to the staff reply "
+            "(1D staff_reply, detail answered), by the family's language.",
+            "hours",
+            stats.summarize(with_detail(of_kind("1D", "staff_reply"), "answered"), median),
+        ),
+        FigureSpec(
+            "parents_answered_by_staff",
+            "Parents answered by staff",
+            "Different parents whose text in a conversation a staff member answered (1D staff_reply, detail "
+            "answered): two-way communication.",
+            "count",
+            stats.distinct_parents(with_detail(of_kind("1D", "staff_reply"), "answered")),
+        ),
+        FigureSpec(
             "parents_asking",
             "Parents who asked the school",
-            "Different parents with a question or menu answer (any 1D evidence).",
+            "Different parents with a question, a menu answer or a conversation with staff "
+            "(any 1D evidence).",
             "count",
             stats.distinct_parents(lambda row: row.indicator == "1D"),
         ),
@@ -403,6 +436,15 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
         ),
     ),
     "4E": (
+        FigureSpec(
+            "concern_conversation_messages",
+            "Concern conversation messages",
+            "Texts about a concern exchanged in its Slack thread, by who wrote them "
+            "(4E conversation_message, detail parent or staff).",
+            "count",
+            stats.count(of_kind("4E", "conversation_message")),
+            detail_label="from",
+        ),
         FigureSpec(
             "concerns_in_period",
             "Concerns and requests raised",

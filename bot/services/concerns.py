@@ -391,6 +391,14 @@ class ConcernService:
             self._queue_alert(tx, reference)
             return self._view(tx, self._require(tx, reference))
 
+    def acknowledge_by_reply(self, tx: Tx, concern_id: int, actor: str) -> None:
+        """A staff reply in the concern's thread acknowledges a new concern (the reply tells the parent)."""
+        concern = tx.concern_by_id(concern_id)
+        if concern is None or concern["status"] != "new":
+            return
+        self._acknowledge(tx, concern, actor, tell_parent=False)
+        self._queue_alert(tx, concern["reference"])
+
     def record_viewed(self, reference: str, actor: str) -> None:
         """Log that a staff member opened the full description."""
         with self.store.transaction() as tx:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from bot.domain import EvidenceFact
 from bot.outbox.transport import OPTED_OUT_AT_CARRIER
@@ -16,9 +17,15 @@ log = logging.getLogger(__name__)
 class ConsentService:
     """Records delivery status callbacks; a carrier opt-out (21610) opts the contact out."""
 
-    def __init__(self, store: Store, default_locale: str = "en") -> None:
+    def __init__(
+        self,
+        store: Store,
+        default_locale: str = "en",
+        on_delivery: Callable[[Tx, str, str], None] | None = None,
+    ) -> None:
         self.store = store
         self.default_locale = default_locale
+        self.on_delivery = on_delivery  # e.g. a relayed staff reply shows its status in Slack
 
     def record_delivery(self, provider_id: str, status: str, error_code: str | None) -> bool:
         """Store a status once per (sid, status); False for a repeated callback."""
@@ -30,6 +37,8 @@ class ConsentService:
                     tx.set_consent(contact.id, opted_out=True, source="carrier_21610", detail=provider_id)
             if fresh and status in FINAL_STATUSES:
                 self._bulk_evidence(tx, provider_id, status)
+            if fresh and self.on_delivery is not None:
+                self.on_delivery(tx, provider_id, status)
         return fresh
 
     def _bulk_evidence(self, tx: Tx, provider_id: str, status: str) -> None:

@@ -29,6 +29,7 @@ from bot.store.models import (
 )
 from bot.store.models_events import EventRsvpRow
 from bot.store.models_teaching import TaughtExampleRow
+from bot.store.models_threads import ThreadMessageRow, ThreadRow
 from bot.store.models_volunteers import VolunteerProfileRow, VolunteerSignupRow
 
 DELETE = "delete"
@@ -60,6 +61,9 @@ CONTACT_TABLES: tuple[Owned, ...] = (
     Owned("messages", MessageRow, "contact_id", DELETE),
     Owned("sessions", SessionRow, "contact_id", DELETE),
     Owned("concern_events", ConcernEventRow, "concern_id", ("detail",), parent="concerns"),
+    # What the parent and staff wrote to each other goes; the thread (times, who opened it) stays.
+    Owned("thread_messages", ThreadMessageRow, "thread_id", DELETE, parent="conversation_threads"),
+    Owned("conversation_threads", ThreadRow, "contact_id", KEEP),
     # A concern's times and category stay for the rubric (4B-4E); what the parent wrote goes.
     Owned(
         "concerns",
@@ -146,8 +150,8 @@ class ContactDataQueries:
         return counts
 
     def purge_before(self, cutoff: datetime) -> Purged:
-        """Delete messages, finished outbox rows, sessions and questions older than `cutoff`, and blank
-        the texts of concerns resolved before it; consent history and evidence stay."""
+        """Delete messages (SMS and thread), finished outbox rows, sessions and questions older than
+        `cutoff`, and blank the texts of concerns resolved before it; consent history and evidence stay."""
         old_messages = select(MessageRow.id).where(MessageRow.created_at < cutoff)
         counts: dict[str, int] = {}
 
@@ -170,6 +174,7 @@ class ContactDataQueries:
         )
         run("messages", delete(MessageRow).where(MessageRow.created_at < cutoff))
         run("sessions", delete(SessionRow).where(SessionRow.updated_at < cutoff))
+        run("thread_messages", delete(ThreadMessageRow).where(ThreadMessageRow.created_at < cutoff))
         run("unanswered_questions", delete(UnansweredQuestionRow).where(UnansweredQuestionRow.at < cutoff))
         run("slack_deliveries", delete(SlackDeliveryRow).where(SlackDeliveryRow.at < cutoff))
         resolved = select(ConcernRow.id).where(

@@ -259,3 +259,4 @@ class UnansweredQuestionRow(Base):
 # Tables of the scheduling features live in their own module; importing it registers them on Base.
 from bot.store import models_events  # noqa: E402,F401,I001
 from bot.store import models_volunteers  # noqa: E402,F401
+from bot.store import models_threads  # noqa: E402,F401

@@ -38,6 +38,7 @@ from bot.store.models import (
 from bot.store.reminders_repo import ReminderQueries
 from bot.store.roster_repo import RosterQueries
 from bot.store.taught_repo import TeachingQueries
+from bot.store.threads_repo import ThreadQueries
 from bot.store.volunteers_repo import VolunteerQueries
 
 DuplicateError = IntegrityError
@@ -208,6 +209,7 @@ class Tx(
     InboundQueries,
     ContactDataQueries,
     TeachingQueries,
+    ThreadQueries,
 ):
     """The queries available inside one transaction."""
 

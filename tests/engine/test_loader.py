@@ -36,6 +36,7 @@ def test_real_flows_load_with_their_messages() -> None:
         "concern",
         "concern_status",
         "concern_survey",
+        "concern_thread",
         "events",
         "language",
         "main",
@@ -50,6 +51,7 @@ def test_real_flows_load_with_their_messages() -> None:
         "staff",
         "system",
         "teaching",
+        "thread",
         "volunteer",
     ]
     assert loaded.flows["main"].start == "menu"
