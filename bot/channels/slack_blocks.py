@@ -90,6 +90,7 @@ EVENT_LABELS = {
     "viewed": "Description viewed",
     "survey": "Survey answer",
     "ucp_info": "UCP information sent",
+    "ucp_filed": "UCP complaint filed",
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.report import concern_stats, stats
+from bot.report import concern_stats, stats, table_stats
 from bot.report.sources import Evidence
 from bot.report.stats import Measure, Rows, mean, median, of_kind, percentile, total, with_detail
 
@@ -25,6 +25,8 @@ class FigureSpec:
     compute: Callable[[Evidence], Measure]
     by_language: bool = True
     detail_label: str | None = None  # also broken down by the evidence detail (topic, category...)
+    # Broken down by something other than the evidence detail (a volunteer role, a committee).
+    split: Callable[[Evidence], dict[str, Evidence]] | None = None
 
 
 def _p90(numbers: Sequence[float]) -> float | None:
@@ -67,6 +69,15 @@ def _timely_notice(rows: Rows) -> Measure:
         return stats.NO_DATA
     timely = sum(1 for found in leads.values() if max(found) >= NOTICE_HOURS and min(found) <= REMINDER_HOURS)
     return Measure(timely / len(leads), len(leads), personal=False, items=len(leads))
+
+
+def _compliant_notices(rows: Rows) -> Measure:
+    sent = stats.select(rows, of_kind("5A", "home_language_coverage"))
+    if not sent:
+        return stats.NO_DATA
+    excepted = {row.detail for row in stats.select(rows, of_kind("5A", "translation_override"))}
+    compliant = sum(1 for row in sent if row.detail not in excepted)
+    return Measure(compliant / len(sent), len(sent), personal=False, items=len(sent))
 
 
 def _need_not_met(row: stats.EvidenceRecord) -> bool:
@@ -141,6 +152,30 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
     ),
     "1D": (
         FigureSpec(
+            "staff_reply_share",
+            "Parents answered by a person",
+            "Concerns and requests a staff member replied to in person (Reply in Slack), among those "
+            "replied to or past their acknowledge due time, from the concerns themselves: one nobody "
+            "replied to counts as a parent who did not reach the school's staff.",
+            "share",
+            concern_stats.staff_reply_share,
+        ),
+        FigureSpec(
+            "parents_replied",
+            "Parents who got a staff reply",
+            "Different parents a staff member replied to about a concern or request.",
+            "count",
+            concern_stats.parents_replied,
+        ),
+        FigureSpec(
+            "staff_reply_hours_median",
+            "Median time to a staff reply",
+            "Median hours from a concern or request to the first staff reply; one still waiting past its "
+            "due time counts at its age so far.",
+            "hours",
+            concern_stats.reply_hours_median,
+        ),
+        FigureSpec(
             "questions_answered",
             "Questions answered",
             "Parents' own questions in free text that the bot matched to an answer (1D question_answered).",
@@ -156,8 +191,10 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
         ),
         FigureSpec(
             "answer_rate",
-            "Answer rate",
-            "Answered questions among all free-text questions (answered / (answered + unanswered)).",
+            "Bot answer rate",
+            "Free-text questions the bot matched to a written answer, among all free-text questions "
+            "(answered / (answered + unanswered)). Context only: a keyword match is not a parent reaching "
+            "a person.",
             "share",
             stats.share(
                 of_kind("1D", "question_answered"), of_kind("1D", "question_answered", "question_unanswered")
@@ -190,17 +227,35 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
         ),
         FigureSpec(
             "rsvps_yes",
-            "Parents who said yes",
-            "RSVPs answered yes (1E rsvp, detail yes).",
+            "Invited parents saying yes",
+            "Invitations whose answer is yes now, from the RSVPs as they stand (a parent who changed "
+            "their answer counts once, with the answer they gave last).",
             "count",
-            stats.count(with_detail(of_kind("1E", "rsvp"), "yes")),
+            table_stats.yes_now,
         ),
         FigureSpec(
             "rsvp_yes_rate",
             "Yes per invitation",
-            "RSVPs answered yes per invitation sent (1E rsvp yes / invitation_sent).",
+            "Invitations whose answer is yes now, among invitations sent (event_rsvps / 1E invitation_sent).",
             "share",
-            stats.rate(with_detail(of_kind("1E", "rsvp"), "yes"), of_kind("1E", "invitation_sent")),
+            table_stats.yes_now_rate,
+        ),
+        FigureSpec(
+            "attendance_per_invitation",
+            "Attendance per invitation",
+            "People who came (staff's head count, or the parents marked present by name) per invitation "
+            "sent, over the invited events whose attendance was recorded.",
+            "share",
+            table_stats.attendance_per_invitation,
+            by_language=False,
+        ),
+        FigureSpec(
+            "events_without_attendance",
+            "Events with no attendance recorded",
+            "Invited events that have started and have no head count or named attendee.",
+            "count",
+            table_stats.events_without_attendance,
+            by_language=False,
         ),
     ),
     "2C": (
@@ -281,24 +336,39 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
             detail_label="requirement",
         ),
         FigureSpec(
+            "training_required",
+            "Volunteers whose role requires training",
+            "Parents with a place on a shift in the period (confirmed or attended) whose opportunity "
+            "requires training.",
+            "count",
+            table_stats.training_required,
+        ),
+        FigureSpec(
             "trained_share",
-            "Confirmed volunteers trained",
-            "Parents with a completed training among parents with a confirmed signup "
-            "(3C training_completed / 3B volunteer_signup confirmed).",
+            "Volunteers trained where required",
+            "Of the parents with a place on a shift whose opportunity requires training, those whose "
+            "training staff recorded: volunteers in roles without a training requirement are not counted.",
             "share",
-            stats.parent_share(
-                of_kind("3C", "training_completed"),
-                with_detail(of_kind("3B", "volunteer_signup"), "confirmed"),
-            ),
+            table_stats.trained_share,
         ),
     ),
     "3D": (
         FigureSpec(
-            "fill_rate_mean",
-            "Average fill rate",
-            "Volunteer places filled per place offered, averaged over opportunities (3D fill_rate).",
+            "fill_rate",
+            "Places filled by volunteers who came",
+            "Volunteers who came per place offered, over the period's shifts that have ended (attended / "
+            "capacity); a shift with no attendance recorded counts as nobody having come.",
             "share",
-            stats.summarize(of_kind("3D", "fill_rate"), mean),
+            table_stats.fill_rate,
+            by_language=False,
+        ),
+        FigureSpec(
+            "shifts_without_attendance",
+            "Shifts with no attendance recorded",
+            "Shifts of the period that have ended and have no attendance recorded (they count as empty "
+            "in the fill rate).",
+            "count",
+            table_stats.shifts_without_attendance,
             by_language=False,
         ),
         FigureSpec(
@@ -312,10 +382,14 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
     "3E": (
         FigureSpec(
             "volunteer_hours",
-            "Volunteer hours",
-            "Hours volunteered, as recorded (3E volunteer_hours, summed).",
+            "Volunteer hours this school year",
+            "Hours volunteers came for, from 1 July of the school year to the end of the report, as the "
+            "sign-ups hold them (corrections applied), by role. The annual assessment the rubric asks for "
+            "reads a school year, not the report's period.",
             "hours",
-            stats.summarize(of_kind("3E", "volunteer_hours"), total),
+            table_stats.school_year_hours,
+            detail_label="role",
+            split=table_stats.by_role,
         ),
     ),
     "4A": (
@@ -353,19 +427,13 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
     ),
     "4B": (
         FigureSpec(
-            "rights_info_given",
-            "Rights information given",
-            "Times a parent was told about a right by text (4B rights_info_given).",
-            "count",
-            stats.count(of_kind("4B", "rights_info_given")),
-        ),
-        FigureSpec(
-            "rights_reach_share",
-            "Families told their rights",
-            "Families on the roster told about at least one right in the period, among all roster "
-            "families (4B rights_info_given / roster); texting more does not change the denominator.",
+            "requests_on_time_share",
+            "Requests from a right honoured on time",
+            "Requests made from a rights topic (a classroom visit, a meeting, records) resolved by their due "
+            "time, among those resolved or past it, from the concerns themselves: one left open counts as "
+            "a right not honoured.",
             "share",
-            stats.family_share(of_kind("4B", "rights_info_given")),
+            concern_stats.of_category("request", concern_stats.within_target("resolve")),
         ),
         FigureSpec(
             "rights_requests",
@@ -489,24 +557,72 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
     ),
     "5A": (
         FigureSpec(
-            "home_language_coverage_mean",
-            "Home-language coverage",
-            "Share of each announcement's audience who got it in their home language, averaged over "
-            "announcements (5A home_language_coverage).",
+            "notices_compliant_share",
+            "Notices meeting Ed Code 48985",
+            "Announcements sent with a text in every language spoken by 15% or more of their audience, "
+            "among announcements sent (5A home_language_coverage, one per announcement sent, less those "
+            "with a 48985 exception). How many families got texts in their language is 1B.",
             "share",
-            stats.summarize(of_kind("5A", "home_language_coverage"), mean),
+            _compliant_notices,
             by_language=False,
         ),
         FigureSpec(
             "translation_overrides",
-            "Translations corrected by staff",
-            "Announcements whose translation staff replaced by hand (5A translation_override).",
+            "Ed Code 48985 exceptions",
+            "Announcements a coordinator scheduled although a language spoken by 15% or more of the "
+            "audience had no text (5A translation_override): each is a compliance exception, by the "
+            "missing language.",
             "count",
             stats.count(of_kind("5A", "translation_override")),
             by_language=False,
         ),
+        FigureSpec(
+            "committee_meetings_held",
+            "ELAC and SSC meetings held",
+            "English Learner Advisory Committee and School Site Council meetings of the period that went "
+            "ahead (events of kind elac or ssc, not cancelled), by committee.",
+            "count",
+            table_stats.committee_meetings,
+            by_language=False,
+            detail_label="committee",
+            split=table_stats.by_committee,
+        ),
+        FigureSpec(
+            "committee_notice_home_share",
+            "Committee notices in the home language",
+            "Parents invited to an ELAC or SSC meeting whose notice was in their own home language "
+            "(5A invitation_sent, 1 home, 0 fallback), by the family's home language.",
+            "share",
+            stats.summarize(of_kind("5A", "invitation_sent"), mean),
+        ),
+        FigureSpec(
+            "committee_attendance_per_meeting",
+            "Committee attendance per meeting",
+            "Average head count at ELAC and SSC meetings (5A attended, dated at the meeting); suppressed "
+            "when fewer people than the minimum were counted.",
+            "number",
+            _people(of_kind("5A", "attended"), mean),
+            by_language=False,
+        ),
     ),
     "5C": (
+        FigureSpec(
+            "ucp_family_share",
+            "Families told about the UCP",
+            "Families on the roster told about the Uniform Complaint Procedure (5C ucp_info_given), among "
+            "all roster families: the awareness the rubric asks about.",
+            "share",
+            stats.family_share(of_kind("5C", "ucp_info_given")),
+        ),
+        FigureSpec(
+            "ucp_filed",
+            "UCP complaints filed",
+            "Concerns of the period whose parent filed a Uniform Complaint, as staff recorded it "
+            "(`outreach concerns ucp-filed`). Context: fewer is the rubric's aim, but only when families "
+            "know the procedure.",
+            "count",
+            concern_stats.ucp_filed,
+        ),
         FigureSpec(
             "ucp_info_given",
             "UCP information given",
@@ -527,7 +643,7 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
             "need_not_met_share",
             "Need not met after resolution",
             "Survey answers after a resolution saying the child's need was not met (4E need_met = 0): the "
-            "concerns that could become UCP complaints.",
+            "concerns that could become UCP complaints. Context, not awareness.",
             "share",
             stats.share(_need_not_met, of_kind("4E", "need_met")),
         ),

@@ -391,6 +391,17 @@ class ConcernService:
             self._queue_alert(tx, reference)
             return self._view(tx, self._require(tx, reference))
 
+    def record_ucp_filed(self, reference: str, actor: str, note: str = "") -> bool:
+        """Record that the parent filed a Uniform Complaint about this concern (5C); False if already."""
+        _check_note(note)
+        with self.store.transaction() as tx:
+            concern = self._require(tx, reference, for_update=True)
+            if any(kind == "ucp_filed" for kind, *_ in tx.concern_events(concern["id"])):
+                return False
+            tx.add_concern_event(concern["id"], "ucp_filed", actor, note.strip() or "UCP complaint filed")
+            self._evidence(tx, concern, EvidenceFact("5C", "ucp_filed", detail=concern["category"]))
+            return True
+
     def record_viewed(self, reference: str, actor: str) -> None:
         """Log that a staff member opened the full description."""
         with self.store.transaction() as tx:
