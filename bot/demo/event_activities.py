@@ -1,4 +1,5 @@
-"""The demo school's events: staff post them, reminders go out, parents RSVP by text and come (1B, 1E, 2C)."""
+"""The demo school's events: staff post them, reminders go out, parents RSVP by text and come (1B, 1E, 2C;
+ELAC and SSC meetings are 5A)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from bot.services.event_types import EventSpec
 # What the school puts on: (kind, titles), in turn.
 PROGRAMME = (
     ("workshop", {"en": "Parent workshop: reading at home", "es": "Taller para padres: leer en casa"}),
-    ("meeting", {"en": "ELAC meeting", "es": "Reunión del ELAC"}),
+    ("elac", {"en": "ELAC meeting", "es": "Reunión del ELAC"}),
     ("family", {"en": "Family game night", "es": "Noche de juegos en familia"}),
     ("class", {"en": "English class for parents", "es": "Clase de inglés para padres"}),
-    ("meeting", {"en": "School Site Council meeting", "es": "Reunión del consejo escolar"}),
+    ("ssc", {"en": "School Site Council meeting", "es": "Reunión del consejo escolar"}),
 )
 LEAD_DAYS = 9
 REMINDERS = (10080, 1440)  # a week and a day before

@@ -57,7 +57,12 @@ RSVPS = [
 
 def build(rows: list, **facts: object) -> Report:
     return build_report(
-        rows, SCOPE, load_thresholds(), min_group=1, generated_at=NOW, **facts  # type: ignore[arg-type]
+        rows,
+        SCOPE,
+        load_thresholds(),
+        min_group=1,
+        generated_at=NOW,
+        **facts,  # type: ignore[arg-type]
     )
 
 

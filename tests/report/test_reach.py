@@ -2,7 +2,7 @@
 
 Roster: ten families (1-10). Families 1-3 read a rights topic (family 1 twice), family 4 signed up to
 volunteer, and family 99 (not on the roster any more) read a topic too.
-4A read: 3 of 10 = 30 %; 3B: 1 of 10 = 10 %. (4B reads rights exercised: tests/report/test_right_indicator.py.)
+4A read: 3 of 10 = 30 %; 3B: 1 of 10 = 10 %. 4B reads rights exercised (test_right_indicator.py).
 """
 
 from __future__ import annotations

@@ -123,7 +123,8 @@ def test_sending_more_announcements_does_not_lower_4b() -> None:
 def test_an_untouched_request_lowers_4b() -> None:
     honoured = [c for c in rights_requests() if c.ref != 5]
     assert value(build([], concerns=honoured), "4B", "requests_on_time_share") == pytest.approx(3 / 4)
-    assert value(build([], concerns=rights_requests()), "4B", "requests_on_time_share") == pytest.approx(3 / 5)
+    untouched = build([], concerns=rights_requests())
+    assert value(untouched, "4B", "requests_on_time_share") == pytest.approx(3 / 5)
 
 
 # 5A ------------------------------------------------------------------------------------------------
