@@ -297,9 +297,14 @@ def _with_rows(data: Evidence, rows: Sequence[EvidenceRecord]) -> Evidence:
     return data.but(rows=tuple(rows), concerns=(), **{name: () for name in FACTS})
 
 
+def _in_sentence(label: str) -> str:
+    """A figure's label inside a sentence: only its first letter lowered ("families told about the UCP")."""
+    return label[:1].lower() + label[1:]
+
+
 def _missing(result: CriterionResult, min_group: int) -> str | None:
     """Why a criterion cannot count (no data, a small group, too few events), or None when it can."""
-    label = result.figure.spec.label.lower() if result.figure else result.criterion.figure
+    label = _in_sentence(result.figure.spec.label) if result.figure else result.criterion.figure
     cell = result.figure.total if result.figure else None
     if cell is None or not cell.has_data:
         return f"{label} has no data"
@@ -343,5 +348,5 @@ def suggest(figures: Sequence[FigureResult], criteria: Sequence[Criterion], min_
         )
     lowest = min(reached, key=LEVELS.index)
     limiting = [r for r in results if r.level == lowest]
-    names = ", ".join(r.figure.spec.label.lower() for r in limiting if r.figure)
+    names = ", ".join(_in_sentence(r.figure.spec.label) for r in limiting if r.figure)
     return Suggestion(lowest, tuple(results), f"Limited by {names}.")
