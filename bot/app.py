@@ -36,6 +36,7 @@ from bot.services.events import EventConfig, EventService
 from bot.services.inbound_throttle import InboundThrottle, ThrottleConfig
 from bot.services.language import LanguageDetector
 from bot.services.matcher import TopicMatcher
+from bot.services.pulses import PulseConfig, PulseService
 from bot.services.quiet_hours import QuietHours
 from bot.services.reminders import ReminderService
 from bot.services.rights import RightsService
@@ -81,6 +82,7 @@ WIRED_ACTION_NAMES = (
     "events.find",
     "events.matches",
     "events.pick",
+    "pulse.answer",
 )
 VOLUNTEER_ACTION_NAMES = (
     "volunteer.open",
@@ -100,6 +102,7 @@ def build_actions(
     rights: RightsService | None = None,
     volunteers: VolunteerService | None = None,
     events: EventService | None = None,
+    pulses: PulseService | None = None,
 ) -> ActionRegistry:
     """Every action a flow may name (concern, rights, volunteer and event actions need the wired services)."""
     registry = ActionRegistry()
@@ -107,7 +110,7 @@ def build_actions(
     registry.register_all(language.ACTIONS)
     registry.register_all(answers.ACTIONS)
     wired: dict[str, Action] = {}
-    for service in (concerns, rights, events):
+    for service in (concerns, rights, events, pulses):
         if service is not None:
             wired.update(service.actions())
     if volunteers is not None:
@@ -226,6 +229,13 @@ def build_bot(
     renderer = Renderer(catalogs, flow_set.messages, flow_set.message_sets)
     schools = SchoolDirectory(store)
     zone = schools.zone  # the active school's time zone, read whenever a time is shown or planned
+    pulses = PulseService(
+        store=store,
+        flow_set=flow_set,
+        renderer=renderer,
+        schools=schools,
+        config=PulseConfig(min_days=settings.pulse_min_days),
+    )
     concerns = ConcernService(
         store=store,
         flow_set=flow_set,
@@ -239,6 +249,7 @@ def build_bot(
             escalation_channel=settings.slack_escalation_channel,
             staff_ids=settings.staff_ids,
         ),
+        pulses=pulses,
     )
     shipped = tuple(catalogs.available())
     quiet_hours = QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, zone)
@@ -259,9 +270,10 @@ def build_bot(
         renderer=renderer,
         schools=schools,
         config=EventConfig(zone=zone),
+        pulses=pulses,
     )
     reminders.register("event", events.send_reminder)
-    actions = build_actions(concerns, RightsService(concerns), volunteers, events)
+    actions = build_actions(concerns, RightsService(concerns), volunteers, events, pulses)
     announcements = AnnouncementService(
         store,
         schools,

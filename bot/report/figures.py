@@ -80,6 +80,38 @@ def _compliant_notices(rows: Rows) -> Measure:
     return Measure(compliant / len(sent), len(sent), personal=False, items=len(sent))
 
 
+def _pulse(code: str, key: str, label: str, question: str) -> tuple[FigureSpec, ...]:
+    """The figures of a one-question pulse: 'yes' among pulses sent (the level), among answers, and the
+    response rate; an unanswered pulse counts as not confirmed, so fewer answers never raise it."""
+    sent, answered = of_kind(code, "pulse_sent"), of_kind(code, "pulse_answer")
+    yes = with_detail(answered, "yes")
+    return (
+        FigureSpec(
+            key,
+            label,
+            f"Pulses ('{question}') answered Yes, among pulses sent ({code} pulse_answer yes / pulse_sent): "
+            "one not answered counts as not confirmed.",
+            "share",
+            stats.rate(yes, sent),
+        ),
+        FigureSpec(
+            f"{key}_among_answers",
+            f"{label}, among answers",
+            "Answers Yes among answers to the pulse (Yes, Somewhat or No); read it with the response rate.",
+            "share",
+            stats.share(yes, answered),
+        ),
+        FigureSpec(
+            "pulse_response_rate",
+            "Pulse response rate",
+            f"Pulses answered among pulses sent ({code} pulse_answer / pulse_sent); a family gets at most "
+            "one pulse of any kind per PULSE_MIN_DAYS.",
+            "share",
+            stats.rate(answered, sent),
+        ),
+    )
+
+
 def _need_not_met(row: stats.EvidenceRecord) -> bool:
     return row.indicator == "4E" and row.kind == "need_met" and row.value == 0
 
@@ -88,6 +120,9 @@ SELF_CHECK = of_kind("4A", "self_check_yes", "self_check_no")
 DELIVERY = of_kind("1B", "delivered", "undelivered")
 
 FIGURES: dict[str, tuple[FigureSpec, ...]] = {
+    # Asked after an event the parent was marked present at. Front-office visit logs and campus surveys
+    # would add the rest of what 1A asks about (every school space, from drop-off to the office).
+    "1A": _pulse("1A", "felt_welcome_share", "Felt welcome", "Did you feel welcome?"),
     "1B": (
         FigureSpec(
             "texts_delivered",
@@ -236,7 +271,8 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
         FigureSpec(
             "rsvp_yes_rate",
             "Yes per invitation",
-            "Invitations whose answer is yes now, among invitations sent (event_rsvps / 1E invitation_sent).",
+            "Invitations whose answer is yes now, among invitations sent (event_rsvps / 1E invitation_sent); "
+            "a yes from a parent who joined after the invitation went out is not counted.",
             "share",
             table_stats.yes_now_rate,
         ),
@@ -452,6 +488,19 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
             stats.count(of_kind("4B", "concern_raised")),
             detail_label="category",
         ),
+        *_pulse(
+            "4B",
+            "rights_respected_share",
+            "Feel their rights respected",
+            "Do you feel the school respects your rights as a parent?",
+        ),
+    ),
+    # Asked after a staff reply to a concern. Complaints about staff conduct are in 4B's concerns.
+    "4C": _pulse(
+        "4C",
+        "respected_share",
+        "Treated with respect and informed",
+        "Were you treated with respect and told what you needed?",
     ),
     "4E": (
         FigureSpec(

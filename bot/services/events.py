@@ -36,6 +36,7 @@ from bot.services.event_types import (
     evidence_indicator,
 )
 from bot.services.phones import normalize_phone
+from bot.services.pulses import PulseService
 from bot.services.reminders import ReminderService
 from bot.services.school_data import ZoneSource, pick
 from bot.services.schools import SchoolDirectory
@@ -81,12 +82,14 @@ class EventService:
         renderer: Renderer,
         schools: SchoolDirectory,
         config: EventConfig,
+        pulses: PulseService | None = None,
     ) -> None:
         self.store = store
         self.reminders = reminders
         self.renderer = renderer
         self.schools = schools
         self.config = config
+        self.pulses = pulses
 
     # Coordinators ---------------------------------------------------------------------
 
@@ -175,6 +178,9 @@ class EventService:
                         raise EventStateError(f"no parent with phone {phone}")
                     ids.append(contact.id)
                 marked = tx.mark_attended(event_id, ids)
+                if self.pulses is not None and event["starts_at"] <= clock.utcnow():
+                    for contact_id in dict.fromkeys(ids):  # those who came: did they feel welcome? (1A)
+                        self.pulses.offer(tx, contact_id, "welcome")
                 # Named attendees are their own row: naming one parent never replaces a head count.
                 tx.set_attendance_evidence(
                     indicator,

@@ -100,13 +100,25 @@ def rights_requests() -> list:
     ]
 
 
+def rights_pulses() -> list:
+    """Ten pulses after replies to requests: six answered Yes (60 %, Competent), two No, two unanswered."""
+    rows = [row("4B", "pulse_sent", p, detail="rights") for p in range(1, 11)]
+    answers = ["yes"] * 6 + ["no"] * 2
+    return rows + [
+        row("4B", "pulse_answer", p, detail=a, value=1.0 if a == "yes" else 0.0)
+        for p, a in zip(range(1, 9), answers, strict=True)
+    ]
+
+
 def announcements(times: int) -> list:
     """`times` announcements delivered to every family on the roster."""
     return [row("1B", "delivered", ref, value=1, detail="home") for _ in range(times) for ref in range(1, 11)]
 
 
 def test_4b_is_rights_requests_honoured_on_time() -> None:
-    built = build([row("4A", "rights_topic_viewed", 1, detail="visit")], concerns=rights_requests())
+    built = build(
+        [row("4A", "rights_topic_viewed", 1, detail="visit"), *rights_pulses()], concerns=rights_requests()
+    )
     assert value(built, "4B", "requests_on_time_share") == pytest.approx(3 / 5)
     assert indicator(built, "4B").suggestion.level == "approaching"
     keys = {f.spec.key for f in indicator(built, "4B").figures}
@@ -114,9 +126,10 @@ def test_4b_is_rights_requests_honoured_on_time() -> None:
 
 
 def test_sending_more_announcements_does_not_lower_4b() -> None:
-    quiet = build(announcements(1), concerns=rights_requests())
-    busy = build(announcements(20), concerns=rights_requests())
+    quiet = build(announcements(1) + rights_pulses(), concerns=rights_requests())
+    busy = build(announcements(20) + rights_pulses(), concerns=rights_requests())
     assert value(quiet, "4B", "requests_on_time_share") == value(busy, "4B", "requests_on_time_share")
+    assert value(quiet, "4B", "rights_respected_share") == value(busy, "4B", "rights_respected_share") == 0.6
     assert indicator(quiet, "4B").suggestion.level == indicator(busy, "4B").suggestion.level == "approaching"
 
 
