@@ -39,6 +39,7 @@ def test_real_flows_load_with_their_messages() -> None:
         "events",
         "language",
         "main",
+        "pulse",
         "rights",
         "volunteer",
     ]
