@@ -229,12 +229,13 @@ def build_bot(
     renderer = Renderer(catalogs, flow_set.messages, flow_set.message_sets)
     schools = SchoolDirectory(store)
     zone = schools.zone  # the active school's time zone, read whenever a time is shown or planned
+    quiet_hours = QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, zone)
     pulses = PulseService(
         store=store,
         flow_set=flow_set,
         renderer=renderer,
         schools=schools,
-        config=PulseConfig(min_days=settings.pulse_min_days),
+        config=PulseConfig(min_days=settings.pulse_min_days, quiet=quiet_hours),
     )
     concerns = ConcernService(
         store=store,
@@ -252,7 +253,6 @@ def build_bot(
         pulses=pulses,
     )
     shipped = tuple(catalogs.available())
-    quiet_hours = QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, zone)
     reminders = ReminderService(store, zone)
     volunteers = VolunteerService(
         store=store,

@@ -1,8 +1,9 @@
 """One-question pulses: how a parent felt after an event or a staff reply, as rubric evidence (1A, 4B, 4C).
 
-A pulse goes to a family at most once per `min_days` (any kind), never to a family that opted out or is
-in the middle of another conversation, in the family's home language, and waits for quiet hours like
-any bulk text. Sending it and each answer are evidence rows, so the report shows response rates.
+A pulse goes to a family at most once per `min_days` (any kind), in the family's home language, never
+to a family that opted out or is in the middle of another conversation, and never during quiet hours (a
+question held until morning would meet a conversation that has moved on, so it is not asked at all).
+Sending it and each answer are evidence rows, so the report shows response rates.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.engine.engine import ActionResult
 from bot.engine.loader import FlowSet
 from bot.i18n.render import Renderer
 from bot.services.actions import Action, ActionContext
+from bot.services.quiet_hours import QuietHours
 from bot.services.schools import SchoolDirectory
 from bot.store import Store
 from bot.store.repo import Tx
@@ -30,9 +32,11 @@ BUSY_MINUTES = 60  # a conversation touched this recently and waiting for the pa
 
 @dataclass(frozen=True)
 class PulseConfig:
-    """How often a family may be asked: at most one pulse per `min_days` days (0: pulses are off)."""
+    """How often a family may be asked: at most one pulse per `min_days` days (0: pulses are off), and
+    the quiet hours in which none is asked."""
 
     min_days: int = 30
+    quiet: QuietHours | None = None
 
 
 class PulseService:
@@ -65,6 +69,8 @@ class PulseService:
         if contact is None or contact.opted_out:
             return False
         now = clock.utcnow()
+        if self.config.quiet is not None and self.config.quiet.contains(now):
+            return False
         last = tx.last_evidence_at(contact.id, "pulse_sent")
         if last is not None and now - last < timedelta(days=self.config.min_days):
             return False
@@ -84,7 +90,7 @@ class PulseService:
             body=body,
             contact_id=contact.id,
             locale=home,
-            priority=1,  # waits for quiet hours like any text the parent did not ask for
+            priority=1,  # a bulk text: a parent's own conversation goes first
             campaign=f"pulse:{kind}",
         )
         tx.add_evidence(

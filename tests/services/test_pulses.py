@@ -4,13 +4,14 @@ language, at most one per family per PULSE_MIN_DAYS, never interrupting, and dro
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
 
 from bot.app import Bot
-from bot.clock import utcnow
+from bot.clock import ManualClock, running_at, utcnow
 from bot.domain import Inbound
 from tests.fixtures.bots import make_bot
 from tests.fixtures.events import add_parent, event_spec
@@ -127,5 +128,21 @@ def test_pulses_can_be_turned_off(db_url: str) -> None:
         reference = raise_concern(wired)
         wired.concerns.reply(reference, STAFF, "call_soon", None)
         assert pulses(wired) == []
+    finally:
+        wired.close()
+
+
+def test_no_pulse_is_asked_during_quiet_hours(db_url: str) -> None:
+    wired = make_bot(db_url, slack_staff_user_ids=STAFF, quiet_hours_start="21:00", quiet_hours_end="08:00")
+    night = datetime.combine(utcnow().date(), time(23, 0), ZoneInfo("America/Los_Angeles"))
+    morning = night + timedelta(hours=10)  # 09:00 the next day
+    try:
+        with running_at(ManualClock(night)):
+            reference = raise_concern(wired)
+            wired.concerns.reply(reference, STAFF, "call_soon", None)
+        assert pulses(wired) == [] and facts(wired, "pulse_sent") == []
+        with running_at(ManualClock(morning)):
+            wired.concerns.reply(reference, STAFF, None, "We spoke with the driver.")
+        assert len(pulses(wired)) == 1
     finally:
         wired.close()
