@@ -38,6 +38,7 @@ from bot.services.events import EventConfig, EventService
 from bot.services.inbound_throttle import InboundThrottle, ThrottleConfig
 from bot.services.language import LanguageDetector
 from bot.services.matcher import TopicMatcher
+from bot.services.pulses import PulseConfig, PulseService
 from bot.services.quiet_hours import QuietHours
 from bot.services.reminders import ReminderService
 from bot.services.rights import RightsService
@@ -88,6 +89,7 @@ WIRED_ACTION_NAMES = (
     "thread.route",
     "thread.options",
     "thread.add",
+    "pulse.answer",
 )
 VOLUNTEER_ACTION_NAMES = (
     "volunteer.open",
@@ -108,6 +110,7 @@ def build_actions(
     volunteers: VolunteerService | None = None,
     events: EventService | None = None,
     threads: ConcernThreads | None = None,
+    pulses: PulseService | None = None,
 ) -> ActionRegistry:
     """Every action a flow may name (concern, rights, volunteer and event actions need the wired services)."""
     registry = ActionRegistry()
@@ -115,7 +118,7 @@ def build_actions(
     registry.register_all(language.ACTIONS)
     registry.register_all(answers.ACTIONS)
     wired: dict[str, Action] = {}
-    for service in (concerns, rights, events, threads):
+    for service in (concerns, rights, events, threads, pulses):
         if service is not None:
             wired.update(service.actions())
     if volunteers is not None:
@@ -240,6 +243,14 @@ def build_bot(
     renderer = Renderer(catalogs, flow_set.messages, flow_set.message_sets)
     schools = SchoolDirectory(store)
     zone = schools.zone  # the active school's time zone, read whenever a time is shown or planned
+    quiet_hours = QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, zone)
+    pulses = PulseService(
+        store=store,
+        flow_set=flow_set,
+        renderer=renderer,
+        schools=schools,
+        config=PulseConfig(min_days=settings.pulse_min_days, quiet=quiet_hours),
+    )
     concerns = ConcernService(
         store=store,
         flow_set=flow_set,
@@ -253,9 +264,9 @@ def build_bot(
             escalation_channel=settings.slack_escalation_channel,
             staff_ids=settings.staff_ids,
         ),
+        pulses=pulses,
     )
     shipped = tuple(catalogs.available())
-    quiet_hours = QuietHours(settings.quiet_hours_start, settings.quiet_hours_end, zone)
     reminders = ReminderService(store, zone)
     volunteers = VolunteerService(
         store=store,
@@ -273,6 +284,7 @@ def build_bot(
         renderer=renderer,
         schools=schools,
         config=EventConfig(zone=zone),
+        pulses=pulses,
     )
     reminders.register("event", events.send_reminder)
     threads = ConcernThreads(
@@ -291,7 +303,7 @@ def build_bot(
         ),
         on_concern_reply=concerns.acknowledge_by_reply,
     )
-    actions = build_actions(concerns, RightsService(concerns), volunteers, events, threads)
+    actions = build_actions(concerns, RightsService(concerns), volunteers, events, threads, pulses)
     announcements = AnnouncementService(
         store,
         schools,

@@ -437,6 +437,26 @@ def concerns_escalate() -> None:
     click.echo(f"escalated {len(escalated)}: {', '.join(escalated)}" if escalated else "nothing overdue")
 
 
+@concerns.command("ucp-filed")
+@click.argument("reference")
+@click.option("--note", default="", help="What was filed and where (no student details).")
+def concerns_ucp_filed(reference: str, note: str) -> None:
+    """Record that the parent of concern REFERENCE filed a Uniform Complaint (5C evidence)."""
+    from bot.app import build_bot
+    from bot.services.concern_types import ConcernNotFound, ConcernStateError
+
+    settings = _settings()
+    _prepare(settings)
+    bot = build_bot(settings)
+    try:
+        recorded = bot.concerns.record_ucp_filed(reference, "cli", note)
+    except (ConcernNotFound, ConcernStateError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        bot.close()
+    click.echo(f"{reference}: UCP filing recorded" if recorded else f"{reference}: already recorded")
+
+
 @main.group()
 def outbox() -> None:
     """The outbound queue."""

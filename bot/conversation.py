@@ -49,6 +49,8 @@ COMMAND_FLOWS: dict[str, tuple[str, str | None]] = {
     "rsvp": ("events", None),
 }
 ANSWER_FLOWS = frozenset({"concern", "volunteer", "events", "concern_survey"})
+# Flows the bot starts on its own (a pulse): a text that is not their answer drops them, never stalls.
+OPTIONAL_FLOWS = frozenset({"pulse"})
 MAX_MISSES = 3  # replies a step cannot place before the bot stops asking the same question
 DRAFT = "draft"  # a concern left half written, kept in the session's values
 DRAFT_HOURS = 24
@@ -240,6 +242,13 @@ class Conversation:
             # A page that only offered MORE was read; whatever else the parent writes starts afresh.
             turn.state = engine.idle_state(turn.state.get("values"))
             waiting = None
+        elif waiting is not None and turn.state.get("flow") in OPTIONAL_FLOWS:
+            # Not an answer to a question the bot asked unprompted: drop it and read the text afresh.
+            turn.state = engine.idle_state(turn.state.get("values"))
+            waiting = None
+            meaning = self.understanding.interpret(text, turn.locale, turn.school.data, None)
+            if meaning.kind == "command" and self._command(turn, meaning):
+                return
         if waiting is None and self._follow_up(turn, meaning, text):
             return
         if expired:

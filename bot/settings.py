@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     # brings its own), and how long a place freed by a cancellation is held for the next parent
     volunteers_file: Path | None = None
     volunteer_offer_hours: float = 24.0
+    # One-question pulses (1A, 4B, 4C): at most one per family per this many days; 0 turns them off
+    pulse_min_days: int = 30
     outbox_stale_after_seconds: float = 120.0
     inbound_max_per_minute: int = 20
     # Texts from numbers never seen before that get an answer per minute, all numbers together: a

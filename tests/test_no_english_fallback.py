@@ -49,6 +49,7 @@ SAME_AS_ENGLISH = {
     # Spanish "No" is the English "No".
     ("es", "concern.share.choice", "No"),
     ("es", "concern_survey.need_met.choice", "No"),
+    ("es", "pulse.answer.choice", "No"),
     # Filipino schools name special education in English (SPED); the translator kept it on purpose.
     ("fil", "concern.category.choice", "Special education"),
     ("fil", "concern.category_special_education", "special education"),

@@ -98,6 +98,7 @@ EVENT_LABELS = {
     "viewed": "Description viewed",
     "survey": "Survey answer",
     "ucp_info": "UCP information sent",
+    "ucp_filed": "UCP complaint filed",
 }
 
 

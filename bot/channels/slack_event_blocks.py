@@ -31,6 +31,8 @@ KIND_LABELS = {
     "class": "Parent class",
     "meeting": "Meeting",
     "family": "Family event",
+    "elac": "ELAC meeting",
+    "ssc": "School Site Council meeting",
 }
 REMINDER_CHOICES = {"7d": 10080, "3d": 4320, "1d": 1440, "2h": 120, "1h": 60}
 DEFAULT_REMINDERS = ("7d", "1d", "2h")

@@ -188,7 +188,7 @@ class Concerns:
         late = world.rng.random() < 0.35 - 0.27 * progress
         hours = world.rng.uniform(26, 60) if late else world.rng.uniform(0.3, 6)
         acknowledged = world.office_time(world.clock.at + timedelta(hours=hours))
-        world.schedule(acknowledged, lambda: self.acknowledge(world, reference))
+        world.schedule(acknowledged, lambda: self.acknowledge(world, reference, parent, progress))
         if world.rng.random() < 0.3:
             check = world.clock.at + timedelta(hours=world.rng.uniform(3, 20))
             world.schedule(check, lambda: self.check_status(world, parent))
@@ -203,16 +203,19 @@ class Concerns:
             concerns = tx.concerns_of_contact(contact.id) if contact else []
         return [str(c["reference"]) for c in concerns if c["status"] == "new"]
 
-    def acknowledge(self, world: DemoWorld, reference: str) -> None:
-        """Staff acknowledge it, take it, or answer with a canned reply (each acknowledges)."""
+    def acknowledge(self, world: DemoWorld, reference: str, parent: DemoParent, progress: float) -> None:
+        """Staff acknowledge it, take it, or answer with a canned reply (each acknowledges); a reply may
+        bring the parent a one-question pulse, which most answer."""
         concerns = world.bot.concerns
         roll = world.rng.random()
+        replying = 0.4 + 0.3 * progress  # staff answer in person more often as the year goes on
         try:
-            if roll < 0.3:
-                concerns.take_ownership(reference, world.staff())
-            elif roll < 0.5:
+            if roll < replying:
                 canned = world.rng.choice(concerns.canned_replies()).id
                 concerns.reply(reference, world.staff(), canned, None)
+                world.later_answer_pulse(parent, 0.6 + 0.3 * progress)
+            elif roll < replying + 0.2:
+                concerns.take_ownership(reference, world.staff())
             else:
                 concerns.acknowledge(reference, world.staff())
         except ConcernStateError:

@@ -1,4 +1,5 @@
-"""The demo school's events: staff post them, reminders go out, parents RSVP by text and come (1B, 1E, 2C)."""
+"""The demo school's events: staff post them, reminders go out, parents RSVP by text and come (1B, 1E, 2C;
+ELAC and SSC meetings are 5A)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from bot.services.event_types import EventSpec
 # What the school puts on: (kind, titles), in turn.
 PROGRAMME = (
     ("workshop", {"en": "Parent workshop: reading at home", "es": "Taller para padres: leer en casa"}),
-    ("meeting", {"en": "ELAC meeting", "es": "Reunión del ELAC"}),
+    ("elac", {"en": "ELAC meeting", "es": "Reunión del ELAC"}),
     ("family", {"en": "Family game night", "es": "Noche de juegos en familia"}),
     ("class", {"en": "English class for parents", "es": "Clase de inglés para padres"}),
-    ("meeting", {"en": "School Site Council meeting", "es": "Reunión del consejo escolar"}),
+    ("ssc", {"en": "School Site Council meeting", "es": "Reunión del consejo escolar"}),
 )
 LEAD_DAYS = 9
 REMINDERS = (10080, 1440)  # a week and a day before
@@ -57,7 +58,7 @@ class Events:
             reminders = tx.reminders_of("event", view.id)
         for reminder in reminders:
             world.schedule(reminder.due_at, self._reminding(world, reminder, progress))
-        world.schedule(starts + timedelta(hours=2), lambda: self.count_heads(world, view.id))
+        world.schedule(starts + timedelta(hours=2), lambda: self.count_heads(world, view.id, progress))
 
     def _reminding(self, world: DemoWorld, reminder: Reminder, progress: float) -> Callable[[], None]:
         return lambda: self.remind(world, reminder, progress)
@@ -84,11 +85,21 @@ class Events:
         if world.choose(parent, "answer", rsvp="yes" if coming else "no"):
             world.count("rsvps")
 
-    def count_heads(self, world: DemoWorld, event_id: int) -> None:
-        """Staff record how many came: most of those who said yes, and a few who did not say."""
+    def count_heads(self, world: DemoWorld, event_id: int, progress: float) -> None:
+        """Staff record how many came (most of those who said yes, and a few who did not say) and name
+        some who said yes; those named may get a pulse (did you feel welcome?) and answer it."""
         view = world.bot.events.view(event_id)
         if view.status != "scheduled":
             return
         came = round(view.yes * world.rng.uniform(0.6, 0.95)) + world.rng.randint(0, 4)
-        world.bot.events.record_attendance(event_id, count=came)
+        walk_ins = world.rng.sample(world.parents, min(len(world.parents), world.rng.randint(1, 3)))
+        with world.bot.store.transaction() as tx:
+            said_yes = {c.phone for i in tx.rsvp_contact_ids(event_id, "yes") if (c := tx.contact(i))}
+            # A few who came without answering are named too (parents the school knows by now).
+            known = {p.phone for p in walk_ins if tx.contact_by_phone(p.phone) is not None}
+        named = [p for p in world.parents if p.phone in said_yes and world.rng.random() < 0.7]
+        named = list({p.phone: p for p in [*named, *walk_ins] if p.phone in said_yes | known}.values())
+        world.bot.events.record_attendance(event_id, count=came, phones=[p.phone for p in named])
         world.count("attended", came)
+        for parent in named:
+            world.later_answer_pulse(parent, 0.65 + 0.3 * progress)

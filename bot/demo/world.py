@@ -78,6 +78,7 @@ class DemoWorld:
         self._queue: list[_Task] = []
         self._order = itertools.count()
         self.counts: dict[str, int] = {}
+        self.end: datetime | None = None  # the run's end: nothing happens at or after it
 
     # Time -------------------------------------------------------------------------
 
@@ -87,6 +88,7 @@ class DemoWorld:
 
     def run_until(self, end: datetime) -> None:
         """Run every task due before `end`, in time order, then send what they queued."""
+        self.end = end
         while self._queue and self._queue[0].at < end:
             task = heapq.heappop(self._queue)
             self.clock.set(max(task.at, self.clock.at))
@@ -130,7 +132,10 @@ class DemoWorld:
 
     def text(self, parent: DemoParent, body: str) -> list[str]:
         """The parent texts the school a little after their previous text; the bot's replies."""
-        self.clock.advance(timedelta(seconds=self.rng.randint(20, 150)))
+        pause = timedelta(seconds=self.rng.randint(20, 150))
+        if self.end is not None:  # a conversation near the end stays before it
+            pause = max(timedelta(0), min(pause, self.end - timedelta(seconds=1) - self.clock.at))
+        self.clock.advance(pause)
         parent.texts += 1
         self.count("texts")
         return self.bot.conversation.handle(Inbound("sms", parent.phone, body)).replies
@@ -185,6 +190,21 @@ class DemoWorld:
             if step is None or not step.more:
                 return
             self.text(parent, "MORE")
+
+    def answer_pulse(self, parent: DemoParent, yes: float) -> None:
+        """Answer a waiting one-question pulse: Yes with probability `yes`, else Somewhat or No."""
+        if self.step(parent) != ("pulse", "answer"):
+            return  # none was sent (rate limit, quiet hours) or the parent moved on
+        roll = self.rng.random()
+        answer = "yes" if roll < yes else "somewhat" if roll < (1 + yes) / 2 else "no"
+        if self.choose(parent, pulse_answer=answer):
+            self.count("pulse answers")
+
+    def later_answer_pulse(self, parent: DemoParent, yes: float) -> None:
+        """Most parents answer a pulse within the day; some never do."""
+        if self.rng.random() < 0.75:
+            at = self.clock.at + timedelta(hours=self.rng.uniform(0.5, 14))
+            self.schedule(at, lambda: self.answer_pulse(parent, yes))
 
     def phrase(self, locale: str, kind: str) -> str | None:
         """A random phrase of a kind in a language, if the demo has one."""

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -23,11 +24,13 @@ from bot.report.model import (
     Suggestion,
 )
 from bot.report.rubric import LEVEL_NAMES, LEVELS, RubricIndicator, rubric
-from bot.report.sources import ConcernFact, Evidence, Family
+from bot.report.sources import ConcernFact, EventFact, Evidence, Family, RsvpFact, ShiftFact, SignupFact
 from bot.report.stats import group_size, personal
 from bot.report.thresholds import Criterion, Thresholds
 
 UNKNOWN_LANGUAGE = "unknown"
+SCHOOL_YEAR_MONTH = 7  # a school year runs from 1 July (California's fiscal and school year)
+FACTS = ("events", "signups", "shifts")  # table facts split by month (and, when about a parent, language)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,11 @@ class ReportScope:
         begin = datetime.combine(self.start, time(0), self.zone)
         finish = datetime.combine(self.end + timedelta(days=1), time(0), self.zone)
         return begin, finish
+
+    def school_year(self) -> tuple[datetime, datetime]:
+        """[1 July of the school year the period ends in, the period's end): 3E counts a whole school year."""
+        first = date(self.end.year if self.end.month >= SCHOOL_YEAR_MONTH else self.end.year - 1, 7, 1)
+        return datetime.combine(first, time(0), self.zone), self.bounds()[1]
 
 
 def month_keys(start: date, end: date) -> tuple[tuple[str, str], ...]:
@@ -77,27 +85,49 @@ def build_report(
     generated_at: datetime,
     families: Sequence[Family] | None = None,
     concerns: Sequence[ConcernFact] = (),
+    rsvps: Sequence[RsvpFact] = (),
+    head_counts: Sequence[tuple[int, int]] = (),
+    events: Sequence[EventFact] = (),
+    signups: Sequence[SignupFact] = (),
+    shifts: Sequence[ShiftFact] = (),
 ) -> Report:
     """Compute every reported indicator from the period's evidence rows, the roster and the concerns.
 
     `families` is the school's roster (None: not read, so no figure can be a share of families);
-    `concerns` are those raised in the period; what is overdue is judged as of `generated_at`.
+    `concerns` are those raised in the period; what is overdue is judged as of `generated_at`;
+    `rsvps` are the current answers to the invitations among the rows; `events` start in the period;
+    `signups` and `shifts` are of the school year (3C and 3D keep the period's, 3E the year's).
     """
     months = month_keys(scope.start, scope.end)
     roster = tuple(families or ())
     home = {family.ref: family.language or UNKNOWN_LANGUAGE for family in roster}
-    everything = Evidence(tuple(rows), roster, tuple(concerns), generated_at, families is not None)
+    everything = Evidence(
+        tuple(rows),
+        roster,
+        tuple(concerns),
+        generated_at,
+        families is not None,
+        rsvps=tuple(rsvps),
+        head_counts=tuple(head_counts),
+        events=tuple(events),
+        signups=tuple(signups),
+        shifts=tuple(shifts),
+        period=scope.bounds(),
+        school_year=scope.school_year(),
+    )
     by_month = _split(
         everything,
         row_key=lambda row: row.at.astimezone(scope.zone).strftime("%Y-%m"),
         concern_key=lambda c: c.created_at.astimezone(scope.zone).strftime("%Y-%m"),
         family_key=None,
+        fact_key=lambda fact: fact.at.astimezone(scope.zone).strftime("%Y-%m"),
     )
     by_language = _split(
         everything,
         row_key=lambda row: home.get(row.contact_ref or -1) or row.locale or UNKNOWN_LANGUAGE,
         concern_key=lambda c: home.get(c.ref) or c.locale or UNKNOWN_LANGUAGE,
         family_key=lambda f: f.language or UNKNOWN_LANGUAGE,
+        fact_key=lambda fact: None if fact.ref is None else home.get(fact.ref) or UNKNOWN_LANGUAGE,
     )
     roster_languages = tuple(sorted({f.language or UNKNOWN_LANGUAGE for f in roster}))
     builder = _Builder(everything, months, by_month, by_language, roster_languages, min_group)
@@ -128,11 +158,14 @@ def _split(
     row_key: Callable[[EvidenceRecord], str],
     concern_key: Callable[[ConcernFact], str],
     family_key: Callable[[Family], str] | None,
+    fact_key: Callable[[Any], str | None],
 ) -> dict[str, Evidence]:
-    """The same evidence cut into groups (months, languages); families stay whole when not split."""
+    """The same evidence cut into groups (months, languages); families stay whole when not split, and
+    current RSVPs always stay whole (the invitation rows of a group pick theirs)."""
     rows: dict[str, list[EvidenceRecord]] = defaultdict(list)
     concerns: dict[str, list[ConcernFact]] = defaultdict(list)
     families: dict[str, list[Family]] = defaultdict(list)
+    facts: dict[str, dict[str, list[Any]]] = {name: defaultdict(list) for name in FACTS}
     for row in data.rows:
         rows[row_key(row)].append(row)
     for concern in data.concerns:
@@ -140,15 +173,20 @@ def _split(
     if family_key is not None:
         for family in data.families:
             families[family_key(family)].append(family)
+    for name in FACTS:
+        for fact in getattr(data, name):
+            key = fact_key(fact)
+            if key is not None:  # a fact about no parent has no language
+                facts[name][key].append(fact)
+    keys = {*rows, *concerns, *families, *(key for split in facts.values() for key in split)}
     return {
-        key: Evidence(
-            tuple(rows.get(key, ())),
-            tuple(families.get(key, ())) if family_key is not None else data.families,
-            tuple(concerns.get(key, ())),
-            data.as_of,
-            data.roster_known,
+        key: data.but(
+            rows=tuple(rows.get(key, ())),
+            families=tuple(families.get(key, ())) if family_key is not None else data.families,
+            concerns=tuple(concerns.get(key, ())),
+            **{name: tuple(facts[name].get(key, ())) for name in FACTS},
         )
-        for key in {*rows, *concerns, *families}
+        for key in keys
     }
 
 
@@ -207,6 +245,9 @@ class _Builder:
         return FigureResult(spec, total, months, languages, details)
 
     def _details(self, spec: FigureSpec, code: str) -> tuple[Cell, ...]:
+        if spec.split is not None:
+            split = [self.measure(spec, part, key, key) for key, part in spec.split(self.data).items()]
+            return tuple(sorted((c for c in split if c.has_data), key=lambda c: (-(c.value or 0), c.key)))
         # The detail breakdown splits the figure's own rows (e.g. concerns by category).
         own = [row for row in self.rows if row.indicator == code]
         groups: dict[str, list[EvidenceRecord]] = defaultdict(list)
@@ -249,16 +290,21 @@ def protect(cells: tuple[Cell, ...]) -> tuple[Cell, ...]:
 
 
 def _empty(data: Evidence) -> Evidence:
-    return Evidence((), data.families, (), data.as_of, data.roster_known)
+    return data.but(rows=(), concerns=(), **{name: () for name in FACTS})
 
 
 def _with_rows(data: Evidence, rows: Sequence[EvidenceRecord]) -> Evidence:
-    return Evidence(tuple(rows), data.families, (), data.as_of, data.roster_known)
+    return data.but(rows=tuple(rows), concerns=(), **{name: () for name in FACTS})
+
+
+def _in_sentence(label: str) -> str:
+    """A figure's label inside a sentence: only its first letter lowered ("families told about the UCP")."""
+    return label[:1].lower() + label[1:]
 
 
 def _missing(result: CriterionResult, min_group: int) -> str | None:
     """Why a criterion cannot count (no data, a small group, too few events), or None when it can."""
-    label = result.figure.spec.label.lower() if result.figure else result.criterion.figure
+    label = _in_sentence(result.figure.spec.label) if result.figure else result.criterion.figure
     cell = result.figure.total if result.figure else None
     if cell is None or not cell.has_data:
         return f"{label} has no data"
@@ -302,5 +348,5 @@ def suggest(figures: Sequence[FigureResult], criteria: Sequence[Criterion], min_
         )
     lowest = min(reached, key=LEVELS.index)
     limiting = [r for r in results if r.level == lowest]
-    names = ", ".join(r.figure.spec.label.lower() for r in limiting if r.figure)
+    names = ", ".join(_in_sentence(r.figure.spec.label) for r in limiting if r.figure)
     return Suggestion(lowest, tuple(results), f"Limited by {names}.")

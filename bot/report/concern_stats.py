@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.report.sources import ConcernFact, Evidence
-from bot.report.stats import NO_DATA, Measure
+from bot.report.stats import NO_DATA, Measure, median
 
 Compute = Callable[[Evidence], Measure]
 STAGES = ("acknowledge", "resolve")
@@ -121,3 +121,54 @@ def satisfaction_mean(data: Evidence) -> Measure:
     answered = [c for c in _resolved(data) if c.satisfaction]
     total = sum(c.satisfaction or 0 for c in answered)
     return _measure(total / len(answered) if answered else None, answered)
+
+
+def of_category(category: str, compute: Compute) -> Compute:
+    """A concern figure over the concerns of one category only (e.g. requests made from a right)."""
+
+    def only(data: Evidence) -> Measure:
+        return compute(data.but(concerns=tuple(c for c in data.concerns if c.category == category)))
+
+    return only
+
+
+def _reply_outcome(concern: ConcernFact, as_of: datetime | None) -> float | None:
+    """Hours to the first staff reply; for one with none yet, its age once past the acknowledge due
+    time (a miss); None while nobody can say yet."""
+    if concern.first_reply_at is not None:
+        return (concern.first_reply_at - concern.created_at).total_seconds() / 3600
+    if as_of is not None and as_of > concern.ack_due_at:
+        return (as_of - concern.created_at).total_seconds() / 3600
+    return None
+
+
+def staff_reply_share(data: Evidence) -> Measure:
+    """Concerns and requests a staff member replied to in person, among those replied to or past the
+    time they were due an answer: one nobody replied to counts as a parent who did not reach staff."""
+    decided = [c for c in data.concerns if _reply_outcome(c, data.as_of) is not None]
+    replied = sum(1 for c in decided if c.first_reply_at is not None)
+    return _measure(replied / len(decided) if decided else None, decided)
+
+
+def reply_hours_median(data: Evidence) -> Measure:
+    """Median hours to a first staff reply; one still waiting past its due time counts at its age."""
+    found = [(c, h) for c in data.concerns if (h := _reply_outcome(c, data.as_of)) is not None]
+    return _measure(median([h for _, h in found]), [c for c, _ in found])
+
+
+def parents_replied(data: Evidence) -> Measure:
+    """Different parents who got a reply from a staff member."""
+    replied = [c for c in data.concerns if c.first_reply_at is not None]
+    if not data.concerns:
+        return NO_DATA
+    return Measure(
+        float(len({c.ref for c in replied})), len({c.ref for c in data.concerns}), True, len(replied)
+    )
+
+
+def ucp_filed(data: Evidence) -> Measure:
+    """Concerns whose parent filed a Uniform Complaint, as staff recorded it."""
+    if not data.concerns:
+        return NO_DATA
+    filed = sum(1 for c in data.concerns if c.ucp_filed)
+    return Measure(float(filed), len({c.ref for c in data.concerns}), True, len(data.concerns))

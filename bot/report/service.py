@@ -14,11 +14,19 @@ from bot.report.model import Report
 from bot.report.render_csv import render_csv
 from bot.report.render_html import render_html
 from bot.report.render_md import render_md
-from bot.report.sources import ConcernFact, Family
+from bot.report.sources import ConcernFact, EventFact, Family, RsvpFact, ShiftFact, SignupFact
+from bot.report.table_stats import event_id
 from bot.report.thresholds import load_thresholds
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.evidence_repo import concerns_raised, evidence_between, roster_families, schools
+from bot.store.report_facts_repo import (
+    current_rsvps,
+    events_between,
+    head_counts,
+    shifts_between,
+    signups_between,
+)
 
 RENDERERS: dict[str, Callable[[Report], str]] = {"html": render_html, "csv": render_csv, "md": render_md}
 
@@ -88,6 +96,15 @@ def make_report(
         rows = evidence_between(tx, begin, finish, school_id=school_id)
         families = [Family(**found) for found in roster_families(tx, finish, school_id)]
         concerns = [ConcernFact(**found) for found in concerns_raised(tx, begin, finish, school_id)]
+        invited = {event_id(row.detail) for row in rows if row.kind == "invitation_sent"} - {None}
+        event_ids = [i for i in invited if i is not None]
+        rsvps = [RsvpFact(**found) for found in current_rsvps(tx, event_ids)]
+        counts = head_counts(tx, event_ids)
+        events = [EventFact(**found) for found in events_between(tx, begin, finish, school_id)]
+        # Volunteer facts cover the school year too: 3E counts hours from 1 July.
+        since = min(begin, scope.school_year()[0])
+        signups = [SignupFact(**found) for found in signups_between(tx, since, finish, school_id)]
+        shifts = [ShiftFact(**found) for found in shifts_between(tx, since, finish, school_id)]
     return build_report(
         rows,
         scope,
@@ -96,6 +113,11 @@ def make_report(
         generated_at=utcnow(),
         families=families,
         concerns=concerns,
+        rsvps=rsvps,
+        head_counts=counts,
+        events=events,
+        signups=signups,
+        shifts=shifts,
     )
 
 

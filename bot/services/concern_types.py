@@ -57,7 +57,8 @@ class NotStaff(PermissionError):
 class ConcernEventView:
     """One line of a concern's history."""
 
-    kind: str  # created, acknowledged, owned, reply, resolved, reopened, escalated, viewed, survey, ucp_info
+    # created, acknowledged, owned, reply, resolved, reopened, escalated, viewed, survey, ucp_info, ucp_filed
+    kind: str
     actor: str  # Slack user id, "parent" or "system"
     detail: str | None
     at: datetime

@@ -40,6 +40,7 @@ from bot.services.concern_types import (
     escalation_body,
 )
 from bot.services.phones import display_phone, mask_phone
+from bot.services.pulses import PulseService
 from bot.services.school_data import SchoolData, pick
 from bot.services.school_days import add_school_days
 from bot.services.schools import ActiveSchool, SchoolDirectory
@@ -82,6 +83,7 @@ class ConcernService:
         schools: SchoolDirectory,
         translator: Translator,
         config: ConcernConfig,
+        pulses: PulseService | None = None,
     ) -> None:
         self.store = store
         self.flows = flow_set.flows
@@ -90,6 +92,7 @@ class ConcernService:
         self.schools = schools
         self.translator = translator
         self.config = config
+        self.pulses = pulses
 
     # Parent side: flow actions ----------------------------------------------------
 
@@ -320,6 +323,10 @@ class ConcernService:
             )
             tx.add_concern_event(concern["id"], "reply", actor, detail)
             self._text_parent(tx, concern, contact, parts, locale, "reply")
+            if self.pulses is not None and contact is not None:
+                # Were they treated with respect (4C), or, for a request from a right, respected (4B)?
+                kind = "rights" if concern["category"] == REQUEST_CATEGORY else "respect"
+                self.pulses.offer(tx, contact.id, kind, reference)
             self._queue_alert(tx, reference)
             return self._view(tx, self._require(tx, reference))
 
@@ -398,6 +405,17 @@ class ConcernService:
             return
         self._acknowledge(tx, concern, actor, tell_parent=False)
         self._queue_alert(tx, concern["reference"])
+
+    def record_ucp_filed(self, reference: str, actor: str, note: str = "") -> bool:
+        """Record that the parent filed a Uniform Complaint about this concern (5C); False if already."""
+        _check_note(note)
+        with self.store.transaction() as tx:
+            concern = self._require(tx, reference, for_update=True)
+            if any(kind == "ucp_filed" for kind, *_ in tx.concern_events(concern["id"])):
+                return False
+            tx.add_concern_event(concern["id"], "ucp_filed", actor, note.strip() or "UCP complaint filed")
+            self._evidence(tx, concern, EvidenceFact("5C", "ucp_filed", detail=concern["category"]))
+            return True
 
     def record_viewed(self, reference: str, actor: str) -> None:
         """Log that a staff member opened the full description."""

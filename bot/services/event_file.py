@@ -2,7 +2,7 @@
 
 events:
   - key: family-reading-night          # stable id: loading the file again updates the event
-    kind: family                       # workshop | class | meeting | family
+    kind: family                       # workshop | class | meeting | family | elac | ssc
     title: {en: Family reading night, es: Noche de lectura en familia}
     description: {en: Bring a book!, es: ¡Traiga un libro!}
     location: Library
@@ -110,7 +110,7 @@ class EventEntry(_Strict):
     """One event as written in the file."""
 
     key: str = Field(pattern=KEY, max_length=64)
-    kind: Literal["workshop", "class", "meeting", "family"] = "meeting"
+    kind: Literal["workshop", "class", "meeting", "family", "elac", "ssc"] = "meeting"
     title: dict[str, str] = Field(min_length=1)
     description: dict[str, str] = Field(default_factory=dict)
     location: str = Field(default="", max_length=200)

@@ -8,9 +8,20 @@ from typing import Any
 
 from bot.services.school_data import pick
 
-KINDS = ("workshop", "class", "meeting", "family")
+KINDS = ("workshop", "class", "meeting", "family", "elac", "ssc")
 # Parent classes and workshops are parent education: their attendance is rubric 2C evidence.
 PARENT_CLASS_KINDS = frozenset({"workshop", "class"})
+# English Learner Advisory Committee and School Site Council meetings: compliance (5A), not classroom (1E).
+COMMITTEE_KINDS = frozenset({"elac", "ssc"})
+
+
+def evidence_indicator(kind: str) -> str:
+    """The rubric indicator an event's invitations and attendance are evidence for."""
+    if kind in PARENT_CLASS_KINDS:
+        return "2C"
+    return "5A" if kind in COMMITTEE_KINDS else "1E"
+
+
 ANSWERS = ("yes", "no")
 
 

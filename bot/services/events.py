@@ -26,15 +26,17 @@ from bot.services.audience import matches
 from bot.services.event_file import load_events_file
 from bot.services.event_types import (
     ANSWERS,
+    COMMITTEE_KINDS,
     KINDS,
-    PARENT_CLASS_KINDS,
     EventNotFound,
     EventSpec,
     EventStateError,
     EventView,
     ReminderView,
+    evidence_indicator,
 )
 from bot.services.phones import normalize_phone
+from bot.services.pulses import PulseService
 from bot.services.reminders import ReminderService
 from bot.services.school_data import ZoneSource, pick
 from bot.services.schools import SchoolDirectory
@@ -80,12 +82,14 @@ class EventService:
         renderer: Renderer,
         schools: SchoolDirectory,
         config: EventConfig,
+        pulses: PulseService | None = None,
     ) -> None:
         self.store = store
         self.reminders = reminders
         self.renderer = renderer
         self.schools = schools
         self.config = config
+        self.pulses = pulses
 
     # Coordinators ---------------------------------------------------------------------
 
@@ -165,7 +169,7 @@ class EventService:
             raise EventStateError("the count cannot be negative")
         with self.store.transaction() as tx:
             event = self._require(tx, event_id)
-            indicator = "2C" if event["kind"] in PARENT_CLASS_KINDS else "1E"
+            indicator = evidence_indicator(event["kind"])
             if phones:
                 ids = []
                 for phone in phones:
@@ -174,6 +178,9 @@ class EventService:
                         raise EventStateError(f"no parent with phone {phone}")
                     ids.append(contact.id)
                 marked = tx.mark_attended(event_id, ids)
+                if self.pulses is not None and event["starts_at"] <= clock.utcnow():
+                    for contact_id in dict.fromkeys(ids):  # those who came: did they feel welcome? (1A)
+                        self.pulses.offer(tx, contact_id, "welcome")
                 # Named attendees are their own row: naming one parent never replaces a head count.
                 tx.set_attendance_evidence(
                     indicator,
@@ -223,7 +230,7 @@ class EventService:
         answered = tx.rsvp_contact_ids(event["id"], "yes") | declined
         bodies: dict[tuple[str, bool], str] = {}
         queued = 0
-        invited: list[tuple[int, str | None]] = []
+        invited: list[tuple[int, str | None, float | None]] = []
         by_home: Counter[str] = Counter()
         for contact in tx.audience_contacts(event["school_id"]):
             if contact.id in declined or not matches(
@@ -246,7 +253,9 @@ class EventService:
                 campaign=f"reminder:{reminder.id}",
             ):
                 queued += 1
-                invited.append((contact.id, locale))
+                # A committee notice records whether it was in the family's own language (5A).
+                in_home = locale == default or locale in event["titles"]
+                invited.append((contact.id, locale, 1.0 if in_home else 0.0))
                 by_home[locale] += 1
         for locale, count in sorted(by_home.items()):
             # A family whose language has no title of the event gets the school's default text.
@@ -266,7 +275,13 @@ class EventService:
         )
         # The first reminder that goes out is the invitation; later ones remind the same parents.
         if not any(status == "sent" for _, _, status in tx.reminder_rows(REMINDER_KIND, event["id"])):
-            tx.add_invitations(event["id"], event["school_id"], invited)
+            committee = event["kind"] in COMMITTEE_KINDS
+            tx.add_invitations(
+                event["id"],
+                event["school_id"],
+                [(ref, locale, value if committee else None) for ref, locale, value in invited],
+                indicator="5A" if committee else "1E",
+            )
         return queued
 
     # Parents: flow actions -----------------------------------------------------------------
@@ -306,7 +321,7 @@ class EventService:
             "when": self._when(event, ctx.locale),
             "details": "\n".join(part for part in (location, description) if part),
         }
-        ctx.record("1E", "event_viewed", f"event:{event['id']}")
+        ctx.record(_invitation_indicator(event), "event_viewed", f"event:{event['id']}")
         if not event["rsvp"]:
             return ActionResult(values=values, goto="info", clear=("rsvp",))
         answer = ctx.tx.rsvp_of(event["id"], ctx.contact.id)
@@ -359,9 +374,10 @@ class EventService:
         if event is None or answer not in ANSWERS or not event["rsvp"]:
             return ActionResult(outcome="gone", clear=clear)
         previous = ctx.tx.set_rsvp(event["id"], ctx.contact.id, answer)
-        ctx.record("1E", "rsvp", answer, 1.0)
+        indicator = _invitation_indicator(event)
+        ctx.record(indicator, "rsvp", answer, 1.0)
         if previous is not None and previous != answer:
-            ctx.record("1E", "rsvp_changed", answer, 1.0)
+            ctx.record(indicator, "rsvp_changed", answer, 1.0)
         return ActionResult(outcome=answer, values={"title": self._title(event, ctx)}, clear=clear)
 
     # Internals ---------------------------------------------------------------------------
@@ -535,3 +551,8 @@ def _check(spec: EventSpec) -> None:
 
 def _changes(event: Mapping[str, Any], columns: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in columns.items() if event.get(name) != value}
+
+
+def _invitation_indicator(event: Mapping[str, Any]) -> str:
+    """5A for an ELAC or SSC meeting (a compliance meeting), 1E for every other invitation."""
+    return "5A" if event["kind"] in COMMITTEE_KINDS else "1E"

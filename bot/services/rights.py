@@ -90,7 +90,7 @@ class RightsService:
         return ActionResult(values={"phone": display_phone(ctx.school.phone)})
 
     def _record_view(self, ctx: ActionContext, topic: str) -> None:
+        # One reading is one row (4A, knowledge of the Bill); 4B reads what parents did with a right.
         ctx.record("4A", "rights_topic_viewed", topic)
-        ctx.record("4B", "rights_info_given", topic)
         if topic in UCP_TOPICS:
             ctx.record("5C", "ucp_info_given", "rights")

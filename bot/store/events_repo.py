@@ -147,22 +147,28 @@ class EventQueries:
         )
 
     def add_invitations(
-        self, event_id: int, school_id: int | None, recipients: Iterable[tuple[int, str | None]]
+        self,
+        event_id: int,
+        school_id: int | None,
+        recipients: Iterable[tuple[int, str | None, float | None]],
+        *,
+        indicator: str = "1E",
     ) -> None:
-        """One `1E invitation_sent` evidence row per (contact, locale) invited, in one statement."""
+        """One `invitation_sent` evidence row per (contact, locale, value) invited, in one statement
+        (1E for classroom and family events, 5A for ELAC and SSC meetings)."""
         now = utcnow()
         rows = [
             {
-                "indicator": "1E",
+                "indicator": indicator,
                 "kind": "invitation_sent",
-                "value": None,
+                "value": value,
                 "detail": f"event:{event_id}",
                 "locale": locale,
                 "contact_ref": contact_id,
                 "school_id": school_id,
                 "at": now,
             }
-            for contact_id, locale in recipients
+            for contact_id, locale, value in recipients
         ]
         if rows:
             self.session.connection().execute(insert(EVIDENCE_TABLE), rows)

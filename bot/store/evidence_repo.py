@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.domain import EvidenceRecord, School
-from bot.store.models import ConcernRow, ContactRow, EvidenceRow, SchoolRow
+from bot.store.models import ConcernEventRow, ConcernRow, ContactRow, EvidenceRow, SchoolRow
 from bot.store.repo import Tx
 
 
@@ -75,8 +75,18 @@ def roster_families(tx: Tx, before: datetime, school_id: int | None = None) -> l
 def concerns_raised(
     tx: Tx, start: datetime, end: datetime, school_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """Concerns raised with start <= created_at < end, with their due and done times (no description)."""
-    c = ConcernRow
+    """Concerns raised with start <= created_at < end, with their due and done times, the first staff
+    reply and whether staff recorded a UCP filing (no description)."""
+    c, e = ConcernRow, ConcernEventRow
+    first_reply = (
+        select(func.min(e.at)).where(e.concern_id == c.id, e.kind == "reply").correlate(c).scalar_subquery()
+    )
+    filed = (
+        select(func.count(e.id))
+        .where(e.concern_id == c.id, e.kind == "ucp_filed")
+        .correlate(c)
+        .scalar_subquery()
+    )
     query = select(
         c.contact_id,
         c.category,
@@ -88,6 +98,8 @@ def concerns_raised(
         c.resolved_at,
         c.satisfaction,
         c.need_met,
+        first_reply,
+        filed,
     ).where(c.created_at >= start, c.created_at < end)
     if school_id is not None:
         query = query.where(c.school_id == school_id)
@@ -102,7 +114,12 @@ def concerns_raised(
         "resolved_at",
         "satisfaction",
         "need_met",
+        "first_reply_at",
+        "ucp_filed",
     )
-    return [
+    found = [
         dict(zip(keys, row, strict=True)) for row in tx.session.execute(query.order_by(c.created_at, c.id))
     ]
+    for concern in found:
+        concern["ucp_filed"] = bool(concern["ucp_filed"])
+    return found

@@ -615,3 +615,11 @@ class Tx(
         if indicator:
             query = query.where(EvidenceRow.indicator == indicator)
         return [tuple(r) for r in self.session.execute(query.order_by(EvidenceRow.id))]  # type: ignore[misc]
+
+    def last_evidence_at(self, contact_id: int, kind: str) -> datetime | None:
+        """When a parent last had an evidence row of this kind (a pulse's rate limit)."""
+        return self.session.scalar(
+            select(func.max(EvidenceRow.at)).where(
+                EvidenceRow.contact_ref == contact_id, EvidenceRow.kind == kind
+            )
+        )

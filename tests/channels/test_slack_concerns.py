@@ -175,7 +175,9 @@ def test_staff_reply_with_a_canned_text_reaches_the_parent_in_spanish(rig: Rig) 
     assert rig.status(reference) == "acknowledged"  # the reply was recorded before Slack got its answer
     rig.drain()
     to_parent = [body for _sid, to, body in rig.sms.sent if to == PARENT]
-    assert len(to_parent) == 1 and spanish in to_parent[0]
+    # The reply, then the one-question pulse it brings (4C), both in Spanish.
+    assert len(to_parent) == 2 and spanish in to_parent[0]
+    assert to_parent[1].startswith(f"Sobre {reference}: ¿le trataron con respeto")
     assert rig.bot.flow_set.message_sets["staff"].messages["call_soon"].text not in to_parent[0]
 
 

@@ -42,6 +42,7 @@ def test_two_months_of_activity_land_in_the_past_through_the_services(bot: Bot) 
         ("3E", "volunteer_hours"),
         ("1B", "reminder_lead_hours"),
         ("1E", "invitation_sent"),
+        ("5A", "invitation_sent"),
         ("1E", "rsvp"),
         ("2C", "attended"),
         ("1B", "queued"),

@@ -40,6 +40,7 @@ def test_real_flows_load_with_their_messages() -> None:
         "events",
         "language",
         "main",
+        "pulse",
         "rights",
         "volunteer",
     ]

@@ -44,7 +44,7 @@ def test_two_way_figures_by_hand() -> None:
     assert figure(report, "1D", "parent_messages_to_staff").total.value == 3
     assert figure(report, "1D", "staff_replies").total.value == 4
     assert figure(report, "1D", "parents_answered_by_staff").total.value == 3
-    median = figure(report, "1D", "staff_reply_hours_median")
+    median = figure(report, "1D", "conversation_reply_hours_median")
     assert median.total.value == pytest.approx(2.0)
     by_language = {cell.key: cell.value for cell in median.languages}
     assert by_language["es"] == pytest.approx(3.0) and by_language["ko"] == pytest.approx(1.0)

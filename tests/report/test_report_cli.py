@@ -53,4 +53,4 @@ def test_report_options_are_checked(tmp_path: Path) -> None:
     thresholds = run_outreach("report", "--thresholds", str(bad), env=env)
     assert thresholds.returncode == 1 and "'nope' is not a figure of 4E" in thresholds.stderr
     empty = run_outreach("report", "--format", "md", "--from", "2026-01-01", "--to", "2026-01-31", env=env)
-    assert empty.returncode == 0 and empty.stdout.count("No data yet") == 13
+    assert empty.returncode == 0 and empty.stdout.count("No data yet") == 15

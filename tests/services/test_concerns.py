@@ -56,10 +56,13 @@ def raise_concern(bot: Bot, phone: str = PARENT, *, spanish: bool = False, categ
 
 
 def outbox(bot: Bot, channel: str = "sms") -> list[dict[str, str]]:
+    """What the concern workflow queued (the pulse after a reply is tested in test_pulses.py)."""
+    query = (
+        "SELECT to_address, body, locale FROM outbox WHERE channel = :c "
+        "AND (campaign IS NULL OR campaign NOT LIKE 'pulse:%') ORDER BY id"
+    )
     with bot.store.engine.connect() as connection:
-        rows = connection.execute(
-            text("SELECT to_address, body, locale FROM outbox WHERE channel = :c ORDER BY id"), {"c": channel}
-        )
+        rows = connection.execute(text(query), {"c": channel})
         return [{"to": r[0], "body": r[1], "locale": r[2]} for r in rows]
 
 
