@@ -45,8 +45,8 @@ from bot.services.volunteers import VolunteerConfig, VolunteerService
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.db import build_engine
+from bot.understanding.ensemble import MATCHER_FUZZY_WORDS, EnsembleModel
 from bot.understanding.ensemble import THRESHOLD as ENSEMBLE_THRESHOLD
-from bot.understanding.ensemble import EnsembleModel
 from bot.understanding.factory import build_intent_model
 from bot.understanding.matcher_model import MatcherIntentModel
 from bot.understanding.replies import load_reply_book
@@ -342,7 +342,7 @@ def build_understanding(keywords: KeywordTable, shipped: tuple[str, ...]) -> Und
     replies = load_reply_book(LOCALES_DIR, shipped)
     model = EnsembleModel(
         build_intent_model(LOCALES_DIR),
-        MatcherIntentModel(Answerer(TopicMatcher(keywords)), keywords),
+        MatcherIntentModel(Answerer(TopicMatcher(keywords, fuzzy_words=MATCHER_FUZZY_WORDS)), keywords),
         replies,
     )
     return Understanding(keywords, model, replies, threshold=ENSEMBLE_THRESHOLD)

@@ -30,7 +30,8 @@ class TopicMatch:
 class _Index:
     """Every candidate phrase of one school, prepared once for fast matching."""
 
-    def __init__(self, candidates: list[tuple[str, str]]) -> None:
+    def __init__(self, candidates: list[tuple[str, str]], *, fuzzy_words: int | None = None) -> None:
+        self.fuzzy_words = fuzzy_words
         self.phrases = [phrase for phrase, _ in candidates]
         self.topics = [topic for _, topic in candidates]
         # A phrase can only stand in a question if its first word does: look phrases up by it.
@@ -55,6 +56,8 @@ class _Index:
             i: 100.0 for word in words for i, p in self.by_first_word.get(word, ()) if p in padded
         }
         found.update({i: 100.0 for i, p in self.unspaced if p in compact})
+        if self.fuzzy_words is not None and len(words) > self.fuzzy_words:
+            return found
         # One-word phrases: the best of their ratios against the question's words.
         for word in words:
             for _, score, k in process.extract(
@@ -87,7 +90,10 @@ def _bigrams(text: str) -> frozenset[str]:
 class TopicMatcher:
     """Finds the quick-answer topic a question is about, in any language."""
 
-    def __init__(self, keywords: KeywordTable) -> None:
+    def __init__(self, keywords: KeywordTable, *, fuzzy_words: int | None = None) -> None:
+        """`fuzzy_words`: texts longer than this many words skip the typo-tolerant pass (its cost grows
+        with every word; the retrieval model's character n-grams cover typos in long texts)."""
+        self.fuzzy_words = fuzzy_words
         self._index_cache: tuple[SchoolData, _Index] | None = None
         self._phrases: list[tuple[str, str]] = [
             (phrase, topic)
@@ -140,6 +146,6 @@ class TopicMatcher:
             for words in entry.keywords.values()
             for word in words
         ]
-        index = _Index([*faq, *self._phrases])
+        index = _Index([*faq, *self._phrases], fuzzy_words=self.fuzzy_words)
         self._index_cache = (school, index)
         return index

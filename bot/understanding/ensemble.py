@@ -25,6 +25,9 @@ CATEGORY_LANGUAGES = 2  # the category words of the parent's language and Englis
 # The step's threshold with this model (bot/understanding/step.py THRESHOLD is the retrieval model's own):
 # measured on the tuning tables, see bench/README.md.
 THRESHOLD = 0.7
+# The matcher's typo-tolerant pass costs about 0.2 ms a word: only short texts get it ("orario de ofisina");
+# in longer ones the retrieval model's character n-grams carry the typos.
+MATCHER_FUZZY_WORDS = 4
 
 
 @dataclass(frozen=True)
