@@ -9,7 +9,8 @@ with the row's `expect`.
 Reads bench/understanding_data/tuning/<locale>.yaml (the tables tuned on) and, only with --heldout,
 bench/understanding_data/heldout/<locale>.yaml (scored once, never tuned on). Prints per locale and per
 kind: rows, the share answered right first, the share answered wrong confidently, out-of-scope texts
-answered confidently, and microseconds per interpretation (p50 and p99, warm model).
+answered confidently, and microseconds per interpretation (p50 and p99, warm model), as wall-clock time
+and as the thread's CPU time (on a shared machine the wall clock includes waiting for a core).
 
     .venv/bin/python bench/understanding.py [--method hybrid|calibrated|similarity|words|chars|matcher|all]
         [--heldout]
@@ -71,6 +72,7 @@ class Tally:
     out_of_scope: int = 0
     out_of_scope_answered: int = 0
     micros: list[float] = field(default_factory=list)
+    cpu_micros: list[float] = field(default_factory=list)  # the thread's CPU time: what load cannot inflate
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
@@ -78,6 +80,7 @@ class Tally:
         for name in ("rows", "right", "top", "wrong_confident", "out_of_scope", "out_of_scope_answered"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.micros += other.micros
+        self.cpu_micros += other.cpu_micros
 
 
 def label_of(meaning: Interpretation) -> str:
@@ -137,8 +140,9 @@ def score_row(
     meaning = understanding.interpret(text, locale, school, waiting)
     tally = Tally(rows=1)
     for _ in range(REPEATS):
-        start = time.perf_counter_ns()
+        start, cpu = time.perf_counter_ns(), time.thread_time_ns()
         understanding.interpret(text, locale, school, waiting)
+        tally.cpu_micros.append((time.thread_time_ns() - cpu) / 1000)
         tally.micros.append((time.perf_counter_ns() - start) / 1000)
     got, acted = label_of(meaning), meaning.kind in ACTED
     tally.top += got == expect or (expect == "none" and not acted)
@@ -192,6 +196,7 @@ def _line(name: str, t: Tally) -> None:
         f"{name:12} {t.rows:5} {_pct(t.right, t.rows):>7} {_pct(t.top, t.rows):>7}"
         f" {_pct(t.wrong_confident, t.rows):>10} {oos:>9}"
         f" {_quantile(t.micros, 50):7.0f} {_quantile(t.micros, 99):7.0f}"
+        f" {_quantile(t.cpu_micros, 50):7.0f} {_quantile(t.cpu_micros, 99):7.0f}"
     )
 
 
@@ -199,7 +204,7 @@ def report(title: str, tallies: dict[str, Tally], kinds: dict[str, Tally], show_
     """Print one line per locale, one per kind and the total; return the total."""
     print(f"\n{title}")
     heads = f"{'rows':>5} {'right':>7} {'top-1':>7} {'conf.wrong':>10} {'oos ans.':>9}"
-    heads += f" {'p50 us':>7} {'p99 us':>7}"
+    heads += f" {'p50 us':>7} {'p99 us':>7} {'cpu p50':>7} {'cpu p99':>7}"
     print(f"{'locale':12} {heads}")
     total = Tally()
     for locale, t in tallies.items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.i18n.keywords import KeywordTable, is_unspaced, normalize
@@ -47,6 +48,14 @@ class _Index:
         self.multi_ids, self.multi = [i for i, _ in multi], [p for _, p in multi]
         self.multi_lengths = [len(p) for p in self.multi]
         self.multi_bigrams = [_bigrams(p) for p in self.multi]
+        # Which phrases hold each letter pair, to count a question's pairs in every phrase at once (numpy)
+        # instead of intersecting ~2,000 sets in Python for every question.
+        holders: dict[str, list[int]] = {}
+        for k, own in enumerate(self.multi_bigrams):
+            for pair in own:
+                holders.setdefault(pair, []).append(k)
+        self.pair_holders = {pair: np.array(ks, dtype=np.intp) for pair, ks in holders.items()}
+        self.multi_pair_counts = np.array([len(own) for own in self.multi_bigrams], dtype=np.intp)
 
     def scores(self, question: str) -> dict[int, float]:
         """Candidate index -> score (100 for a phrase standing in the question, else fuzzy >= threshold)."""
@@ -71,10 +80,12 @@ class _Index:
         # A phrase scoring 88 or more keeps most of its letter pairs in the question; one keeping less
         # than 60% of them cannot (at most 12% of its letters differ, each breaking two pairs: about 76%
         # survive), so the costly comparison skips it.
-        pairs = _bigrams(question)
-        for k, own in enumerate(self.multi_bigrams):
-            if 5 * len(own & pairs) < 3 * len(own):
-                continue
+        held = [self.pair_holders[p] for p in _bigrams(question) if p in self.pair_holders]
+        if not held:
+            return found
+        shared = np.bincount(np.concatenate(held), minlength=len(self.multi))
+        for k in np.flatnonzero(5 * shared >= 3 * self.multi_pair_counts):
+            k = int(k)
             scorer = fuzz.partial_ratio if self.multi_lengths[k] <= len(question) else fuzz.ratio
             score = scorer(self.multi[k], question, score_cutoff=FUZZY_THRESHOLD)
             if score:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.i18n.keywords import contains_phrase, is_unspaced, normalize
 
@@ -393,32 +394,83 @@ def _yes_or_no(core: str, ordered: Ordered) -> bool | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Labels:
+    """A step's option labels prepared once for fuzzy placing (the language menu has ~200 names)."""
+
+    exact: Mapping[str, frozenset[int]]
+    labels: tuple[str, ...]  # normalized, non-empty
+    label_numbers: tuple[int, ...]
+    words: tuple[str, ...]  # every word of every label
+    word_numbers: tuple[int, ...]
+
+
+@lru_cache(maxsize=256)
+def _labels(options: tuple[ReplyOption, ...]) -> _Labels:
+    exact: dict[str, set[int]] = {}
+    labels: list[tuple[str, int]] = []
+    words: list[tuple[str, int]] = []
+    for option in options:
+        for label in option.labels:
+            norm = normalize(label)
+            if not norm:
+                continue
+            exact.setdefault(norm, set()).add(option.number)
+            labels.append((norm, option.number))
+            words += [(w, option.number) for w in norm.split()]
+    labels, words = list(dict.fromkeys(labels)), list(dict.fromkeys(words))
+    return _Labels(
+        {k: frozenset(v) for k, v in exact.items()},
+        tuple(lb for lb, _ in labels),
+        tuple(n for _, n in labels),
+        tuple(w for w, _ in words),
+        tuple(n for _, n in words),
+    )
+
+
 def _by_label(core: str, options: tuple[ReplyOption, ...]) -> Placement | None:
-    exact = {o.number for o in options for label in o.labels if normalize(label) == core}
+    prepared = _labels(options)
+    exact = prepared.exact.get(core, frozenset())
     if len(exact) == 1:
-        return Placement((exact.pop(),), SURE, "label")
+        return Placement((next(iter(exact)),), SURE, "label")
     if len(core) < MIN_FUZZY_CHARS and not is_unspaced(core):
         return None
-    scores: list[tuple[float, int]] = []
-    long_core = len(core) >= 5 and not is_unspaced(core)
-    for option in options:
-        best = 0.0
-        for label in option.labels:
-            norm_label = normalize(label)
-            if not norm_label:
-                continue
-            if len(norm_label) >= MIN_FUZZY_CHARS and contains_phrase(core, norm_label):
-                best = max(best, 95.0)
-            best = max(best, float(fuzz.ratio(core, norm_label)))
-            if len(core) >= MIN_WORD_CHARS and core in norm_label.split():
-                best = max(best, 90.0)  # "math" for "Math help"
-            if long_core:
-                # A word of the label typed alone ("transportation", "bullying").
-                best = max(best, max((float(fuzz.ratio(core, w)) for w in norm_label.split()), default=0.0))
-        scores.append((best, option.number))
-    scores.sort(reverse=True)
-    top, number = scores[0]
-    second = scores[1][0] if len(scores) > 1 else 0.0
+    best: dict[int, float] = {}
+
+    def keep(number: int, score: float) -> None:
+        if score > best.get(number, 0.0):
+            best[number] = score
+
+    padded = f" {core} "
+    spaced = not is_unspaced(core)
+    for label, number in zip(prepared.labels, prepared.label_numbers, strict=True):
+        if len(label) >= MIN_FUZZY_CHARS and (
+            f" {label} " in padded
+            if spaced and not is_unspaced(label)
+            else label.replace(" ", "") in core.replace(" ", "")
+        ):
+            keep(number, 95.0)
+    # Only scores that could decide matter: a top one from FUZZY_MIN, a runner-up within FUZZY_MARGIN of it.
+    cutoff = FUZZY_MIN - FUZZY_MARGIN
+    for _, score, k in process.extract(
+        core, prepared.labels, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+    ):
+        keep(prepared.label_numbers[k], float(score))
+    if len(core) >= MIN_WORD_CHARS:
+        for word, number in zip(prepared.words, prepared.word_numbers, strict=True):
+            if word == core:
+                keep(number, 90.0)  # "math" for "Math help"
+    if len(core) >= 5 and spaced:
+        # A word of the label typed alone ("transportation", "bullying").
+        for _, score, k in process.extract(
+            core, prepared.words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        ):
+            keep(prepared.word_numbers[k], float(score))
+    if not best:
+        return None
+    ranked = sorted(((score, number) for number, score in best.items()), reverse=True)
+    top, number = ranked[0]
+    second = ranked[1][0] if len(ranked) > 1 else 0.0
     if top >= FUZZY_MIN and top - second >= FUZZY_MARGIN:
         return Placement((number,), LIKELY, "fuzzy_label")
     return None

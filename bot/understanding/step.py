@@ -23,7 +23,7 @@ from bot.i18n.render import Renderer
 from bot.services.answers import answer_for
 from bot.services.language import letter_count
 from bot.services.school_data import SchoolData
-from bot.understanding.intent import NONE, IntentModel
+from bot.understanding.intent import NONE, Intent, IntentModel
 from bot.understanding.replies import LIKELY, ReplyBook, ReplyOption, synonym_choice
 
 THRESHOLD = 0.6  # an intent below this is not acted on (a close one becomes a "did you mean")
@@ -134,11 +134,31 @@ class Understanding:
         self.replies = replies
         self.threshold = threshold
         self.aside_threshold = aside_threshold
+        self._asked: tuple[tuple[str, str | None, int], Intent] | None = None
 
     def interpret(
         self, text: str, locale: str | None, school: SchoolData, waiting: Waiting | None = None
     ) -> Interpretation:
         """One interpretation of the text in its context."""
+        self._asked = None
+        try:
+            return self._interpret(text, locale, school, waiting)
+        finally:
+            self._asked = None
+
+    def _intent(self, text: str, locale: str | None, school: SchoolData) -> Intent:
+        """The model's intent, asked once per text within one interpretation (several steps may need it)."""
+        key = (text, locale, id(school))
+        asked = self._asked
+        if asked is not None and asked[0] == key:
+            return asked[1]
+        intent = self.model.classify(text, locale, school)
+        self._asked = (key, intent)
+        return intent
+
+    def _interpret(
+        self, text: str, locale: str | None, school: SchoolData, waiting: Waiting | None
+    ) -> Interpretation:
         command = self.keywords.command(text)
         if command == "stop" or self.keywords.asks_to_stop(text):
             return Interpretation("command", "stop", 1.0)  # consent words before anything else
@@ -171,7 +191,7 @@ class Understanding:
 
     def _classify(self, text: str, locale: str | None, school: SchoolData) -> Interpretation:
         """The model's intent: acted on when sure, a "did you mean" when it is close, else nothing."""
-        intent = self.model.classify(text, locale, school)
+        intent = self._intent(text, locale, school)
         if intent.label == NONE:
             return Interpretation("none", NONE, intent.confidence)
         if intent.confidence >= self.threshold:
@@ -190,7 +210,7 @@ class Understanding:
         phrase = self.replies.phrase_intent(text, locale)
         if phrase is not None and phrase.startswith("language:"):
             return Interpretation("intent", phrase, PHRASE_CONFIDENCE)
-        intent = self.model.classify(text, locale, school)
+        intent = self._intent(text, locale, school)
         quick = intent.label.startswith(ASIDE_PREFIXES) or intent.label in ASIDE_LABELS
         if quick and intent.confidence >= (self.aside_threshold if threshold is None else threshold):
             return Interpretation("intent", intent.label, intent.confidence, slots=dict(intent.slots))
@@ -231,7 +251,7 @@ class Understanding:
         self, text: str, locale: str | None, school: SchoolData, waiting: Waiting
     ) -> Interpretation | None:
         """The model's reading of a reply in words: an option it names, a question aside, or ask again."""
-        intent = self.model.classify(text, locale, school)
+        intent = self._intent(text, locale, school)
         named = [o.number for o in waiting.options if intent.label in o.intents]
         if len(named) == 1 and intent.confidence >= OPTION_INTENT:
             return Interpretation("reply", "choice", intent.confidence, numbers=(named[0],))
