@@ -17,13 +17,21 @@ CACHE_NOTE = "Running servers answer as it within 30 seconds; no restart needed.
 
 
 def check_school_file(file: Path) -> None:
-    """Validate a school file, listing every error with its path and exiting 1 when there is one."""
-    from bot.services.school_data import SchoolFileError, load_school_file
+    """Validate a school file, listing every error with its path and exiting 1 when there is one.
+
+    A FAQ entry without example questions in a shipped language is flagged on stderr (not an error:
+    the bot still answers it from its title and keywords, less often).
+    """
+    from bot.content import locales_dir
+    from bot.i18n.catalogs import Catalogs
+    from bot.services.school_data import SchoolFileError, faq_example_gaps, load_school_file
 
     try:
-        load_school_file(file)
+        data = load_school_file(file)
     except SchoolFileError as exc:
         exit_with_file_errors(file, exc.errors)
+    for gap in faq_example_gaps(data, Catalogs(locales_dir()).available()):
+        click.echo(f"{file}: {gap} (parents asking in that language are understood less often)", err=True)
 
 
 def _store(settings: Settings) -> Store:

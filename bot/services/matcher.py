@@ -84,8 +84,7 @@ class _Index:
         if not held:
             return found
         shared = np.bincount(np.concatenate(held), minlength=len(self.multi))
-        for k in np.flatnonzero(5 * shared >= 3 * self.multi_pair_counts):
-            k = int(k)
+        for k in map(int, np.flatnonzero(5 * shared >= 3 * self.multi_pair_counts)):
             scorer = fuzz.partial_ratio if self.multi_lengths[k] <= len(question) else fuzz.ratio
             score = scorer(self.multi[k], question, score_cutoff=FUZZY_THRESHOLD)
             if score:

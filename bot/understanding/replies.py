@@ -78,6 +78,14 @@ class LocaleWords:
 class Ordered(tuple[LocaleWords, ...]):
     """Languages' words in the order they are tried, with their unions computed once (not per text)."""
 
+    connectors: frozenset[str]
+    fillers: tuple[str, ...]  # longest first
+    single_fillers: frozenset[str]
+    unspaced_fillers: tuple[str, ...]
+    suffixes: tuple[str, ...]  # longest first
+    yes: frozenset[str]
+    no: frozenset[str]
+
     def __new__(cls, words: Iterable[LocaleWords]) -> Ordered:
         """The words in order; the unions every reply needs, prepared."""
         self = super().__new__(cls, words)
@@ -128,6 +136,13 @@ class ReplyBook:
         Only the parent's language and English count, and no one-letter word ("y", "n"): a longer
         text in another language holds such words by chance.
         """
+        said = self._said(text, locale)
+        if said[False]:
+            return False
+        return True if said[True] else None
+
+    def _said(self, text: str, locale: str | None) -> dict[bool, bool]:
+        """Whether a yes word and whether a no word stand in the text (parent's language and English)."""
         norm = normalize(text)
         codes = [code for code in dict.fromkeys((locale, "en")) if code in self.words]
         said = {True: False, False: False}
@@ -137,9 +152,7 @@ class ReplyBook:
                 said[answer] |= any(
                     (len(w) > 1 or is_unspaced(w)) and contains_phrase(norm, w) for w in listed
                 )
-        if said[False]:
-            return False
-        return True if said[True] else None
+        return said
 
     def language_aliases(self) -> dict[str, str]:
         """Extra names of languages (normalized) -> locale code, from every language's file."""
@@ -189,8 +202,10 @@ class ReplyBook:
         yes_no = _yes_no_options(options)
         if yes_no is None:
             return None
-        answer = self.answer_in(text, locale)
-        return None if answer is None else yes_no[0 if answer else 1]
+        said = self._said(text, locale)
+        if said[True] == said[False]:
+            return None  # neither, or both: "네 괜찮습니다" is yes and "fine" (a polite no) at once
+        return yes_no[0 if said[True] else 1]
 
     # Internals -----------------------------------------------------------------
 
