@@ -39,7 +39,7 @@ from bot.services.matcher import TopicMatcher
 from bot.services.quiet_hours import QuietHours
 from bot.services.reminders import ReminderService
 from bot.services.rights import RightsService
-from bot.services.schools import SchoolDirectory
+from bot.services.schools import NoSchool, SchoolDirectory
 from bot.services.volunteer_flow import VolunteerFlow
 from bot.services.volunteers import VolunteerConfig, VolunteerService
 from bot.settings import Settings
@@ -156,6 +156,16 @@ class Bot:
     quiet_hours: QuietHours
     events: EventService
     slack_app: App | None = None
+
+    def warm_up(self) -> None:
+        """Load the language models and index the active school's FAQ now, not on a parent's first text."""
+        self.detector.warm_up()
+        try:
+            with self.store.reading() as tx:
+                school = self.schools.current(tx)
+        except NoSchool:
+            return  # nothing loaded yet: the first text for the school builds its index (under a second)
+        self.conversation.understanding.interpret("hello", school.data.default_locale, school.data)
 
     def dispatcher(self, worker: str | None = None, *, clock: Callable[[], datetime] = utcnow) -> Dispatcher:
         """A dispatcher for this process's outbox work, reading the school's time from `clock`."""

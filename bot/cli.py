@@ -252,7 +252,7 @@ def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers
     click.echo(_banner(bot, host, port, workers))
     log_level = settings.log_level.lower()
     if workers == 1:
-        bot.detector.warm_up()
+        bot.warm_up()
         app = create_app(bot, run_dispatcher=not no_dispatcher, run_scheduler=not no_scheduler)
         server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, access_log=False))
         server.run(sockets=[listener])

@@ -119,5 +119,5 @@ def web_worker_app() -> FastAPI:
     settings = load_settings()
     configure_logging(settings.log_level)
     bot = build_bot(settings)
-    bot.detector.warm_up()
+    bot.warm_up()
     return create_app(bot, run_dispatcher=False)

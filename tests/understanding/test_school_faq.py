@@ -99,3 +99,12 @@ def test_a_new_faq_is_understood_from_the_school_files_examples_alone(
     assert understanding.interpret(question, locale, school).label != "faq:uniform"
     meaning = understanding.interpret(question, locale, with_uniform)
     assert meaning.label == "faq:uniform" and meaning.kind in ("intent", "clarify")
+
+
+def test_warming_up_indexes_the_active_schools_faq(bot: Bot) -> None:
+    model = bot.conversation.understanding.model
+    retrieval = getattr(model, "retrieval", model)
+    retrieval._schools.clear()
+    retrieval._objects.clear()
+    bot.warm_up()
+    assert len(retrieval._schools) == 1  # the first parent's text does not wait for the index
