@@ -11,7 +11,8 @@ held-out folder (scored once, never tuned on): --table heldout2 scores the tunin
 bench/understanding_data/heldout2/<locale>.yaml. heldout/ was scored once on 2026-12-04 and is spent
 (--heldout is kept as --table heldout). Prints per locale and per kind: rows, the share answered right
 first, the share answered wrong confidently, out-of-scope texts answered confidently, and microseconds
-per interpretation (p50 and p99, warm model).
+per interpretation (p50 and p99, warm model), as wall-clock time and as the thread's CPU time (on a
+shared machine the wall clock includes waiting for a core).
 
     .venv/bin/python bench/understanding.py [--method hybrid|calibrated|similarity|words|chars|matcher|all]
         [--table tuning|heldout|heldout2] [--heldout]
@@ -20,6 +21,7 @@ per interpretation (p50 and p99, warm model).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import statistics
 import sys
@@ -42,6 +44,7 @@ from bot.services.answers import Answerer  # noqa: E402
 from bot.services.matcher import TopicMatcher  # noqa: E402
 from bot.services.rights import TOPICS  # noqa: E402
 from bot.services.school_data import SchoolData, load_school_file  # noqa: E402
+from bot.understanding.ensemble import EnsembleModel  # noqa: E402
 from bot.understanding.examples import load_examples  # noqa: E402
 from bot.understanding.intent import Intent  # noqa: E402
 from bot.understanding.matcher_model import MatcherIntentModel  # noqa: E402
@@ -58,6 +61,11 @@ KINDS = ("first", "reply", "midflow", "out_of_scope")
 REPEATS = 20  # each text is interpreted this many times for stable timings
 COMMAND_LABELS = {"status": "concern_status"}
 ACTED = ("command", "reply", "intent")  # what the conversation acts on without asking
+# --half: which rows of each table are scored (by position: 0 even, 1 odd); empty scores them all. An
+# operating point chosen on one half is checked on the other, so its figures are not fitted to the rows.
+HALF: dict[int, bool] = {}
+SETTINGS = {"repeats": REPEATS}
+POLICY: dict[str, float] = {}  # --agree-floor: the hybrid's policy fields to change
 
 
 # The label scheme's names for steps whose id in the flows differs (the language menu is `pick`).
@@ -75,6 +83,7 @@ class Tally:
     out_of_scope: int = 0
     out_of_scope_answered: int = 0
     micros: list[float] = field(default_factory=list)
+    cpu_micros: list[float] = field(default_factory=list)  # the thread's CPU time: what load cannot inflate
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
@@ -82,6 +91,7 @@ class Tally:
         for name in ("rows", "right", "top", "wrong_confident", "out_of_scope", "out_of_scope_answered"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.micros += other.micros
+        self.cpu_micros += other.cpu_micros
 
 
 def label_of(meaning: Interpretation) -> str:
@@ -140,9 +150,10 @@ def score_row(
     waiting = contexts.waiting(context, locale) if context else None
     meaning = understanding.interpret(text, locale, school, waiting)
     tally = Tally(rows=1)
-    for _ in range(REPEATS):
-        start = time.perf_counter_ns()
+    for _ in range(SETTINGS["repeats"]):
+        start, cpu = time.perf_counter_ns(), time.thread_time_ns()
         understanding.interpret(text, locale, school, waiting)
+        tally.cpu_micros.append((time.thread_time_ns() - cpu) / 1000)
         tally.micros.append((time.perf_counter_ns() - start) / 1000)
     got, acted = label_of(meaning), meaning.kind in ACTED
     tally.top += got == expect or (expect == "none" and not acted)
@@ -174,7 +185,9 @@ def score_table(
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     locale, total = str(data["locale"]), Tally()
     kinds = {kind: Tally() for kind in KINDS}
-    for row in data["rows"]:
+    for number, row in enumerate(data["rows"]):
+        if HALF.get(number % 2, True) is False:
+            continue
         tally, kind = score_row(understanding, contexts, school, row, locale)
         total.add(tally)
         total.errors += tally.errors
@@ -196,6 +209,7 @@ def _line(name: str, t: Tally) -> None:
         f"{name:12} {t.rows:5} {_pct(t.right, t.rows):>7} {_pct(t.top, t.rows):>7}"
         f" {_pct(t.wrong_confident, t.rows):>10} {oos:>9}"
         f" {_quantile(t.micros, 50):7.0f} {_quantile(t.micros, 99):7.0f}"
+        f" {_quantile(t.cpu_micros, 50):7.0f} {_quantile(t.cpu_micros, 99):7.0f}"
     )
 
 
@@ -203,7 +217,7 @@ def report(title: str, tallies: dict[str, Tally], kinds: dict[str, Tally], show_
     """Print one line per locale, one per kind and the total; return the total."""
     print(f"\n{title}")
     heads = f"{'rows':>5} {'right':>7} {'top-1':>7} {'conf.wrong':>10} {'oos ans.':>9}"
-    heads += f" {'p50 us':>7} {'p99 us':>7}"
+    heads += f" {'p50 us':>7} {'p99 us':>7} {'cpu p50':>7} {'cpu p99':>7}"
     print(f"{'locale':12} {heads}")
     total = Tally()
     for locale, t in tallies.items():
@@ -252,6 +266,8 @@ def build(method: str, threshold: float | None = None) -> Understanding:
     if method == "hybrid":
         understanding = build_understanding(keywords, LOCALES)
         understanding.threshold = threshold or understanding.threshold
+        if POLICY and isinstance(understanding.model, EnsembleModel):
+            understanding.model.policy = dataclasses.replace(understanding.model.policy, **POLICY)
         return understanding
     threshold = threshold or THRESHOLD
     examples = load_examples(LOCALES_DIR)
@@ -316,7 +332,17 @@ def main() -> None:
         default=None,
         help=f"act on intents this sure (hybrid 0.7, others {THRESHOLD})",
     )
+    parser.add_argument("--repeats", type=int, default=REPEATS, help="timed calls per text (1: a sweep)")
+    parser.add_argument("--agree-floor", type=float, help="hybrid: act on agreed answers from this sure")
+    parser.add_argument(
+        "--half", choices=["even", "odd"], help="score only the even or the odd rows of each table"
+    )
     args = parser.parse_args()
+    SETTINGS["repeats"] = args.repeats
+    if args.agree_floor is not None:
+        POLICY["agree_floor"] = args.agree_floor
+    if args.half:
+        HALF.update({0: args.half == "even", 1: args.half == "odd"})
     if args.heldout and args.table not in ("tuning", "heldout"):
         parser.error("--heldout and --table choose different held-out folders")
     held_out = "heldout" if args.heldout else args.table

@@ -42,15 +42,15 @@ from bot.services.pulses import PulseConfig, PulseService
 from bot.services.quiet_hours import QuietHours
 from bot.services.reminders import ReminderService
 from bot.services.rights import RightsService
-from bot.services.schools import SchoolDirectory
+from bot.services.schools import NoSchool, SchoolDirectory
 from bot.services.teaching import TeachingConfig, TeachingService
 from bot.services.volunteer_flow import VolunteerFlow
 from bot.services.volunteers import VolunteerConfig, VolunteerService
 from bot.settings import Settings
 from bot.store import Store, Tx
 from bot.store.db import build_engine
+from bot.understanding.ensemble import MATCHER_FUZZY_WORDS, EnsembleModel
 from bot.understanding.ensemble import THRESHOLD as ENSEMBLE_THRESHOLD
-from bot.understanding.ensemble import EnsembleModel
 from bot.understanding.intent import IntentModel
 from bot.understanding.lazy_model import LazyIntentModel
 from bot.understanding.matcher_model import MatcherIntentModel
@@ -170,9 +170,15 @@ class Bot:
     teaching: TeachingService | None = None
 
     def warm_up(self) -> None:
-        """Load now what the first parent's text would otherwise wait for: lingua's and the intent models."""
+        """Load the language and intent models and index the active school's FAQ now, not on a first text."""
         self.detector.warm_up()
         retrieval_model().warm_up()
+        try:
+            with self.store.reading() as tx:
+                school = self.schools.current(tx)
+        except NoSchool:
+            return  # nothing loaded yet: the first text for the school builds its index (under a second)
+        self.conversation.understanding.interpret("hello", school.data.default_locale, school.data)
 
     def dispatcher(self, worker: str | None = None, *, clock: Callable[[], datetime] = utcnow) -> Dispatcher:
         """A dispatcher for this process's outbox work, reading the school's time from `clock`."""
@@ -405,7 +411,7 @@ def build_understanding(keywords: KeywordTable, shipped: tuple[str, ...]) -> Und
     replies = load_reply_book(LOCALES_DIR, shipped)
     model = EnsembleModel(
         retrieval_model(),
-        MatcherIntentModel(Answerer(TopicMatcher(keywords)), keywords),
+        MatcherIntentModel(Answerer(TopicMatcher(keywords, fuzzy_words=MATCHER_FUZZY_WORDS)), keywords),
         replies,
     )
     return Understanding(keywords, model, replies, threshold=ENSEMBLE_THRESHOLD)

@@ -30,8 +30,12 @@ def check_school_file(file: Path, override: str | None = None, threshold: float 
     """Validate a school file; exit 1 listing every error with its path, else return its language report.
 
     A text that a language of `threshold` or more of the families lacks is an error unless overridden.
+    A FAQ entry without example questions in a shipped language is flagged on stderr (not an error:
+    the bot still answers it from its title and keywords, less often).
     """
-    from bot.services.school_data import SchoolFileError, load_school_file
+    from bot.content import locales_dir
+    from bot.i18n.catalogs import Catalogs
+    from bot.services.school_data import SchoolFileError, faq_example_gaps, load_school_file
     from bot.services.school_texts import HOME_LANGUAGE_THRESHOLD, coverage, refusals, report_lines
     from bot.yaml_files import load_yaml
 
@@ -46,6 +50,8 @@ def check_school_file(file: Path, override: str | None = None, threshold: float 
         exit_with_file_errors(file, errors, REFUSAL_HINT)
     if errors:
         click.echo(f"loading without {len(errors)} required text(s), on purpose: {override}", err=True)
+    for gap in faq_example_gaps(data, Catalogs(locales_dir()).available()):
+        click.echo(f"{file}: {gap} (parents asking in that language are understood less often)", err=True)
     return report_lines(found, data.languages, data.default_locale)
 
 

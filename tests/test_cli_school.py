@@ -80,3 +80,24 @@ def test_school_use_refuses_a_bad_file_and_keeps_the_active_school(tmp_path: Pat
     assert result.returncode == 1
     assert "  timezone: unknown time zone 'Mars/Olympus'" in result.stderr
     assert run_outreach("school", "list", env=env).stdout.startswith("no school loaded yet")
+
+
+def test_load_flags_a_faq_entry_without_example_questions_in_a_language(tmp_path: Path) -> None:
+    school = Path(LINCOLN).read_text(encoding="utf-8") + (
+        "faq:\n"
+        "  - id: uniform\n"
+        "    question: {en: School uniforms}\n"
+        "    answer: {en: White polo and navy pants.}\n"
+        "    examples: {en: [where do I buy the uniform], ko: [교복은 어디서 사요]}\n"
+    )
+    path = tmp_path / "lincoln-faq.yaml"
+    path.write_text(school, encoding="utf-8")
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'faq.db'}")
+    loaded = run_outreach("load", str(path), env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.splitlines()[0] == "loaded Lincoln Middle School (lincoln-middle)"
+    flagged = [line for line in loaded.stderr.splitlines() if "no example questions" in line]
+    assert flagged == [
+        f"{path}: faq.0 (uniform): no example questions in ar, es, fa, fil, hy, ru, vi, zh_Hans"
+        " (parents asking in that language are understood less often)"
+    ]

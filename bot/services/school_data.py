@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -106,6 +106,20 @@ class FaqEntry(_Strict):
     question: Localized
     answer: Localized
     keywords: dict[str, list[str]] = Field(default_factory=dict)
+    # What parents write for this question, per language: the understanding step learns the answer from
+    # these (a language without any is flagged by `faq_example_gaps`).
+    examples: dict[str, list[str]] = Field(default_factory=dict)
+
+
+def faq_example_gaps(data: SchoolData, locales: Iterable[str]) -> list[str]:
+    """One line per FAQ entry lacking example questions in some of `locales` ("faq.0 (lunch): hy, ar")."""
+    wanted = list(locales)
+    gaps = []
+    for i, entry in enumerate(data.faq):
+        missing = [code for code in wanted if not [t for t in entry.examples.get(code, ()) if str(t).strip()]]
+        if missing:
+            gaps.append(f"faq.{i} ({entry.id}): no example questions in {', '.join(missing)}")
+    return gaps
 
 
 class RightsTopic(_Strict):

@@ -121,10 +121,16 @@ class Index:
         weights = self.scale[cols]
         total = weights @ weights + unseen
         weights = weights / np.sqrt(total)
-        chars = self.chars[cols]
-        matched = self.matrix[cols]
-        word_part = np.asarray(np.where(chars, 0.0, weights) @ matched).ravel()
-        char_part = np.asarray(np.where(chars, weights, 0.0) @ matched).ravel()
+        # The matched features' rows of the CSR matrix, gathered and summed per example with bincount:
+        # the same sums as `weights @ matrix[cols]`, without building a sparse matrix for every text.
+        indptr, indices, data = self.matrix.indptr, self.matrix.indices, self.matrix.data
+        starts, lengths = indptr[cols], indptr[cols + 1] - indptr[cols]
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+        rows, values = indices[offsets], data[offsets] * np.repeat(weights, lengths)
+        chars = np.repeat(self.chars[cols], lengths)
+        size = len(self.rows)
+        word_part = np.bincount(rows[~chars], values[~chars], minlength=size)
+        char_part = np.bincount(rows[chars], values[chars], minlength=size)
         return View(word_part, char_part, len(features), unseen / total)
 
     def best_per_label(self, scores: np.ndarray) -> np.ndarray:

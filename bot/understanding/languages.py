@@ -15,19 +15,19 @@ class LanguageNames:
             for code, listed in by_code.items():
                 for name in listed:
                     found[normalize(name).bare] = code
-        # Longest first so "tieng viet" wins over a shorter name inside it.
+        # Longest first so "tieng viet" wins over a shorter name inside it. How each is looked for is worked
+        # out once: Korean and Armenian names take endings ("영어로", "անգլերենով"), so a word starting with
+        # the name counts; a Chinese name stands anywhere.
         self.names = sorted(found.items(), key=lambda item: -len(item[0]))
+        self._forms = [(_form(name), name, code) for name, code in self.names]
 
     def find(self, text: str, locale: str | None) -> str | None:
         """The language the text asks for: a named one other than the parent's own if there are several."""
         bare = normalize(text).bare
         padded = f" {bare} "
         named: list[tuple[int, str]] = []
-        for name, code in self.names:
-            spaced = not any(script(ch) == "cjk" for ch in name)
-            # Korean and Armenian names take endings ("영어로", "անգլերենով"): a word starting with the name.
-            prefix = name[0] and script(name[0]) in ("hangul", "armenian")
-            at = padded.find(f" {name}" if prefix else f" {name} ") if spaced else bare.find(name)
+        for form, name, code in self._forms:
+            at = bare.find(name) if form is None else padded.find(form)
             if at >= 0 and all(c != code for _, c in named):
                 named.append((at, code))
         if not named:
@@ -35,3 +35,11 @@ class LanguageNames:
         named.sort()
         others = [code for _, code in named if code != locale]
         return others[0] if others else named[0][1]
+
+
+def _form(name: str) -> str | None:
+    """What to look for in a padded text (None: the bare name anywhere, for a script without spaces)."""
+    if any(script(ch) == "cjk" for ch in name):
+        return None
+    prefix = bool(name) and script(name[0]) in ("hangul", "armenian")
+    return f" {name}" if prefix else f" {name} "

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 from scipy import sparse
 
-from bot.services.school_data import SchoolData
+from bot.services.school_data import FaqEntry, SchoolData
 from bot.understanding.calibrate import fit
 from bot.understanding.examples import ExampleSet
 from bot.understanding.index import Featurizer, Index, Row
@@ -31,6 +31,10 @@ SECOND_SHARE = 0.5
 # (leave-one-out, from the examples alone), so one threshold fits every language.
 SPREAD_LIMITS = (1.0, 2.0)
 NEAREST = 15
+# Below this score nothing is alike: the calibrator, fitted on examples that all resemble something, would
+# still give such a text a middling confidence.
+MIN_SCORE = 0.15
+SCHOOL_OBJECTS = 8  # school data objects remembered by identity (one per school a process serves)
 
 
 class RetrievalModel:
@@ -43,7 +47,9 @@ class RetrievalModel:
         self.spread = _spread(self.index)
         self.calibrator = fit(*zip(*_held_out_signals(self.index, self.spread), strict=True))
         self._weights: dict[tuple[int, str | None], np.ndarray] = {}
-        self._schools: dict[str, tuple[tuple[object, ...], Index]] = {}  # slug -> (its knowledge, index)
+        # slug -> (the school's knowledge, its index): only the latest version of each school is kept.
+        self._schools: dict[str, tuple[tuple[object, ...], Index]] = {}
+        self._objects: dict[int, tuple[SchoolData, Index]] = {}  # school object (kept alive) -> its index
 
     def explain(
         self, text: str, locale: str | None, school: SchoolData
@@ -60,6 +66,8 @@ class RetrievalModel:
         if scored is None:
             return Intent(NONE, 0.0)
         ranked, signals = scored
+        if ranked[0][1] < MIN_SCORE:
+            return Intent(NONE, 0.0)  # "blue elephant": a word or two in common with anything is no answer
         sure = self.calibrator.probability(signals)
         best = ranked[0][1]
         others = tuple(
@@ -85,23 +93,24 @@ class RetrievalModel:
         return found
 
     def _for_school(self, school: SchoolData) -> Index:
-        # What staff teach changes the key: the school's index is rebuilt from the shared one (only the
-        # school's rows are vectorized, a few ms), and only its latest version is kept.
-        key = (
-            *((e.id, *((k, *v) for k, v in sorted(e.keywords.items()))) for e in school.faq),
-            *(
-                (label, *((k, *v) for k, v in sorted(by.items())))
-                for label, by in sorted(school.taught_examples.items())
-            ),
-        )
+        seen = self._objects.get(id(school))
+        if seen is not None and seen[0] is school:
+            return seen[1]  # the same school object as the last text: no need to read its FAQ again
+        key = (*(_faq_key(e) for e in school.faq), *_taught_key(school))
         cached = self._schools.get(school.slug)
         if cached is not None and cached[0] == key:
-            return cached[1]
-        ids = {f"{FAQ_PREFIX}{e.id}" for e in school.faq}
-        found = self.index.with_rows(
-            list(_faq_rows(school)), lambda r: r.label.startswith(FAQ_PREFIX) and r.label not in ids
-        )
-        self._schools[school.slug] = (key, found)
+            found = cached[1]
+        else:
+            # The school's questions (and what staff taught) are indexed with the examples, refitted
+            # together (about a second, once per school and version): a word only the school's examples
+            # use ("uniforme", "교복") needs its own column in the vocabulary.
+            ids = {f"{FAQ_PREFIX}{e.id}" for e in school.faq}
+            kept = [r for r in self.index.rows if not r.label.startswith(FAQ_PREFIX) or r.label in ids]
+            found = Index([*kept, *_faq_rows(school)], self.index.featurize)
+            self._schools[school.slug] = (key, found)
+        if len(self._objects) >= SCHOOL_OBJECTS:
+            self._objects.clear()
+        self._objects[id(school)] = (school, found)
         return found
 
 
@@ -113,18 +122,31 @@ def _weights(locales: np.ndarray, locale: str | None) -> np.ndarray:
     return np.where(locales == locale, own, np.where(locales == "en", en, other))
 
 
+def _faq_key(entry: FaqEntry) -> tuple[object, ...]:
+    texts = (entry.question, entry.keywords, entry.examples)
+    return (entry.id, *(tuple((k, str(v)) for k, v in sorted(t.items())) for t in texts))
+
+
+def _taught_key(school: SchoolData) -> tuple[object, ...]:
+    return tuple(
+        (label, *((k, *v) for k, v in sorted(by.items())))
+        for label, by in sorted(school.taught_examples.items())
+    )
+
+
 def _faq_rows(school: SchoolData) -> Iterable[Row]:
-    # The school's own words for its questions, and the question's title, are examples of that answer.
+    # The school's example questions, its keywords and the question's title are examples of that answer.
     for entry in school.faq:
+        label = f"{FAQ_PREFIX}{entry.id}"
         for locale, title in entry.question.items():
-            yield Row(str(title), f"{FAQ_PREFIX}{entry.id}", locale)
-        for locale, words in entry.keywords.items():
-            for word in words:
-                yield Row(str(word), f"{FAQ_PREFIX}{entry.id}", locale)
+            yield Row(str(title), label, locale)
+        for listed in (entry.keywords, entry.examples):
+            for locale, texts in listed.items():
+                yield from (Row(str(text), label, locale) for text in texts if str(text).strip())
     # Questions staff taught from Slack are examples of the answer they chose, in the question's language.
-    for label, by_locale in school.taught_examples.items():
+    for taught, by_locale in school.taught_examples.items():
         for locale, texts in by_locale.items():
-            yield from (Row(str(text), label, locale) for text in texts)
+            yield from (Row(str(text), taught, locale) for text in texts)
 
 
 def _score(

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.i18n.keywords import contains_phrase, is_unspaced, normalize
 
@@ -27,6 +28,8 @@ MIN_WORD_CHARS = 3
 MIN_PREFIX_CHARS = 4
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 SURE, LIKELY = 1.0, 0.85
+SURE_WAYS = frozenset({"number", "label", "yes_no"})  # placements that stand however long the text
+MAX_PART_WORDS = 3  # a longer part of a several-choice reply placed only by a word in it is a sentence
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,9 @@ class ReplyOption:
     number: int
     value: str
     labels: tuple[str, ...]
+    # Labels of the intent model that mean this option here ("concern:transportation" is "Bus or
+    # transportation" at the category step; "staff" is "Reach a teacher or the principal" on the menu).
+    intents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,35 @@ class LocaleWords:
         default_factory=dict
     )  # context -> n -> words
     phrases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # intent label -> phrases
+    # Particles and endings glued to a word ("두 번째요", "1이랑", "երկրորդը"): a word with one of these
+    # at its end is also read without it.
+    suffixes: tuple[str, ...] = ()
+    # synonyms prepared for _mentions: context -> ((option number, phrase, how it is looked for), ...)
+    mentions: Mapping[str, tuple[tuple[int, str, int], ...]] = field(default_factory=dict)
+
+
+class Ordered(tuple[LocaleWords, ...]):
+    """Languages' words in the order they are tried, with their unions computed once (not per text)."""
+
+    connectors: frozenset[str]
+    fillers: tuple[str, ...]  # longest first
+    single_fillers: frozenset[str]
+    unspaced_fillers: tuple[str, ...]
+    suffixes: tuple[str, ...]  # longest first
+    yes: frozenset[str]
+    no: frozenset[str]
+
+    def __new__(cls, words: Iterable[LocaleWords]) -> Ordered:
+        """The words in order; the unions every reply needs, prepared."""
+        self = super().__new__(cls, words)
+        self.connectors = frozenset().union(*(w.connectors for w in self))
+        self.fillers = tuple(sorted({f for w in self for f in w.fillers}, key=len, reverse=True))
+        self.single_fillers = frozenset(f for f in self.fillers if " " not in f)
+        self.unspaced_fillers = tuple(f for f in self.fillers if is_unspaced(f))
+        self.suffixes = tuple(sorted({x for w in self for x in w.suffixes}, key=len, reverse=True))
+        self.yes = frozenset().union(*(w.yes for w in self))
+        self.no = frozenset().union(*(w.no for w in self))
+        return self
 
 
 class ReplyBook:
@@ -78,12 +113,17 @@ class ReplyBook:
             for p in phrases
             if p
         )
+        self._orders: dict[tuple[str | None, int | None], Ordered] = {}
 
-    def order(self, locale: str | None) -> list[LocaleWords]:
-        """The parent's language first, then English, then the rest."""
-        codes = [c for c in (locale, "en") if c in self.words]
-        codes += [c for c in sorted(self.words) if c not in codes]
-        return [self.words[c] for c in codes]
+    def order(self, locale: str | None, languages: int | None = None) -> Ordered:
+        """The parent's language first, then English, then the rest (the first `languages` of them)."""
+        key = (locale, languages)
+        found = self._orders.get(key)
+        if found is None:
+            codes = [c for c in (locale, "en") if c in self.words]
+            codes += [c for c in sorted(self.words) if c not in codes]
+            found = self._orders[key] = Ordered(self.words[c] for c in codes[:languages])
+        return found
 
     def is_resume(self, text: str) -> bool:
         """True when the text asks to go back to a saved draft (CONTINUE)."""
@@ -96,6 +136,13 @@ class ReplyBook:
         Only the parent's language and English count, and no one-letter word ("y", "n"): a longer
         text in another language holds such words by chance.
         """
+        said = self._said(text, locale)
+        if said[False]:
+            return False
+        return True if said[True] else None
+
+    def _said(self, text: str, locale: str | None) -> dict[bool, bool]:
+        """Whether a yes word and whether a no word stand in the text (parent's language and English)."""
         norm = normalize(text)
         codes = [code for code in dict.fromkeys((locale, "en")) if code in self.words]
         said = {True: False, False: False}
@@ -105,9 +152,7 @@ class ReplyBook:
                 said[answer] |= any(
                     (len(w) > 1 or is_unspaced(w)) and contains_phrase(norm, w) for w in listed
                 )
-        if said[False]:
-            return False
-        return True if said[True] else None
+        return said
 
     def language_aliases(self) -> dict[str, str]:
         """Extra names of languages (normalized) -> locale code, from every language's file."""
@@ -152,15 +197,26 @@ class ReplyBook:
             return self._several(norm, options, ordered, context)
         return self._one(norm, options, ordered, context)
 
+    def yes_or_no_said(self, text: str, options: tuple[ReplyOption, ...], locale: str | None) -> int | None:
+        """At a yes-or-no step, the option a sentence says yes or no to ("we'll be there", "no puedo ir")."""
+        yes_no = _yes_no_options(options)
+        if yes_no is None:
+            return None
+        said = self._said(text, locale)
+        if said[True] == said[False]:
+            return None  # neither, or both: "네 괜찮습니다" is yes and "fine" (a polite no) at once
+        return yes_no[0 if said[True] else 1]
+
     # Internals -----------------------------------------------------------------
 
     def _one(
-        self, norm: str, options: tuple[ReplyOption, ...], ordered: list[LocaleWords], context: str
+        self, norm: str, options: tuple[ReplyOption, ...], ordered: Ordered, context: str
     ) -> Placement | None:
         core = _strip_fillers(norm, ordered)
         yes_no = _yes_no_options(options)
         if yes_no is not None:
-            answer = _yes_or_no(core, ordered) or _yes_or_no(norm, ordered)
+            answer = _yes_or_no(core, ordered)
+            answer = _yes_or_no(norm, ordered) if answer is None else answer
             if answer is not None:
                 return Placement((yes_no[0] if answer else yes_no[1],), SURE, "yes_no")
         by_label = _by_label(core, options) or _by_label(norm, options)
@@ -169,25 +225,31 @@ class ReplyBook:
         return _by_synonym(norm, options, ordered, context)
 
     def _several(
-        self, norm: str, options: tuple[ReplyOption, ...], ordered: list[LocaleWords], context: str
+        self, norm: str, options: tuple[ReplyOption, ...], ordered: Ordered, context: str
     ) -> Placement | None:
         parts = _split(norm, ordered)
         chosen: list[int] = []
+        sure = True
         for part in parts:
             placed = self._one(part, options, ordered, context)
-            if placed is None:
-                return None
+            if placed is None or (placed.how not in SURE_WAYS and len(part.split()) > MAX_PART_WORDS):
+                chosen = []  # "wait, what's the office phone number" names "office" but is no choice
+                break
+            sure = sure and placed.how in SURE_WAYS
             chosen.extend(placed.numbers)
-        return Placement(tuple(dict.fromkeys(chosen)), LIKELY, "labels") if chosen else None
+        if chosen:
+            return Placement(tuple(dict.fromkeys(chosen)), LIKELY, "labels" if sure else "synonyms")
+        # Words glued to their connector ("번역하고 요리", "الترجمة والطبخ"): every option the text names.
+        named = sorted(_synonym_hits(norm, options, ordered, context))
+        return Placement(tuple(named), LIKELY, "mentions") if named else None
 
-    def _numbers(self, norm: str, ordered: list[LocaleWords]) -> list[int] | None:
+    def _numbers(self, norm: str, ordered: Ordered) -> list[int] | None:
         """The numbers a reply is made of ('2', '1 y 3', 'the second one', 'cuatro', '二'), or None."""
         core = _strip_fillers(norm, ordered, multiword_only=True)
-        connectors = frozenset().union(*(w.connectors for w in ordered))
-        fillers = frozenset(f for w in ordered for f in w.fillers if " " not in f)
-        if is_unspaced(core):
-            core = " ".join(_UNSPACED_DIGITS.sub(r" \1 ", core).split())  # "1和3" -> "1 和 3"
-        tokens = core.split()
+        connectors, fillers = ordered.connectors, ordered.single_fillers
+        if is_unspaced(core) or _GLUED_DIGIT.search(core):
+            core = " ".join(_UNSPACED_DIGITS.sub(r" \1 ", core).split())  # "1和3" -> "1 和 3", "1이랑" too
+        tokens = _tokens(core, ordered)
         found: list[int] = []
         i = 0
         while i < len(tokens):
@@ -216,7 +278,36 @@ class ReplyBook:
         return found or None
 
 
-def _word_number(token: str, ordered: list[LocaleWords]) -> list[int] | None:
+# A digit glued to a Hangul or Arabic-script particle ("1이랑", "۱و"); Latin ones are number words ("3rd").
+_GLUED_DIGIT = re.compile(r"\d[\uac00-\ud7a3\u0600-\u06ff]|[\uac00-\ud7a3\u0600-\u06ff]\d")
+# A connector written as part of the next word in Arabic script ("والطبخ": "and cooking").
+_ARABIC_AND = re.compile(r"^و(?=[\u0600-\u06ff]{2})")
+
+
+def _tokens(core: str, ordered: Ordered) -> list[str]:
+    """The words of a reply, with a glued Arabic "and" set apart and a word's particle taken off when
+    what is left is a word the reply tables know ("두 번째요" -> "두 번째")."""
+    out: list[str] = []
+    for token in core.split():
+        if _ARABIC_AND.match(token) and "و" in ordered.connectors:
+            out.append("و")
+            token = token[1:]
+        out.append(_unsuffixed(token, ordered))
+    return out
+
+
+def _unsuffixed(token: str, ordered: Ordered) -> str:
+    for suffix in ordered.suffixes:
+        if token.endswith(suffix) and len(token) > len(suffix):
+            stem = token[: -len(suffix)]
+            if stem.isdigit() or stem in ordered.connectors or _word_number(stem, ordered) is not None:
+                return stem
+            if any(stem in w.numbers for w in ordered) or stem in ordered.single_fillers:
+                return stem
+    return token
+
+
+def _word_number(token: str, ordered: Ordered) -> list[int] | None:
     for words in ordered:
         if token in words.numbers:
             return [words.numbers[token]]
@@ -226,9 +317,9 @@ def _word_number(token: str, ordered: list[LocaleWords]) -> list[int] | None:
     return None
 
 
-def _read_unspaced(token: str, ordered: list[LocaleWords]) -> list[int] | None:
+def _read_unspaced(token: str, ordered: Ordered) -> list[int] | None:
     table = {k: v for w in reversed(ordered) for k, v in w.numbers.items() if is_unspaced(k) or len(k) <= 4}
-    fillers = {f.replace(" ", "") for w in ordered for f in w.fillers if is_unspaced(f)}
+    fillers = {f.replace(" ", "") for f in ordered.unspaced_fillers}
     found: list[int] = []
     rest = token
     while rest:
@@ -245,35 +336,40 @@ def _read_unspaced(token: str, ordered: list[LocaleWords]) -> list[int] | None:
     return found or None
 
 
-def _counter_only(rest: str, ordered: list[LocaleWords]) -> bool:
-    fillers = {f for w in ordered for f in w.fillers}
+def _counter_only(rest: str, ordered: Ordered) -> bool:
+    fillers = ordered.fillers
     left = rest.split()
-    return all(part in fillers or part.replace(" ", "") in fillers for part in left)
+    return all(
+        part in fillers or part.replace(" ", "") in fillers or part in ordered.suffixes for part in left
+    )
 
 
-def _strip_fillers(norm: str, ordered: list[LocaleWords], *, multiword_only: bool = False) -> str:
+def _strip_fillers(norm: str, ordered: Ordered, *, multiword_only: bool = False) -> str:
     """The text without polite words and frames ('yes please' -> 'yes', 'el número dos' -> 'dos')."""
-    fillers = sorted({f for w in ordered for f in w.fillers}, key=len, reverse=True)
     padded = f" {norm} "
-    for filler in fillers:
-        if is_unspaced(filler) or (multiword_only and " " not in filler):
+    for filler in ordered.fillers:
+        if (multiword_only and " " not in filler) or filler in ordered.unspaced_fillers:
             continue
         while f" {filler} " in padded:
             padded = padded.replace(f" {filler} ", " ")
     core = " ".join(padded.split())
-    if is_unspaced(core):
+    if ordered.unspaced_fillers and is_unspaced(core):
         # Polite words at either end of a text without spaces ("请", "吧").
-        for filler in fillers:
-            if is_unspaced(filler) and core != filler:
+        for filler in ordered.unspaced_fillers:
+            if core != filler:
                 core = core.removeprefix(filler).removesuffix(filler)
     return core.strip() or norm
 
 
-def _split(norm: str, ordered: list[LocaleWords]) -> list[str]:
-    connectors = {c for w in ordered for c in w.connectors}
+def _split(norm: str, ordered: Ordered) -> list[str]:
+    connectors = ordered.connectors
     parts: list[str] = []
     current: list[str] = []
-    for token in norm.split():
+    for token in _tokens(norm, ordered):
+        glued = next((c for c in ordered.suffixes if c in connectors and token.endswith(c)), None)
+        if glued and len(token) > len(glued):  # "번역하고 요리": "하고" is "and"
+            current.append(token[: -len(glued)])
+            token = glued
         if token in connectors:
             if current:
                 parts.append(" ".join(current))
@@ -296,7 +392,7 @@ def _yes_no_options(options: tuple[ReplyOption, ...]) -> tuple[int, int] | None:
     return (yes, no) if yes is not None and no is not None and len(options) <= 3 else None
 
 
-def _yes_or_no(core: str, ordered: list[LocaleWords]) -> bool | None:
+def _yes_or_no(core: str, ordered: Ordered) -> bool | None:
     """True for a yes ('sí', 'yes please', 'ok yes'), False for a no, None for anything else."""
     for words in ordered:
         if core in words.yes:
@@ -306,47 +402,97 @@ def _yes_or_no(core: str, ordered: list[LocaleWords]) -> bool | None:
     tokens = core.split()
     if len(tokens) < 2:
         return None
-    yes = frozenset().union(*(w.yes for w in ordered))
-    no = frozenset().union(*(w.no for w in ordered))
-    if all(t in yes for t in tokens):
+    if all(t in ordered.yes for t in tokens):
         return True
-    if all(t in no for t in tokens):
+    if all(t in ordered.no for t in tokens):
         return False
     return None
 
 
+@dataclass(frozen=True)
+class _Labels:
+    """A step's option labels prepared once for fuzzy placing (the language menu has ~200 names)."""
+
+    exact: Mapping[str, frozenset[int]]
+    labels: tuple[str, ...]  # normalized, non-empty
+    label_numbers: tuple[int, ...]
+    words: tuple[str, ...]  # every word of every label
+    word_numbers: tuple[int, ...]
+
+
+@lru_cache(maxsize=256)
+def _labels(options: tuple[ReplyOption, ...]) -> _Labels:
+    exact: dict[str, set[int]] = {}
+    labels: list[tuple[str, int]] = []
+    words: list[tuple[str, int]] = []
+    for option in options:
+        for label in option.labels:
+            norm = normalize(label)
+            if not norm:
+                continue
+            exact.setdefault(norm, set()).add(option.number)
+            labels.append((norm, option.number))
+            words += [(w, option.number) for w in norm.split()]
+    labels, words = list(dict.fromkeys(labels)), list(dict.fromkeys(words))
+    return _Labels(
+        {k: frozenset(v) for k, v in exact.items()},
+        tuple(lb for lb, _ in labels),
+        tuple(n for _, n in labels),
+        tuple(w for w, _ in words),
+        tuple(n for _, n in words),
+    )
+
+
 def _by_label(core: str, options: tuple[ReplyOption, ...]) -> Placement | None:
-    exact = {o.number for o in options for label in o.labels if normalize(label) == core}
+    prepared = _labels(options)
+    exact = prepared.exact.get(core, frozenset())
     if len(exact) == 1:
-        return Placement((exact.pop(),), SURE, "label")
+        return Placement((next(iter(exact)),), SURE, "label")
     if len(core) < MIN_FUZZY_CHARS and not is_unspaced(core):
         return None
-    scores: list[tuple[float, int]] = []
-    for option in options:
-        best = 0.0
-        for label in option.labels:
-            norm_label = normalize(label)
-            if not norm_label:
-                continue
-            if len(norm_label) >= MIN_FUZZY_CHARS and contains_phrase(core, norm_label):
-                best = max(best, 95.0)
-            best = max(best, float(fuzz.ratio(core, norm_label)))
-            if len(core) >= MIN_WORD_CHARS and core in norm_label.split():
-                best = max(best, 90.0)  # "math" for "Math help"
-            if len(core) >= 5 and not is_unspaced(core):
-                # A word of the label typed alone ("transportation", "bullying").
-                best = max(best, max((float(fuzz.ratio(core, w)) for w in norm_label.split()), default=0.0))
-        scores.append((best, option.number))
-    scores.sort(reverse=True)
-    top, number = scores[0]
-    second = scores[1][0] if len(scores) > 1 else 0.0
+    best: dict[int, float] = {}
+
+    def keep(number: int, score: float) -> None:
+        if score > best.get(number, 0.0):
+            best[number] = score
+
+    padded = f" {core} "
+    spaced = not is_unspaced(core)
+    for label, number in zip(prepared.labels, prepared.label_numbers, strict=True):
+        if len(label) >= MIN_FUZZY_CHARS and (
+            f" {label} " in padded
+            if spaced and not is_unspaced(label)
+            else label.replace(" ", "") in core.replace(" ", "")
+        ):
+            keep(number, 95.0)
+    # Only scores that could decide matter: a top one from FUZZY_MIN, a runner-up within FUZZY_MARGIN of it.
+    cutoff = FUZZY_MIN - FUZZY_MARGIN
+    for _, score, k in process.extract(
+        core, prepared.labels, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+    ):
+        keep(prepared.label_numbers[k], float(score))
+    if len(core) >= MIN_WORD_CHARS:
+        for word, number in zip(prepared.words, prepared.word_numbers, strict=True):
+            if word == core:
+                keep(number, 90.0)  # "math" for "Math help"
+    if len(core) >= 5 and spaced:
+        # A word of the label typed alone ("transportation", "bullying").
+        for _, score, k in process.extract(
+            core, prepared.words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        ):
+            keep(prepared.word_numbers[k], float(score))
+    if not best:
+        return None
+    ranked = sorted(((score, number) for number, score in best.items()), reverse=True)
+    top, number = ranked[0]
+    second = ranked[1][0] if len(ranked) > 1 else 0.0
     if top >= FUZZY_MIN and top - second >= FUZZY_MARGIN:
         return Placement((number,), LIKELY, "fuzzy_label")
     return None
 
 
 def _by_synonym(
-    norm: str, options: tuple[ReplyOption, ...], ordered: list[LocaleWords], context: str
+    norm: str, options: tuple[ReplyOption, ...], ordered: Ordered, context: str
 ) -> Placement | None:
     """An option named by one of its synonyms ('school bus' is 'Bus or transportation')."""
     hits = _synonym_hits(norm, options, ordered, context)
@@ -356,26 +502,41 @@ def _by_synonym(
 
 
 def _synonym_hits(
-    norm: str, options: tuple[ReplyOption, ...], ordered: list[LocaleWords], context: str
+    norm: str, options: tuple[ReplyOption, ...], ordered: Ordered, context: str
 ) -> dict[int, int]:
     hits: dict[int, int] = {}
     numbers = {o.number for o in options}
+    padded, compact = f" {norm} ", norm.replace(" ", "")
     for words in ordered:
-        for number, phrases in words.synonyms.get(context, {}).items():
-            if number not in numbers:
-                continue
-            for phrase in phrases:
-                if phrase and _mentions(norm, phrase):
-                    hits[number] = max(hits.get(number, 0), len(phrase))
+        for number, phrase, how in words.mentions.get(context, ()):
+            if number in numbers and _mentions(padded, compact, norm, phrase, how):
+                hits[number] = max(hits.get(number, 0), len(phrase))
     return hits
 
 
-def _mentions(norm: str, phrase: str) -> bool:
+# How a synonym is looked for (_mention_kind): whole words, anywhere in a text without spaces, as a word's
+# start (its last word may be inflected or take a particle), or anywhere (Hangul glues particles to nouns).
+WHOLE, UNSPACED, PREFIX, INSIDE = 0, 1, 2, 3
+
+
+def _mention_kind(phrase: str) -> int:
+    if is_unspaced(phrase):
+        return UNSPACED
+    if len(phrase) < MIN_PREFIX_CHARS:
+        return WHOLE
+    return INSIDE if _HANGUL.search(phrase) is not None else PREFIX
+
+
+def _mentions(padded: str, compact: str, norm: str, phrase: str, how: int) -> bool:
     """A phrase stands in a text, its last word maybe inflected or with a particle ("ավտոբուսից",
     "автобусе", "스쿨버스가"); a short word only whole ("bus" is not in "business")."""
-    if is_unspaced(phrase) or len(phrase) < MIN_PREFIX_CHARS:
-        return contains_phrase(norm, phrase)
-    return f" {phrase}" in f" {norm}" or (_HANGUL.search(phrase) is not None and phrase in norm)
+    if how == WHOLE:
+        return f" {phrase} " in padded
+    if how == UNSPACED:
+        return phrase.replace(" ", "") in compact
+    if how == INSIDE and phrase in norm:
+        return True
+    return f" {phrase}" in padded
 
 
 def synonym_choice(book: ReplyBook, text: str, locale: str | None, context: str, count: int) -> int | None:
@@ -393,7 +554,7 @@ def synonym_choices(
     `languages`: only the first few of the parent's language, English and the rest (faster).
     """
     options = tuple(ReplyOption(n, str(n), ()) for n in range(1, count + 1))
-    ordered = book.order(locale)[:languages]
+    ordered = book.order(locale, languages)
     return tuple(sorted(_synonym_hits(normalize(text), options, ordered, context)))
 
 
@@ -422,6 +583,7 @@ def parse_words(data: Mapping[str, object], where: str) -> LocaleWords:
         "resume",
         "synonyms",
         "phrases",
+        "suffixes",
     }
     unknown = set(data) - known
     if unknown:
@@ -462,4 +624,14 @@ def parse_words(data: Mapping[str, object], where: str) -> LocaleWords:
         resume=frozenset(words("resume")),
         synonyms=synonyms,
         phrases=phrases,
+        suffixes=tuple(sorted(set(words("suffixes")), key=len, reverse=True)),
+        mentions={
+            context: tuple(
+                (number, phrase, _mention_kind(phrase))
+                for number, listed in table.items()
+                for phrase in listed
+                if phrase
+            )
+            for context, table in synonyms.items()
+        },
     )

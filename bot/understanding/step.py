@@ -23,8 +23,8 @@ from bot.i18n.render import Renderer
 from bot.services.answers import answer_for
 from bot.services.language import letter_count
 from bot.services.school_data import SchoolData
-from bot.understanding.intent import NONE, IntentModel
-from bot.understanding.replies import ReplyBook, ReplyOption, synonym_choice
+from bot.understanding.intent import NONE, Intent, IntentModel
+from bot.understanding.replies import LIKELY, ReplyBook, ReplyOption, synonym_choice
 
 THRESHOLD = 0.6  # an intent below this is not acted on (a close one becomes a "did you mean")
 SUGGEST = 0.2  # from here to THRESHOLD the bot asks "did you mean" with the best answers it has
@@ -32,7 +32,7 @@ CLARIFY_COUNT = 3
 PHRASE_CONFIDENCE = 0.9
 # Where a step waits for free text (what happened, the child's name, a good time), only a quick question
 # the model is very sure of is answered aside; anything else is the answer the step asked for.
-ASIDE_THRESHOLD = 0.85
+ASIDE_THRESHOLD = 0.7
 ASIDE_LABELS = frozenset({"hours", "contact", "parent_center", "staff", "rights", "events", "help"})
 ASIDE_PREFIXES = ("faq:", "rights:", "language:")
 QUESTION_MARKS = frozenset("?¿？؟՞")
@@ -43,6 +43,18 @@ MIN_DESCRIPTION_UNSPACED = 24  # eight ideographs
 PREVIEW_CHARS = 90
 # Commands a reply word may also be ("sí" and "yes" are START): at a step that waits, the reply wins.
 SOFT_COMMANDS = frozenset({"start"})
+# A reply placed this way is sure enough to stand even when the text reads as a question ("labels": each
+# short part of a several-choice reply placed on its own).
+# A text this long that names options only somewhere inside ("wait, what's the office phone number") may
+# be a question rather than a choice.
+SENTENCE_WORDS = 4
+PLAIN_PLACEMENTS = frozenset({"number", "label", "yes_no", "labels"})
+# The model's answer at a step with options names one of them ("staff" on the menu): taken from this
+# confidence, well below the step's threshold, since the options narrow what the parent can mean.
+OPTION_INTENT = 0.4
+# Intents about the waiting step's own flow that name none of its options ("I want to complain" at the
+# category step, an RSVP sentence without yes or no at "Will you come?"): the step asks again.
+OWN_FLOW = {"events": ("rsvp", "events"), "volunteer": ("volunteer",), "concern": ("concern",)}
 _OPTION_LINE = re.compile(r"^\s*(\d{1,2})[ .):]+(\S.*)$")
 
 
@@ -122,17 +134,42 @@ class Understanding:
         self.replies = replies
         self.threshold = threshold
         self.aside_threshold = aside_threshold
+        self._asked: tuple[tuple[str, str | None, int], Intent] | None = None
 
     def interpret(
         self, text: str, locale: str | None, school: SchoolData, waiting: Waiting | None = None
     ) -> Interpretation:
         """One interpretation of the text in its context."""
+        self._asked = None
+        try:
+            return self._interpret(text, locale, school, waiting)
+        finally:
+            self._asked = None
+
+    def _intent(self, text: str, locale: str | None, school: SchoolData) -> Intent:
+        """The model's intent, asked once per text within one interpretation (several steps may need it)."""
+        key = (text, locale, id(school))
+        asked = self._asked
+        if asked is not None and asked[0] == key:
+            return asked[1]
+        intent = self.model.classify(text, locale, school)
+        self._asked = (key, intent)
+        return intent
+
+    def _interpret(
+        self, text: str, locale: str | None, school: SchoolData, waiting: Waiting | None
+    ) -> Interpretation:
         command = self.keywords.command(text)
         if command == "stop" or self.keywords.asks_to_stop(text):
             return Interpretation("command", "stop", 1.0)  # consent words before anything else
         with_argument = self.keywords.command_with_argument(text, frozenset({"status"}))
         if with_argument is not None:
             return Interpretation("command", "status", 1.0, argument=with_argument[1])
+        if waiting is not None and command is not None and waiting.options:
+            # "idioma" is the LANGUAGE command and also a rights topic's very label: the step's label wins.
+            placed = self.replies.place(text, waiting.options, locale, context=waiting.context)
+            if placed is not None and placed.how in ("label", "fuzzy_label"):
+                return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
         if waiting is not None and (command is None or command in SOFT_COMMANDS):
             if waiting.free_text and not waiting.several:
                 # What happened, the child's name, a good time: only a question asked as one (with its
@@ -154,7 +191,7 @@ class Understanding:
 
     def _classify(self, text: str, locale: str | None, school: SchoolData) -> Interpretation:
         """The model's intent: acted on when sure, a "did you mean" when it is close, else nothing."""
-        intent = self.model.classify(text, locale, school)
+        intent = self._intent(text, locale, school)
         if intent.label == NONE:
             return Interpretation("none", NONE, intent.confidence)
         if intent.confidence >= self.threshold:
@@ -173,7 +210,7 @@ class Understanding:
         phrase = self.replies.phrase_intent(text, locale)
         if phrase is not None and phrase.startswith("language:"):
             return Interpretation("intent", phrase, PHRASE_CONFIDENCE)
-        intent = self.model.classify(text, locale, school)
+        intent = self._intent(text, locale, school)
         quick = intent.label.startswith(ASIDE_PREFIXES) or intent.label in ASIDE_LABELS
         if quick and intent.confidence >= (self.aside_threshold if threshold is None else threshold):
             return Interpretation("intent", intent.label, intent.confidence, slots=dict(intent.slots))
@@ -187,13 +224,40 @@ class Understanding:
         placed = self.replies.place(
             text, waiting.options, locale, context=waiting.context, several=waiting.several
         )
+        # A question mark makes a reply placed by a word in it a question ("what's the office phone number?"
+        # names "phone"), and so does a sentence that names an option only somewhere inside.
+        asked = is_question(text, marked=True) or (
+            placed is not None and placed.how == "mentions" and len(text.split()) >= SENTENCE_WORDS
+        )
+        if placed is not None and (placed.how in PLAIN_PLACEMENTS or not asked):
+            return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
+        if asked:
+            # "what's the office phone number?" at "How should we reach you?" names "phone" but asks.
+            aside = self._aside(text, locale, school, self.threshold)
+            if aside is not None:
+                return aside
         if placed is not None:
             return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
         if waiting.several:
-            # A step that takes numbers from its list: a sentence it cannot place may be a question.
-            return self._aside(text, locale, school, self.threshold) or Interpretation(
-                "reply", "input", 0.5
-            )  # the step's action reads what it can
+            return Interpretation("none", NONE)  # a sentence the step cannot read: it asks again
+        if not waiting.options:
+            return None  # a page that only offers MORE: anything else is a new request
+        said = None if asked else self.replies.yes_or_no_said(text, waiting.options, locale)
+        if said is not None:  # "we'll be there!", "no voy a poder ir"
+            return Interpretation("reply", "choice", LIKELY, numbers=(said,))
+        return self._by_intent(text, locale, school, waiting)
+
+    def _by_intent(
+        self, text: str, locale: str | None, school: SchoolData, waiting: Waiting
+    ) -> Interpretation | None:
+        """The model's reading of a reply in words: an option it names, a question aside, or ask again."""
+        intent = self._intent(text, locale, school)
+        named = [o.number for o in waiting.options if intent.label in o.intents]
+        if len(named) == 1 and intent.confidence >= OPTION_INTENT:
+            return Interpretation("reply", "choice", intent.confidence, numbers=(named[0],))
+        flow = waiting.context.split(".")[0]
+        if intent.label.split(":")[0] in OWN_FLOW.get(flow, ()) and not is_question(text, marked=True):
+            return Interpretation("none", NONE, intent.confidence)
         return None
 
     def waiting(
@@ -218,6 +282,7 @@ class Understanding:
                     *language_names(o.value, shipped),
                     *(n for n, c in aliases.items() if c == o.value),
                 ),
+                o.intents,
             )
             for o in view.options
         )
@@ -288,6 +353,7 @@ def waiting_view(
                         )
                     )
                 ),
+                _choice_intents(choice.next, choice.set),
             )
             for number, choice in enumerate(step.choices, 1)
         )
@@ -296,11 +362,19 @@ def waiting_view(
         labels = list(state.get("option_labels") or [])
         values = [str(v) for v in state.get("options") or []]
         options = tuple(
-            ReplyOption(number, value, (label,))
+            ReplyOption(number, value, (label,), (f"{flow.id}:{value}",))
             for number, (label, value) in enumerate(zip(labels, values, strict=False), 1)
         )
         return Waiting(context, options)
     return Waiting(context)
+
+
+def _choice_intents(target: str, sets: Mapping[str, str]) -> tuple[str, ...]:
+    """The intent labels a choice stands for: where it leads ("flow:events", "staff"), what it sets."""
+    found = [target.removeprefix("flow:")] if "." not in target else []
+    if "category" in sets:
+        found.append(f"concern:{sets['category']}")
+    return tuple(found)
 
 
 def _listed_options(

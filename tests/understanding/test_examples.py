@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.services.school_data import SchoolData
+from bot.services.school_data import SchoolData, faq_example_gaps, load_school_file
 from bot.understanding.examples import load_examples
 from bot.understanding.labels import EXAMPLE_LABELS
 from bot.understanding.normalize import normalize
@@ -18,11 +18,21 @@ EXAMPLES = load_examples(LOCALES_DIR)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_every_label_has_examples(locale: str, school: SchoolData) -> None:
+def test_every_label_has_examples(locale: str) -> None:
     labels = {e.label for e in EXAMPLES.examples if e.locale == locale}
-    wanted = set(EXAMPLE_LABELS) | {f"faq:{entry.id}" for entry in school.faq}
-    assert wanted - labels == set()
-    assert labels - wanted == set()
+    assert set(EXAMPLE_LABELS) - labels == set()
+    assert labels - set(EXAMPLE_LABELS) == set()  # a school's FAQ examples live in its school file
+
+
+def test_the_demo_school_has_faq_examples_in_every_language(school: SchoolData) -> None:
+    assert faq_example_gaps(school, LOCALES) == []
+    assert all(len(entry.examples[locale]) >= 5 for entry in school.faq for locale in LOCALES)
+
+
+def test_a_language_without_faq_examples_is_flagged(school: SchoolData) -> None:
+    faq = [school.faq[0].model_copy(update={"examples": {"en": ["is lunch free"], "ko": [" "]}})]
+    gaps = faq_example_gaps(school.model_copy(update={"faq": faq}), ["en", "ko", "hy"])
+    assert gaps == [f"faq.0 ({school.faq[0].id}): no example questions in ko, hy"]
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -31,7 +41,12 @@ def test_every_language_is_named(locale: str) -> None:
 
 
 def test_tuning_rows_are_not_copied_into_the_examples() -> None:
-    examples = {normalize(e.text).bare for e in EXAMPLES.examples}
+    examples = {normalize(e.text).bare for e in EXAMPLES.examples} | {
+        normalize(text).bare
+        for entry in load_school_file(ROOT / "schools" / "demo.yaml").faq
+        for texts in entry.examples.values()
+        for text in texts
+    }
     copied = [
         row["text"]
         for path in sorted((ROOT / "bench" / "understanding_data" / "tuning").glob("*.yaml"))

@@ -165,3 +165,74 @@ def test_the_parents_language_comes_first() -> None:
     options = yes_no("Yes", "No")
     assert book.place("si", options, "es") is not None and book.place("si", options, "es").numbers == (2,)  # type: ignore[union-attr]
     assert book.place("si", options, "en").numbers == (1,)  # type: ignore[union-attr]
+
+
+SKILLS_ALL = tuple(
+    ReplyOption(n, str(n), (label,))
+    for n, label in enumerate(
+        [
+            "Reading with children",
+            "Math help",
+            "Translating",
+            "Arts",
+            "Events and set-up",
+            "Office help",
+            "Technology",
+            "Sports",
+            "Cooking",
+        ],
+        1,
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "numbers"),
+    [
+        ("ko", "1이랑 3", (1, 3)),  # a connector glued to the digit
+        ("ko", "번역하고 요리", (3, 9)),  # ... and to a word
+        ("ar", "الترجمة والطبخ", (3, 9)),  # Arabic "and" written as part of the next word
+        ("fa", "ترجمه و آشپزی", (3, 9)),
+        ("vi", "dịch thuật và nấu ăn", (3, 9)),
+        ("es", "lectura y matemáticas", (1, 2)),
+        ("en", "translating, cooking", (3, 9)),  # the comma is gone once normalized: both named
+        ("zh_Hans", "翻译，做饭", (3, 9)),
+    ],
+)
+def test_several_choices_in_words_in_every_script(locale: str, text: str, numbers: tuple[int, ...]) -> None:
+    placed = BOOK.place(text, SKILLS_ALL, locale, context="volunteer.skills", several=True)
+    assert placed is not None and placed.numbers == numbers
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "number"), [("ko", "두 번째요", 2), ("hy", "երկրորդը", 2), ("hy", "երրորդը", 3)]
+)
+def test_an_ordinal_with_its_particle_or_article(locale: str, text: str, number: int) -> None:
+    assert place(text, locale) == (number,)
+
+
+def test_a_sentence_naming_an_option_only_inside_is_placed_as_a_mention() -> None:
+    placed = BOOK.place(
+        "wait whats the office phone number", SKILLS_ALL, "en", context="volunteer.skills", several=True
+    )
+    assert placed is not None and placed.how == "mentions"  # the step may take it as a question
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "number"),
+    [
+        ("en", "we'll be there!", 1),
+        ("es", "no voy a poder ir", 2),
+        ("zh_Hans", "我们会去的", 1),
+        ("ru", "к сожалению не смогу прийти", 2),
+        ("ar", "ما بقدر اجي هالمرة", 2),
+        ("ko", "못 갈 것 같아요", 2),
+    ],
+)
+def test_yes_or_no_said_in_a_sentence(locale: str, text: str, number: int) -> None:
+    assert BOOK.yes_or_no_said(text, yes_no("Yes, I will come", "No, I cannot come"), locale) == number
+
+
+@pytest.mark.parametrize(("locale", "text"), [("ko", "네 괜찮습니다"), ("ar", "نعم لا مانع"), ("en", "hmm")])
+def test_a_sentence_with_both_yes_and_no_or_neither_is_not_placed(locale: str, text: str) -> None:
+    assert BOOK.yes_or_no_said(text, yes_no("Yes", "No"), locale) is None

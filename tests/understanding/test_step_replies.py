@@ -1,0 +1,112 @@
+"""The understanding step at a waiting step: an option the model names, a question aside, or ask again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from bot.app import LOCALES_DIR, load_content
+from bot.services.school_data import SchoolData
+from bot.understanding.intent import Intent
+from bot.understanding.replies import ReplyOption, load_reply_book
+from bot.understanding.step import Understanding, Waiting
+
+KEYWORDS = load_content()[2]
+BOOK = load_reply_book(LOCALES_DIR)
+MENU = Waiting(
+    "main.menu",
+    tuple(
+        ReplyOption(n, str(n), (label,), intents)
+        for n, (label, intents) in enumerate(
+            [
+                ("Raise a concern", ("concern",)),
+                ("Check my concern", ("concern_status",)),
+                ("Your rights", ("rights",)),
+                ("Contact the school", ("contact",)),
+                ("School events", ("events",)),
+                ("Parent center", ("parent_center",)),
+                ("Reach a teacher or the principal", ("staff",)),
+            ],
+            1,
+        )
+    ),
+)
+CONTACT_HOW = Waiting(
+    "concern.contact_how",
+    (
+        ReplyOption(1, "1", ("Text message",)),
+        ReplyOption(2, "2", ("Phone call",)),
+        ReplyOption(3, "3", ("Meeting at school",)),
+    ),
+)
+EVENT = Waiting(
+    "events.ask",
+    (ReplyOption(1, "1", ("Yes, I will come",)), ReplyOption(2, "2", ("No, I cannot come",))),
+)
+TOPICS = Waiting(
+    "rights.topics",
+    tuple(
+        ReplyOption(n, topic, (label,), (f"rights:{topic}",))
+        for n, (topic, label) in enumerate([("visit", "Visitar la clase"), ("language", "Su idioma")], 1)
+    ),
+)
+
+
+@dataclass
+class FakeModel:
+    """An intent model that answers what it is told, and counts how often it is asked."""
+
+    answers: dict[str, Intent] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+
+    def classify(self, text: str, locale: str | None, school: SchoolData) -> Intent:
+        """The intent set for this text (its end punctuation aside), else none."""
+        self.asked.append(text)
+        return self.answers.get(text.rstrip("?!"), Intent("none", 0.0))
+
+
+def step(**answers: Intent) -> tuple[Understanding, FakeModel]:
+    model = FakeModel({text.replace("_", " "): intent for text, intent in answers.items()})
+    return Understanding(KEYWORDS, model, BOOK, threshold=0.7), model
+
+
+def test_an_answer_the_model_names_on_the_menu_is_that_option(school: SchoolData) -> None:
+    understanding, _ = step(hablar_con_la_maestra_o_el_director=Intent("staff", 0.75))
+    meaning = understanding.interpret("hablar con la maestra o el director", "es", school, MENU)
+    assert (meaning.kind, meaning.numbers) == ("reply", (7,))
+
+
+def test_a_question_naming_an_options_word_is_answered_aside(school: SchoolData) -> None:
+    understanding, model = step(whats_the_office_phone_number=Intent("contact", 0.9))
+    meaning = understanding.interpret("whats the office phone number?", "en", school, CONTACT_HOW)
+    assert (meaning.kind, meaning.label) == ("intent", "contact")
+    assert model.asked == ["whats the office phone number?"]  # asked once, though two checks need it
+
+
+def test_a_plain_word_of_an_option_stays_the_option(school: SchoolData) -> None:
+    understanding, _ = step()
+    assert understanding.interpret("phone", "en", school, CONTACT_HOW).numbers == (2,)
+
+
+def test_an_rsvp_sentence_without_yes_or_no_asks_again(school: SchoolData) -> None:
+    understanding, _ = step(about_family_night=Intent("rsvp", 0.95))
+    meaning = understanding.interpret("about family night", "en", school, EVENT)
+    assert meaning.kind == "none"  # not a new RSVP flow started from inside this one
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "number"), [("we'll be there!", "en", 1), ("no voy a poder ir", "es", 2)]
+)
+def test_yes_or_no_in_a_sentence_answers_the_event(
+    school: SchoolData, text: str, locale: str, number: int
+) -> None:
+    understanding, _ = step()
+    assert understanding.interpret(text, locale, school, EVENT).numbers == (number,)
+
+
+def test_an_options_own_label_beats_the_command_of_the_same_word(school: SchoolData) -> None:
+    understanding, _ = step()
+    assert KEYWORDS.command("idioma") == "language"
+    meaning = understanding.interpret("idioma", "es", school, TOPICS)
+    assert (meaning.kind, meaning.numbers) == ("reply", (2,))
