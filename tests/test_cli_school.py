@@ -86,8 +86,8 @@ def test_load_flags_a_faq_entry_without_example_questions_in_a_language(tmp_path
     school = Path(LINCOLN).read_text(encoding="utf-8") + (
         "faq:\n"
         "  - id: uniform\n"
-        "    question: {en: School uniforms}\n"
-        "    answer: {en: White polo and navy pants.}\n"
+        "    question: {en: School uniforms, es: Uniformes escolares}\n"
+        "    answer: {en: White polo and navy pants., es: Polo blanco y pantalón azul marino.}\n"
         "    examples: {en: [where do I buy the uniform], ko: [교복은 어디서 사요]}\n"
     )
     path = tmp_path / "lincoln-faq.yaml"

@@ -42,8 +42,8 @@ QUESTIONS = "C0QUESTIONS"
 STAFF = "U0STAFF01"
 STRANGER = "U0NOTSTAFF"
 VI_LUNCH = "Bữa sáng và bữa trưa miễn phí cho mọi học sinh. Bữa sáng lúc 7:45 tại nhà ăn."
-MILK = "Các cháu có được uống sữa ở trường không?"
-MILK_OTHER_WORDS = "Ở trường các con có được cho uống sữa không?"
+VEGETARIAN = "Con tôi ăn chay, trường có món chay không?"
+VEGETARIAN_OTHER_WORDS = "Cháu nhà tôi ăn chay, trường có nấu món chay không?"
 
 
 class Rig:
@@ -192,16 +192,16 @@ def test_staff_answer_with_lunch_answers_the_vietnamese_parent_and_the_next_one_
     first, later, second = "+12135558801", "+12135558802", "+12135558803"
     for phone in (first, later, second):
         parent(rig.bot, phone, "vi")
-    assert "chuyển câu hỏi đến nhân viên" in " ".join(rig.text(first, MILK))
+    assert "chuyển câu hỏi đến nhân viên" in " ".join(rig.text(first, VEGETARIAN))
     rig.drain()
     [post] = rig.posts()
     shown = json.dumps(post, ensure_ascii=False)
-    assert MILK in shown and "Vietnamese" in shown
+    assert VEGETARIAN in shown and "Vietnamese" in shown
     [asked] = question_ids(rig.bot)
 
     # Before teaching, the same question in other words is not understood either; being busy, it
     # waits for the hour's batch instead of a post of its own.
-    assert "chuyển câu hỏi đến nhân viên" in " ".join(rig.text(later, MILK_OTHER_WORDS))
+    assert "chuyển câu hỏi đến nhân viên" in " ".join(rig.text(later, VEGETARIAN_OTHER_WORDS))
     rig.drain()
     assert len(rig.posts()) == 1
     with rig.bot.store.engine.connect() as connection:
@@ -223,7 +223,7 @@ def test_staff_answer_with_lunch_answers_the_vietnamese_parent_and_the_next_one_
     redrawn = rig.slack.calls("chat.update")[-1].body
     assert "Answered by <@U0STAFF01> with *School meals*" in json.dumps(redrawn, ensure_ascii=False)
 
-    replies = " ".join(rig.text(second, MILK_OTHER_WORDS))
+    replies = " ".join(rig.text(second, VEGETARIAN_OTHER_WORDS))
     assert VI_LUNCH in replies and "chuyển câu hỏi" not in replies
 
     assert [(i, d) for i, _v, d in evidence(rig.bot, "question_taught")] == [("1D", "faq:lunch")]
@@ -234,13 +234,13 @@ def test_staff_answer_with_lunch_answers_the_vietnamese_parent_and_the_next_one_
         ("answer_queued", "bot", "faq:lunch"),
     ]
     with rig.bot.store.transaction() as tx:
-        assert ("faq:lunch", "vi", MILK) in tx.taught_examples(tx.school().id)  # type: ignore[union-attr]
+        assert ("faq:lunch", "vi", VEGETARIAN) in tx.taught_examples(tx.school().id)  # type: ignore[union-attr]
 
 
 def test_only_staff_act_and_a_question_is_handled_once(rig: Rig) -> None:
     phone = "+12135558811"
     parent(rig.bot, phone, "vi")
-    rig.text(phone, MILK)
+    rig.text(phone, VEGETARIAN)
     rig.drain()
     [post] = rig.posts()
     [asked] = question_ids(rig.bot)
@@ -300,7 +300,7 @@ def test_a_parent_who_asked_over_a_day_ago_or_opted_out_is_not_texted(rig: Rig) 
     late, stopped = "+12135558831", "+12135558832"
     for phone in (late, stopped):
         parent(rig.bot, phone, "vi")
-        rig.text(phone, MILK)
+        rig.text(phone, VEGETARIAN)
     rig.text(stopped, "STOP")
     first, second = question_ids(rig.bot)
     with rig.bot.store.engine.begin() as connection:
@@ -364,7 +364,7 @@ def test_in_quiet_hours_the_answer_waits_for_the_morning(db_url: str, tmp_path: 
     ) as rig:
         phone = "+12135558851"
         parent(rig.bot, phone, "vi")
-        rig.text(phone, MILK)
+        rig.text(phone, VEGETARIAN)
         [asked] = question_ids(rig.bot)
         assert rig.bot.teaching is not None
         assert rig.bot.teaching.answer_with(asked, "faq:lunch", STAFF).parent == "after_quiet_hours"
@@ -392,9 +392,9 @@ def test_when_busy_questions_wait_for_one_post_an_hour(rig: Rig) -> None:
             assert "chuyển câu hỏi" in " ".join(rig.text(phone, question))
         drain(after)
 
-    ask("+12135558861", MILK, timedelta(0))
+    ask("+12135558861", VEGETARIAN, timedelta(0))
     assert len(rig.posts()) == 1  # the first question of the hour goes at once
-    ask("+12135558862", MILK_OTHER_WORDS, timedelta(minutes=10))
+    ask("+12135558862", VEGETARIAN_OTHER_WORDS, timedelta(minutes=10))
     ask("+12135558863", "Có lớp học bơi cho học sinh không?", timedelta(minutes=10))
     drain(timedelta(minutes=39))
     assert len(rig.posts()) == 1
@@ -402,10 +402,10 @@ def test_when_busy_questions_wait_for_one_post_an_hour(rig: Rig) -> None:
     posts = rig.posts()
     assert len(posts) == 2  # an hour after the first post, the two waiting ones in one message
     batch = json.dumps(posts[1], ensure_ascii=False)
-    assert MILK_OTHER_WORDS in batch and "học bơi" in batch and f"“{MILK}”" not in batch
+    assert VEGETARIAN_OTHER_WORDS in batch and "học bơi" in batch and f"“{VEGETARIAN}”" not in batch
     assert len([e for e in elements(posts[1]) if e["action_id"] == kit.ANSWER_WITH]) == 2
     drain(timedelta(hours=2))
-    ask("+12135558865", "Con tôi có được uống sữa ở trường không?", timedelta(0))
+    ask("+12135558865", "Con tôi không ăn thịt heo, trường có món khác không?", timedelta(0))
     assert len(rig.posts()) == 3  # quiet again: at once
 
 
@@ -416,12 +416,12 @@ def test_erasing_the_parent_takes_their_question_out_of_the_schools_examples(
     with wired_rig(db_url, tmp_path, phone_hash_key=key) as rig:
         phone = "+12135558871"
         parent(rig.bot, phone, "vi")
-        rig.text(phone, MILK)
+        rig.text(phone, VEGETARIAN)
         [asked] = question_ids(rig.bot)
         assert rig.bot.teaching is not None
         rig.bot.teaching.answer_with(asked, "faq:lunch", STAFF)
         rights = DataRights(rig.bot.store, hash_key=key)
-        assert [row["text"] for row in rights.export(phone)["tables"]["taught_examples"]] == [MILK]
+        assert [row["text"] for row in rights.export(phone)["tables"]["taught_examples"]] == [VEGETARIAN]
         assert rights.forget(phone).counts["taught_examples"] == 1
         with rig.bot.store.transaction() as tx:
             assert tx.taught_examples(tx.school().id) == []  # type: ignore[union-attr]
