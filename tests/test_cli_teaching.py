@@ -14,8 +14,8 @@ from tests.fixtures.bots import make_bot
 from tests.fixtures.processes import clean_env, run_outreach
 from tests.fixtures.volunteering import parent
 
-MILK = "Các cháu có được uống sữa ở trường không?"
-MILK_OTHER_WORDS = "Ở trường các con có được cho uống sữa không?"
+VEGETARIAN = "Con tôi ăn chay, trường có món chay không?"
+VEGETARIAN_OTHER_WORDS = "Cháu nhà tôi ăn chay, trường có nấu món chay không?"
 SWIMMING = "Có lớp học bơi cho học sinh không?"
 
 
@@ -25,7 +25,7 @@ def test_export_writes_taught_examples_and_new_answers_and_a_new_school_learns_t
     upgrade(fresh_url)
     bot = make_bot(url)
     try:
-        for phone, question in (("+12135558901", MILK), ("+12135558902", SWIMMING)):
+        for phone, question in (("+12135558901", VEGETARIAN), ("+12135558902", SWIMMING)):
             parent(bot, phone, "vi")
             bot.conversation.handle(Inbound("sms", phone, question, None))
         assert bot.teaching is not None
@@ -46,7 +46,7 @@ def test_export_writes_taught_examples_and_new_answers_and_a_new_school_learns_t
     assert done.stdout.strip() == f"wrote {out}: 4 FAQ entries, taught examples for 2 answers"
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert data["taught_examples"] == {
-        "faq:lunch": {"vi": [MILK]},
+        "faq:lunch": {"vi": [VEGETARIAN]},
         "faq:swimming-lessons": {"vi": [SWIMMING]},
     }
     swimming = next(e for e in data["faq"] if e["id"] == "swimming-lessons")
@@ -60,7 +60,7 @@ def test_export_writes_taught_examples_and_new_answers_and_a_new_school_learns_t
         fresh.schools.forget()
         parent(fresh, "+12135558903", "vi")
         replies = " ".join(
-            fresh.conversation.handle(Inbound("sms", "+12135558903", MILK_OTHER_WORDS, None)).replies
+            fresh.conversation.handle(Inbound("sms", "+12135558903", VEGETARIAN_OTHER_WORDS, None)).replies
         )
         assert pick(lunch.answer, "vi", school.default_locale) in replies
         assert "Trường không dạy bơi." in " ".join(
