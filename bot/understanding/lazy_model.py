@@ -25,6 +25,11 @@ class LazyIntentModel:
         """Build the model now rather than on the first parent's text."""
         self._get()
 
+    @property
+    def built(self) -> IntentModel | None:
+        """The wrapped model once built, else None."""
+        return self._model
+
     def classify(self, text: str, locale: str | None, school: SchoolData) -> Intent:
         """The wrapped model's answer, building it first if this is the first text."""
         return self._get().classify(text, locale, school)

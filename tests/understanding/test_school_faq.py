@@ -103,7 +103,9 @@ def test_a_new_faq_is_understood_from_the_school_files_examples_alone(
 
 def test_warming_up_indexes_the_active_schools_faq(bot: Bot) -> None:
     model = bot.conversation.understanding.model
-    retrieval = getattr(model, "retrieval", model)
+    lazy = getattr(model, "retrieval", model)
+    lazy.warm_up()
+    retrieval = lazy.built
     retrieval._schools.clear()
     retrieval._objects.clear()
     bot.warm_up()
