@@ -216,7 +216,7 @@ def command_bot() -> Bot:
 )
 def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers: int) -> None:
     """Run the web server (Twilio webhooks) with the outbox dispatcher and the scheduler."""
-    from bot.listen import CannotListen, bind_listener, served_port
+    from bot.listen import CannotListen, bind_listener, run_workers, served_port
 
     settings = _settings()
     # Bind first: a busy port stops the command at once with a non-zero status, before any thread
@@ -251,21 +251,13 @@ def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers
         if not server.started:
             sys.exit(1)
         return
-    # Uvicorn's supervisor binds the address itself: free it just before (a race another process
-    # would have to win within milliseconds; uvicorn then exits non-zero too).
-    listener.close()
-    # Each worker builds its own bot (no connection crosses a fork); this process only supervises
-    # them, and runs the one dispatcher and the scheduler unless they run elsewhere.
+    # Each worker builds its own bot (no connection crosses a fork) and serves the socket bound above;
+    # this process only supervises them, and runs the one dispatcher and the scheduler unless they
+    # run elsewhere.
     with _dispatcher_thread(bot, enabled=not no_dispatcher), _scheduler_thread(bot, enabled=not no_scheduler):
-        uvicorn.run(
-            "bot.web:web_worker_app",
-            factory=True,
-            workers=workers,
-            host=host,
-            port=port,
-            log_level=log_level,
-            access_log=False,
-        )
+        started = run_workers(listener, "bot.web:web_worker_app", workers, log_level)
+    if not started:
+        sys.exit(1)
 
 
 def _banner(bot: Bot, host: str, port: int, workers: int) -> str:
