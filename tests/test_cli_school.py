@@ -120,6 +120,11 @@ def test_school_use_brings_the_schools_own_events_and_volunteers(tmp_path: Path)
     shifts = run_outreach("volunteers", "list", env=env).stdout.splitlines()
     assert len(shifts) == 1 and "09:00" in shifts[0]
     assert shifts[0].endswith("Library helper · Room 104 · Mr. Ortega")
+    # A parent reads them at Chicago's wall-clock times (Los Angeles would say 3:30 PM and 7:00 AM).
+    chat = run_outreach("chat", "--phone", "+13125550180", env=env, stdin="hi\n1\nEVENTS\nVOLUNTEER\n1\n0\n")
+    assert "Open house" in chat.stdout and ", 5:30 PM" in chat.stdout
+    assert "Library helper" in chat.stdout and ", 9:00 AM" in chat.stdout
+    assert "Rosewood" not in chat.stdout.split("Lincoln Middle School", 1)[1]
 
 
 def test_school_use_refuses_a_past_event_naming_it_in_the_schools_time(tmp_path: Path) -> None:
