@@ -6,13 +6,15 @@ keyword commands, the reply words, the intent model and, for reply and midflow r
 label of the scheme (choice:N, choice:N,M, input, an answer, a flow, a command, none) and is compared
 with the row's `expect`.
 
-Reads bench/understanding_data/tuning/<locale>.yaml (the tables tuned on) and, only with --heldout,
-bench/understanding_data/heldout/<locale>.yaml (scored once, never tuned on). Prints per locale and per
-kind: rows, the share answered right first, the share answered wrong confidently, out-of-scope texts
-answered confidently, and microseconds per interpretation (p50 and p99, warm model).
+Reads bench/understanding_data/tuning/<locale>.yaml (the tables tuned on) and, only when asked, a
+held-out folder (scored once, never tuned on): --table heldout2 scores the tuning tables and then
+bench/understanding_data/heldout2/<locale>.yaml. heldout/ was scored once on 2026-12-04 and is spent
+(--heldout is kept as --table heldout). Prints per locale and per kind: rows, the share answered right
+first, the share answered wrong confidently, out-of-scope texts answered confidently, and microseconds
+per interpretation (p50 and p99, warm model).
 
     .venv/bin/python bench/understanding.py [--method hybrid|calibrated|similarity|words|chars|matcher|all]
-        [--heldout]
+        [--table tuning|heldout|heldout2] [--heldout]
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ from bot.understanding.tokens import features  # noqa: E402
 
 DATA = ROOT / "bench" / "understanding_data"
 LOCALES = ("en", "es", "ko", "zh_Hans", "hy", "fil", "vi", "ru", "fa", "ar")
+# Held-out folders, oldest first: heldout/ was scored once on 2026-12-04 and is spent.
+HELD_OUT = ("heldout", "heldout2")
 KINDS = ("first", "reply", "midflow", "out_of_scope")
 REPEATS = 20  # each text is interpreted this many times for stable timings
 COMMAND_LABELS = {"status": "concern_status"}
@@ -299,8 +303,12 @@ def main() -> None:
     methods = ["hybrid", "calibrated", "similarity", "words", "chars", "matcher"]
     parser.add_argument("--method", default="hybrid", choices=[*methods, "all"])
     parser.add_argument(
-        "--heldout", action="store_true", help="also score the held-out tables (once, at the end)"
+        "--table",
+        default="tuning",
+        choices=["tuning", *HELD_OUT],
+        help="also score this held-out folder after the tuning tables (once, at the end): heldout2",
     )
+    parser.add_argument("--heldout", action="store_true", help="the same as --table heldout (already spent)")
     parser.add_argument("--errors", action="store_true", help="list the tuning rows answered wrong or unsure")
     parser.add_argument(
         "--threshold",
@@ -309,10 +317,14 @@ def main() -> None:
         help=f"act on intents this sure (hybrid 0.7, others {THRESHOLD})",
     )
     args = parser.parse_args()
+    if args.heldout and args.table not in ("tuning", "heldout"):
+        parser.error("--heldout and --table choose different held-out folders")
+    held_out = "heldout" if args.heldout else args.table
     for method in methods if args.method == "all" else [args.method]:
         run(method, _tables(DATA / "tuning"), "tuning", args.errors, args.threshold)
-        if args.heldout:
-            run(method, _tables(DATA / "heldout"), "HELD-OUT", False, args.threshold)
+        if held_out != "tuning":
+            # Never list held-out errors: reading them would make the next score a tuned one.
+            run(method, _tables(DATA / held_out), f"HELD-OUT ({held_out})", False, args.threshold)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,8 @@ from bot.store import Store
 from bot.store.db import build_engine
 from bot.understanding.ensemble import THRESHOLD as ENSEMBLE_THRESHOLD
 from bot.understanding.ensemble import EnsembleModel
-from bot.understanding.factory import build_intent_model
+from bot.understanding.intent import IntentModel
+from bot.understanding.lazy_model import LazyIntentModel
 from bot.understanding.matcher_model import MatcherIntentModel
 from bot.understanding.replies import load_reply_book
 from bot.understanding.step import Understanding
@@ -156,6 +157,11 @@ class Bot:
     quiet_hours: QuietHours
     events: EventService
     slack_app: App | None = None
+
+    def warm_up(self) -> None:
+        """Load now what the first parent's text would otherwise wait for: lingua's and the intent models."""
+        self.detector.warm_up()
+        retrieval_model().warm_up()
 
     def dispatcher(self, worker: str | None = None, *, clock: Callable[[], datetime] = utcnow) -> Dispatcher:
         """A dispatcher for this process's outbox work, reading the school's time from `clock`."""
@@ -341,11 +347,23 @@ def build_understanding(keywords: KeywordTable, shipped: tuple[str, ...]) -> Und
     """The understanding step: the retrieval model (built once per process) with the keyword matcher."""
     replies = load_reply_book(LOCALES_DIR, shipped)
     model = EnsembleModel(
-        build_intent_model(LOCALES_DIR),
+        retrieval_model(),
         MatcherIntentModel(Answerer(TopicMatcher(keywords)), keywords),
         replies,
     )
     return Understanding(keywords, model, replies, threshold=ENSEMBLE_THRESHOLD)
+
+
+@functools.cache
+def retrieval_model() -> LazyIntentModel:
+    """The retrieval model over the shipped examples: one per process, built when first used."""
+
+    def build() -> IntentModel:
+        from bot.understanding.factory import build_intent_model  # scikit-learn, only when needed
+
+        return build_intent_model(LOCALES_DIR)
+
+    return LazyIntentModel(build)
 
 
 def build_slack(

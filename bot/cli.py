@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from bot.cli_school import override_48985
 from bot.events_cli import events as events_group
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -56,7 +57,8 @@ def db_upgrade() -> None:
 
 @main.command("load")
 @click.argument("file", type=click.Path(path_type=Path))
-def load(file: Path) -> None:
+@override_48985
+def load(file: Path, override: str | None) -> None:
     """Validate a school YAML file and load it (the active school stays; `outreach school use` switches)."""
     from bot.cli_school import check_school_file
     from bot.services.schools import load_school
@@ -64,12 +66,12 @@ def load(file: Path) -> None:
     from bot.store.db import build_engine
     from bot.store.migrate import upgrade
 
-    check_school_file(file)
     settings = _settings()
+    report = check_school_file(file, override, settings.home_language_threshold)
     upgrade(settings.database_url)
     store = Store(build_engine(settings.database_url, pool_size=1))
     try:
-        school = load_school(store, file)
+        school = load_school(store, file, override_48985=override)
         with store.transaction() as tx:
             active = tx.school()
     finally:
@@ -77,6 +79,8 @@ def load(file: Path) -> None:
     click.echo(f"loaded {school.data.name} ({school.data.slug})")
     if active is not None and active.id != school.id:
         click.echo(f"the bot still answers as {active.name}: `outreach school use {file}` switches to it")
+    for line in report:
+        click.echo(line)
 
 
 # Content checks ------------------------------------------------------------------
@@ -231,11 +235,12 @@ def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers
     import uvicorn
 
     from bot.app import build_bot
-    from bot.logs import configure_logging
+    from bot.logs import configure_logging, enable_stack_dumps
     from bot.services.school_data import SchoolFileError
     from bot.web import create_app
 
     configure_logging(settings.log_level)
+    enable_stack_dumps()
     try:
         _prepare(settings)
     except SchoolFileError as exc:
@@ -244,7 +249,7 @@ def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers
     click.echo(_banner(bot, host, port, workers))
     log_level = settings.log_level.lower()
     if workers == 1:
-        bot.detector.warm_up()
+        bot.warm_up()
         app = create_app(bot, run_dispatcher=not no_dispatcher, run_scheduler=not no_scheduler)
         server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, access_log=False))
         server.run(sockets=[listener])
@@ -328,10 +333,11 @@ def _scheduler_thread(bot: Bot, *, enabled: bool) -> Iterator[None]:
 def dispatcher(metrics_port: int | None) -> None:
     """Run only the outbox dispatcher (for deployments with separate web workers)."""
     from bot.app import build_bot
-    from bot.logs import configure_logging
+    from bot.logs import configure_logging, enable_stack_dumps
 
     settings = _settings()
     configure_logging(settings.log_level)
+    enable_stack_dumps()
     _prepare(settings)
     bot = build_bot(settings)
     if metrics_port is not None:
@@ -551,11 +557,12 @@ def scheduler_command() -> None:
     import threading
 
     from bot.app import build_bot
-    from bot.logs import configure_logging
+    from bot.logs import configure_logging, enable_stack_dumps
     from scheduler.service import OutreachScheduler
 
     settings = _settings()
     configure_logging(settings.log_level)
+    enable_stack_dumps()
     _prepare(settings)
     bot = build_bot(settings)
     runner = OutreachScheduler(bot, sync_seconds=settings.scheduler_sync_seconds)

@@ -10,9 +10,11 @@ from typing import NoReturn
 import click
 
 
-def exit_with_file_errors(file: Path, errors: Sequence[str]) -> NoReturn:
-    """Print each problem of `file` on stderr and stop with status 1."""
+def exit_with_file_errors(file: Path, errors: Sequence[str], hint: str = "") -> NoReturn:
+    """Print each problem of `file` on stderr (then what to do, if given) and stop with status 1."""
     click.echo(f"{file}: {len(errors)} error(s)", err=True)
     for error in errors:
         click.echo(f"  {error}", err=True)
+    if hint:
+        click.echo(hint, err=True)
     sys.exit(1)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli_errors import exit_with_file_errors
+from bot.cli_school_texts import TEXT_COMMANDS
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -16,6 +17,14 @@ if TYPE_CHECKING:
     from bot.store import Store
 
 CACHE_NOTE = "Running servers answer as it within 30 seconds; no restart needed."
+OVERRIDE_HELP = "Load although a language of 15%+ of families lacks a text (Education Code 48985); say why."
+
+REFUSAL_HINT = (
+    "Add the missing texts (`outreach school translate FILE --to LANGS` drafts them for review), "
+    "or load anyway on purpose with --override-48985 WHY."
+)
+
+override_48985 = click.option("--override-48985", "override", metavar="WHY", help=OVERRIDE_HELP)
 
 
 def own_file(school_file: Path, kind: str) -> Path:
@@ -56,14 +65,27 @@ def load_own_activities(
     return done, refused
 
 
-def check_school_file(file: Path) -> None:
-    """Validate a school file, listing every error with its path and exiting 1 when there is one."""
+def check_school_file(file: Path, override: str | None = None, threshold: float | None = None) -> list[str]:
+    """Validate a school file; exit 1 listing every error with its path, else return its language report.
+
+    A text that a language of `threshold` or more of the families lacks is an error unless overridden.
+    """
     from bot.services.school_data import SchoolFileError, load_school_file
+    from bot.services.school_texts import HOME_LANGUAGE_THRESHOLD, coverage, refusals, report_lines
+    from bot.yaml_files import load_yaml
 
     try:
-        load_school_file(file)
+        data = load_school_file(file)
     except SchoolFileError as exc:
         exit_with_file_errors(file, exc.errors)
+    raw = load_yaml(file.read_text(encoding="utf-8"))
+    found = coverage(raw, data.languages, data.default_locale, show_drafts=data.show_machine_translations)
+    errors = refusals(found, data.languages, HOME_LANGUAGE_THRESHOLD if threshold is None else threshold)
+    if errors and not override:
+        exit_with_file_errors(file, errors, REFUSAL_HINT)
+    if errors:
+        click.echo(f"loading without {len(errors)} required text(s), on purpose: {override}", err=True)
+    return report_lines(found, data.languages, data.default_locale)
 
 
 def _store(settings: Settings) -> Store:
@@ -77,12 +99,13 @@ def _store(settings: Settings) -> Store:
 
 @click.group()
 def school() -> None:
-    """The school the bot answers as: `use` one, `list` them, `show` the active one."""
+    """The school the bot answers as (`use`, `list`, `show`) and its texts in every language."""
 
 
 @school.command("use")
 @click.argument("file", type=click.Path(path_type=Path))
-def school_use(file: Path) -> None:
+@override_48985
+def school_use(file: Path, override: str | None) -> None:
     """Validate a school file, load it and make it the active school, with its own events and volunteers.
 
     Its events and volunteer opportunities are the files beside it: FILE's name with .events.yaml
@@ -91,16 +114,18 @@ def school_use(file: Path) -> None:
     from bot.cli import _settings
     from bot.services.schools import load_school
 
-    check_school_file(file)
     settings = _settings()
+    report = check_school_file(file, override, settings.home_language_threshold)
     store = _store(settings)
     try:
-        chosen = load_school(store, file, activate=True)
+        chosen = load_school(store, file, activate=True, override_48985=override)
     finally:
         store.dispose()
     click.echo(
         f"{chosen.data.name} ({chosen.data.slug}) is now the active school, time zone {chosen.data.timezone}."
     )
+    for line in report:
+        click.echo(line)
     if not any(own_file(file, kind).is_file() for kind in ("events", "volunteers")):
         click.echo(CACHE_NOTE)
         return
@@ -168,3 +193,7 @@ def school_show() -> None:
         f"  languages:     {data.default_locale} (default); {languages}\n"
         f"  texts go out as: {data.program}"
     )
+
+
+for _command in TEXT_COMMANDS:
+    school.add_command(_command)

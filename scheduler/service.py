@@ -92,6 +92,11 @@ class OutreachScheduler:
         # A date job leaves the store when it starts; until it ends, sync must not add it back.
         self._in_flight: set[str] = set()
         self._in_flight_lock = threading.Lock()
+        # Held while a sync talks to APScheduler. APScheduler's shutdown holds its job-store lock while
+        # it waits for running jobs, and a sync needs that lock: a shutdown during a sync would wait
+        # forever (until `stop()` gives up after 30 s). So the shutdown takes this lock first.
+        self._sync_lock = threading.Lock()
+        self.shutting_down = threading.Event()
 
     # Life cycle -------------------------------------------------------------------
     def start_in_background(self) -> None:
@@ -194,9 +199,12 @@ class OutreachScheduler:
 
     def _shutdown(self) -> None:
         self.running.clear()
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=True)
-            self._scheduler = None
+        self.shutting_down.set()
+        with self._sync_lock:  # a sync under way ends first; none starts after (no scheduler left)
+            scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
+        self.shutting_down.clear()
 
     # Work ---------------------------------------------------------------------------
     def wake(self) -> None:
@@ -238,9 +246,13 @@ class OutreachScheduler:
 
     def sync(self) -> str:
         """Add, move or remove date jobs so the store holds exactly one per due row."""
-        scheduler = self._scheduler
-        if scheduler is None:
-            return "not running"
+        with self._sync_lock:
+            scheduler = self._scheduler
+            if scheduler is None:
+                return "not running"
+            return self._sync(scheduler)
+
+    def _sync(self, scheduler: BaseScheduler) -> str:
         with running_at(self.clock):
             wanted = {spec.id: spec for spec in self.specs()}
         existing: dict[str, Any] = {job.id: job for job in scheduler.get_jobs(jobstore="default")}

@@ -40,7 +40,7 @@ def test_school_use_switches_from_the_demo(tmp_path: Path) -> None:
     first = run_outreach("chat", "--phone", PARENT, env=env, stdin="hi\n")
     assert "Rosewood Elementary" in first.stdout
     loaded = run_outreach("load", LINCOLN, env=env)
-    assert loaded.stdout.splitlines() == [
+    assert loaded.stdout.splitlines()[:2] == [
         "loaded Lincoln Middle School (lincoln-middle)",
         f"the bot still answers as Rosewood Elementary: `outreach school use {LINCOLN}` switches to it",
     ]
@@ -111,7 +111,7 @@ def test_school_use_brings_the_schools_own_events_and_volunteers(tmp_path: Path)
     )
     used = run_outreach("school", "use", str(school), env=env)
     assert used.returncode == 0, used.stderr
-    assert used.stdout.splitlines()[1:3] == [
+    assert [line for line in used.stdout.splitlines() if line.startswith("loaded ")] == [
         f"loaded 1 events from {tmp_path / 'lincoln.events.yaml'}",
         f"loaded 1 volunteer opportunities from {tmp_path / 'lincoln.volunteers.yaml'}",
     ]

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.channels.slack_app import Body, CommandRequest, Extension, Subcommand
+from bot.channels.slack_app import Body, CommandRequest, Extension, Subcommand, open_then_fill
+from bot.channels.slack_blocks import escape, fit
 from bot.channels.slack_guards import parse_id
 from bot.clock import utcnow
 from bot.i18n.formatting import local_datetime
@@ -48,7 +49,7 @@ def _input(block_id: str, label: str, element: Body, *, optional: bool = True, h
 
 
 def _option(text: str, value: str) -> Body:
-    return {"text": {"type": "plain_text", "text": text[:75]}, "value": value}
+    return {"text": {"type": "plain_text", "text": fit(text, 75, mrkdwn=False)}, "value": value}
 
 
 def compose_view(locales: tuple[str, ...], default_locale: str) -> Body:
@@ -191,7 +192,7 @@ def preview_view(announcement_id: int, preview: Preview, when: str) -> Body:
         "blocks": [
             {
                 "type": "section",
-                "text": {"type": "mrkdwn", "text": "```" + preview_text(preview, when)[:2900] + "```"},
+                "text": {"type": "mrkdwn", "text": "```" + fit(preview_text(preview, when), 2900) + "```"},
             }
         ],
     }
@@ -202,7 +203,7 @@ def summary_line(item: AnnouncementSummary, zone: ZoneInfo) -> str:
     counts = ", ".join(f"{k} {v}" for k, v in sorted(item.counts.items())) or "nothing queued yet"
     urgent = " :rotating_light: urgent" if item.urgent else ""
     when = local_datetime(item.send_at, "en", zone)
-    return f"*{item.id}* {item.title} — {item.status}{urgent}, {when} ({counts})"
+    return f"*{item.id}* {fit(item.title, 200)} — {escape(item.status)}{urgent}, {when} ({escape(counts)})"
 
 
 class AnnouncementListeners:
@@ -232,7 +233,7 @@ class AnnouncementListeners:
             try:
                 withdrawn = self.announcements.cancel(number)
             except AnnouncementError as exc:
-                request.respond(text=f":warning: {exc}", response_type="ephemeral")
+                request.respond(text=f":warning: {fit(str(exc), 500)}", response_type="ephemeral")
                 return
             request.respond(
                 text=f"Announcement {rest.strip()} cancelled; {withdrawn} messages withdrawn.",
@@ -242,10 +243,14 @@ class AnnouncementListeners:
         if verb == "preview" and number is not None:
             preview = self.announcements.preview(self.announcements.draft_of(number))
             text = preview_text(preview, local_datetime(preview.send_at, "en", self.zone()))
-            request.respond(text="```" + text + "```", response_type="ephemeral")
+            request.respond(text="```" + fit(text, 3900) + "```", response_type="ephemeral")
             return
-        self.client.views_open(
-            trigger_id=request.trigger_id, view=compose_view(self.locales, self.default_locale)
+        open_then_fill(
+            self.client,
+            request.trigger_id,
+            "New announcement",
+            lambda: compose_view(self.locales, self.default_locale),
+            lambda problem: request.respond(text=problem, response_type="ephemeral"),
         )
 
     def list(self, request: CommandRequest) -> None:
@@ -330,7 +335,7 @@ class AnnouncementListeners:
         try:
             withdrawn = self.announcements.cancel(parse_id(str(action.get("value") or "")) or 0)
         except AnnouncementError as exc:
-            respond(text=f":warning: {exc}", response_type="ephemeral", replace_original=False)
+            respond(text=f":warning: {fit(str(exc), 500)}", response_type="ephemeral", replace_original=False)
             return
         respond(
             text=f"Announcement {action.get('value')} cancelled; {withdrawn} messages withdrawn.",
@@ -344,7 +349,7 @@ def _notice(title: str, text: str) -> Body:
         "type": "modal",
         "title": {"type": "plain_text", "text": title},
         "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}],
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": fit(text, 2900)}}],
     }
 
 

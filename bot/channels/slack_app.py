@@ -3,6 +3,11 @@
 Every listener acks first, then checks that the user is staff, claims the delivery (so a retried
 delivery acts once) and only then calls the concern service. Modal submissions are the exception to
 "ack first": their errors must travel in the ack, so the service call gets a short time budget.
+
+Answers go where they can arrive: a button's or a command's through its `response_url` (which works
+in any channel or DM, whether or not the bot was invited), a modal's outcome as a DM from the bot.
+A button that opens a modal opens a "loading" modal at once, inside the trigger's 3 seconds, and
+fills it in once the concern is read (which may wait for a machine translation).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -20,7 +25,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.channels import slack_blocks as kit
-from bot.channels.slack_guards import install_guards
+from bot.channels.slack_guards import install_guards, parse_id
 from bot.clock import utcnow
 from bot.logs import bolt_logger
 from bot.services.concern_types import (
@@ -45,10 +50,11 @@ Outcome = tuple[ConcernView, str]  # a submission's result: the concern now, and
 
 @dataclass(frozen=True)
 class Actor:
-    """Who clicked or typed, and the channel to answer them in (None in a modal)."""
+    """Who clicked or typed, where, and how to answer them (`respond`: the interaction's response_url)."""
 
     user_id: str
     channel: str | None
+    respond: Callable[..., Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -156,29 +162,52 @@ class ConcernListeners:
         self.buttons: dict[str, Callable[[Actor, str, Body], None]] = {
             kit.ACKNOWLEDGE: self._acknowledge,
             kit.TAKE_OWNERSHIP: self._take_ownership,
-            kit.REPLY: self._open_reply,
-            kit.RESOLVE: self._open_resolve,
-            kit.REOPEN: self._open_reopen,
             kit.VIEW_DESCRIPTION: self._view_description,
+        }
+        # Buttons that open a modal: its title while loading, and what fills it in.
+        self.modals: dict[str, tuple[str, Callable[[Actor, str], Body]]] = {
+            kit.REPLY: ("Reply to parent", self._reply_modal),
+            kit.RESOLVE: ("Resolve concern", self._resolve_modal),
+            kit.REOPEN: ("Reopen concern", self._reopen_modal),
         }
         self._submissions = ThreadPoolExecutor(max_workers=4, thread_name_prefix="slack-submit")
 
     # -- alert buttons --------------------------------------------------------------------------
 
-    def on_button(self, ack: Ack, body: Body, action: Body) -> None:
+    def on_button(self, ack: Ack, body: Body, action: Body, respond: Respond) -> None:
         """Any alert button: authorize, act once, and tell the clicker what happened."""
         ack()
-        who = actor_of(body)
+        who = replace(actor_of(body), respond=respond)
+        reference = str(action.get("value") or "")
+        action_id = str(action["action_id"])
+        if action_id in self.modals:
+            title, build = self.modals[action_id]
+            self._open_modal(who, reference, str(body.get("trigger_id") or ""), title, build)
+            return
         if not self.gate.allows(who.user_id):
             self.tell(who, REFUSAL)
             return
         if not self._claim(body):
             return
-        reference = str(action.get("value") or "")
         try:
-            self.buttons[str(action["action_id"])](who, reference, body)
+            self.buttons[action_id](who, reference, body)
         except Exception as exc:
             self.tell(who, ":warning: " + self._problem(exc, reference))
+
+    def _open_modal(
+        self, who: Actor, reference: str, trigger_id: str, title: str, build: Callable[[Actor, str], Body]
+    ) -> None:
+        # Opening a modal changes nothing, so a retried click needs no claim; the staff check and
+        # the concern (perhaps a machine translation) come after the loading modal is up.
+        def fill() -> Body:
+            if not self.gate.allows(who.user_id):
+                return kit.notice_modal(title, REFUSAL)
+            try:
+                return build(who, reference)
+            except Exception as exc:
+                return kit.notice_modal(title, ":warning: " + self._problem(exc, reference))
+
+        open_then_fill(self.client, trigger_id, title, fill, lambda problem: self.tell(who, problem))
 
     def _acknowledge(self, who: Actor, reference: str, body: Body) -> None:
         self.refresh_alert(self.concerns.acknowledge(reference, who.user_id))
@@ -186,33 +215,30 @@ class ConcernListeners:
     def _take_ownership(self, who: Actor, reference: str, body: Body) -> None:
         self.refresh_alert(self.concerns.take_ownership(reference, who.user_id))
 
-    def _open_reply(self, who: Actor, reference: str, body: Body) -> None:
+    def _reply_modal(self, who: Actor, reference: str) -> Body:
         view = self.concerns.view(reference)
         canned = self.concerns.canned_replies()
         selected = canned[0].id if canned else None
         preview = self.concerns.preview_reply(reference, selected, None) if selected else None
-        modal = kit.reply_modal(
+        return kit.reply_modal(
             view,
             canned,
             selected=selected,
             preview=preview,
             metadata=kit.modal_metadata(reference, who.channel),
         )
-        self.client.views_open(trigger_id=body["trigger_id"], view=modal)
 
-    def _open_resolve(self, who: Actor, reference: str, body: Body) -> None:
+    def _resolve_modal(self, who: Actor, reference: str) -> Body:
         view = self.concerns.view(reference)
         if view.status == "resolved":
             raise ConcernStateError(f"{reference} is already resolved")
-        modal = kit.resolve_modal(view, kit.modal_metadata(reference, who.channel))
-        self.client.views_open(trigger_id=body["trigger_id"], view=modal)
+        return kit.resolve_modal(view, kit.modal_metadata(reference, who.channel))
 
-    def _open_reopen(self, who: Actor, reference: str, body: Body) -> None:
+    def _reopen_modal(self, who: Actor, reference: str) -> Body:
         view = self.concerns.view(reference)
         if view.status != "resolved":
             raise ConcernStateError(f"{reference} is not resolved")
-        modal = kit.reopen_modal(view, kit.modal_metadata(reference, who.channel))
-        self.client.views_open(trigger_id=body["trigger_id"], view=modal)
+        return kit.reopen_modal(view, kit.modal_metadata(reference, who.channel))
 
     def _view_description(self, who: Actor, reference: str, body: Body) -> None:
         view = self.concerns.view(reference)
@@ -375,8 +401,9 @@ class ConcernListeners:
         return "*What you can do with /outreach*\n" + "\n".join([*lines, "• `/outreach help`: this list"])
 
     def list_concerns(self, request: CommandRequest) -> None:
-        """`/outreach concerns`: the open concerns, oldest first."""
-        text, blocks = kit.open_concerns(self.concerns.list_open(), utcnow())
+        """`/outreach concerns [PAGE]`: the open concerns, oldest first."""
+        page = parse_id(request.args.split()[0]) if request.args else None
+        text, blocks = kit.open_concerns(self.concerns.list_open(), utcnow(), page or 1)
         request.respond(text=text, blocks=blocks, response_type="ephemeral")
 
     def show_concern(self, request: CommandRequest) -> None:
@@ -401,14 +428,10 @@ class ConcernListeners:
             log.warning("cannot redraw the alert of %s: %s", view.reference, _error(exc))
 
     def tell(self, who: Actor, text: str, blocks: list[Body] | None = None) -> None:
-        """An ephemeral message to the user in the channel they acted in (logged when there is none)."""
-        if not who.channel:
-            log.info("no channel to tell %s: %s", who.user_id, text)
+        """An answer only the user sees: through the interaction's response_url, else as a DM."""
+        if who.respond is not None and answer_privately(who.respond, text, blocks):
             return
-        try:
-            self.client.chat_postEphemeral(channel=who.channel, user=who.user_id, text=text, blocks=blocks)
-        except (SlackApiError, OSError) as exc:
-            log.warning("cannot post an ephemeral message to %s: %s", who.user_id, _error(exc))
+        direct_message(self.client, who.user_id, text, blocks)
 
     def _claim(self, body: Body) -> bool:
         key = delivery_key(body)
@@ -426,6 +449,57 @@ class ConcernListeners:
         else:
             log.error("concern action on %s failed", reference, exc_info=exc)
         return TROUBLE
+
+
+def answer_privately(respond: Callable[..., Any], text: str, blocks: list[Body] | None = None) -> bool:
+    """An ephemeral answer through a response_url (any channel or DM); False when Slack refused it."""
+    try:
+        answer = respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+    except OSError as exc:
+        log.warning("cannot answer through the response_url: %s", _error(exc))
+        return False
+    status = getattr(answer, "status_code", 200)
+    if status != 200:
+        log.warning(
+            "Slack refused an answer through the response_url: %s %s", status, getattr(answer, "body", "")
+        )
+    return bool(status == 200)
+
+
+def direct_message(client: WebClient, user_id: str, text: str, blocks: list[Body] | None = None) -> bool:
+    """A message from the bot in the user's DM with it (the App Home messages tab); False on failure."""
+    try:
+        client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+    except (SlackApiError, OSError) as exc:
+        log.warning("cannot send a direct message to %s: %s", user_id, _error(exc))
+        return False
+    return True
+
+
+def open_then_fill(
+    client: WebClient,
+    trigger_id: str,
+    title: str,
+    fill: Callable[[], Body],
+    report: Callable[[str], None],
+) -> None:
+    """Open a loading modal at once (a trigger_id lasts 3 s), then replace it with what `fill` builds.
+
+    `report` tells the user, in words, when Slack would not open or update the modal.
+    """
+    try:
+        opened = client.views_open(trigger_id=trigger_id, view=kit.loading_modal(title))
+    except (SlackApiError, OSError) as exc:
+        log.warning("cannot open the %r modal: %s", title, _error(exc))
+        report(":warning: The form did not open in time. Please click again.")
+        return
+    modal = opened.get("view") or {}
+    content = fill()
+    try:
+        client.views_update(view_id=modal.get("id"), hash=modal.get("hash"), view=content)
+    except (SlackApiError, OSError) as exc:
+        log.warning("cannot fill in the %r modal: %s", title, _error(exc))
+        report(":warning: " + TROUBLE)
 
 
 def web_client(*, token: str, api_url: str = "", timeout: int = 10) -> WebClient:
@@ -477,7 +551,8 @@ def build_slack_app(
     listeners.subcommands.update(
         {
             "concerns": Subcommand(
-                "`/outreach concerns`: open concerns, oldest first", listeners.list_concerns
+                "`/outreach concerns`: open concerns, oldest first (`concerns 2`: the next page)",
+                listeners.list_concerns,
             ),
             "concern": Subcommand(
                 "`/outreach concern C-2026-0042`: one concern with its history", listeners.show_concern

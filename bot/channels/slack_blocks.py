@@ -2,12 +2,18 @@
 
 Pure functions of the records in `concern_types`; channel blocks carry no personal data beyond the
 masked phone, and every text is escaped and cut to Slack's limits.
+
+One escaping rule for every Slack surface: a text from a parent, a staff member or a file is escaped
+exactly once, by `fit`, where it enters a block, and cut before it is escaped, so a cut never splits
+an entity. Lengths are counted in UTF-16 code units (an emoji counts twice), the stricter of the ways
+Slack may count. Mrkdwn the bot itself wrote (mentions, dates) is only ever cut by `clip`, which backs
+off to before a `<…>` or an `&…;` rather than split it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,8 +58,10 @@ BUTTON_TEXT = 75
 OPTION_TEXT = 75
 MODAL_TITLE = 24
 NOTE_MAX = NOTE_MAX_CHARS
+MESSAGE_BLOCKS = 50
 HISTORY_LINES = 30
-LIST_LINES = 100
+LIST_LINES = 200  # concerns per page of `/outreach concerns`
+LOADING = ":hourglass_flowing_sand: One moment…"
 
 CATEGORY_LABELS = {
     "academic": "Academic",
@@ -98,20 +106,82 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def length(text: str) -> int:
+    """The length Slack may count: UTF-16 code units, so an emoji or a rare CJK character counts twice."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def fit(text: str, limit: int, *, mrkdwn: bool = True) -> str:
-    """The text (escaped for mrkdwn) cut with an ellipsis so that it is at most `limit` characters."""
+    """The raw text cut with an ellipsis, then escaped for mrkdwn, so that it is at most `limit` long."""
     render = escape if mrkdwn else str
     out = render(text)
-    if len(out) <= limit:
+    if length(out) <= limit:
         return out
     low, high = 0, min(len(text), limit - 1)  # the longest prefix that fits, by bisection
     while low < high:
         middle = (low + high + 1) // 2
-        if len(render(text[:middle])) + 1 <= limit:
+        if length(render(text[:middle])) + 1 <= limit:
             low = middle
         else:
             high = middle - 1
     return render(text[:low]) + "…"
+
+
+def clip(mrkdwn: str, limit: int) -> str:
+    """Already-built mrkdwn cut to `limit` with an ellipsis, never inside a `<…>` or an `&…;`."""
+    if length(mrkdwn) <= limit:
+        return mrkdwn
+    low, high = 0, min(len(mrkdwn), limit - 1)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if length(mrkdwn[:middle]) + 1 <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    cut = mrkdwn[:low]
+    opened = cut.rfind("<")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened]
+    amp = cut.rfind("&")
+    if amp >= 0 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
+
+
+def line_sections(lines: Sequence[str], max_sections: int, more: Callable[[int], str]) -> list[Block]:
+    """Lines packed into as few sections as fit; past `max_sections`, a last line says what was left out."""
+    sections = _chunks(lines)
+    if len(sections) <= max_sections:
+        return [_section(chunk) for chunk in sections]
+
+    def fits(shown: int) -> bool:
+        return len(_chunks([*lines[:shown], more(len(lines) - shown)])) <= max_sections
+
+    low, high = 0, len(lines) - 1  # the most lines that fit beside the "more" line, by bisection
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return [_section(chunk) for chunk in _chunks([*lines[:low], more(len(lines) - low)])]
+
+
+def loading_modal(title: str) -> Block:
+    """The modal opened at once when the real one needs a moment (a trigger_id lasts 3 seconds)."""
+    return {
+        "type": "modal",
+        "title": _plain(title, MODAL_TITLE),
+        "close": _plain("Cancel", MODAL_TITLE),
+        "blocks": [_section(LOADING)],
+    }
+
+
+def notice_modal(title: str, text: str) -> Block:
+    """A modal that only says something (mrkdwn the caller escaped), with a Close button."""
+    return {
+        "type": "modal",
+        "title": _plain(title, MODAL_TITLE),
+        "close": _plain("Close", MODAL_TITLE),
+        "blocks": [_section(text)],
+    }
 
 
 def category_label(code: str) -> str:
@@ -171,7 +241,7 @@ def concern_alert(view: ConcernView, *, show_description: bool, now: datetime) -
 
 def escalation(view: ConcernView, reason: str, now: datetime) -> tuple[str, list[Block]]:
     """A post for the escalation channel: the concern has waited too long (never the description)."""
-    text = f"Concern {view.reference} needs attention: {reason}"
+    text = f"Concern {view.reference} needs attention: {fit(reason, 500)}"
     blocks: list[Block] = [
         _plain_header(f":warning: Escalation: concern {view.reference}"),
         _section(f"*{fit(reason, 500)}*"),
@@ -185,7 +255,7 @@ def escalation(view: ConcernView, reason: str, now: datetime) -> tuple[str, list
         buttons.append(_button("Take ownership", TAKE_OWNERSHIP, view.reference))
     if buttons:
         blocks.append({"type": "actions", "block_id": "concern_actions", "elements": buttons})
-    return fit(text, 3000, mrkdwn=False), blocks
+    return text, blocks
 
 
 def concern_detail(view: ConcernView, now: datetime) -> tuple[str, list[Block]]:
@@ -203,17 +273,27 @@ def concern_detail(view: ConcernView, now: datetime) -> tuple[str, list[Block]]:
     return _summary(view), blocks
 
 
-def open_concerns(views: Sequence[ConcernView], now: datetime) -> tuple[str, list[Block]]:
-    """The open concerns, one line each: reference, category, language, age, owner."""
+def open_concerns(views: Sequence[ConcernView], now: datetime, page: int = 1) -> tuple[str, list[Block]]:
+    """The open concerns, one line each (reference, category, language, age, owner), a page at a time."""
     if not views:
         text = "No open concerns. :tada:"
         return text, [_section(text)]
-    lines = [_list_line(view, now) for view in views[:LIST_LINES]]
-    if len(views) > LIST_LINES:
-        lines.append(f"…and {len(views) - LIST_LINES} more")
-    title = f"*{len(views)} open concern{'s' if len(views) != 1 else ''}* (oldest first)"
-    all_lines = [title, *lines]
-    return "\n".join(all_lines), [_section(chunk) for chunk in _chunks(all_lines)]
+    pages = max(1, -(-len(views) // LIST_LINES))
+    page = min(max(1, page), pages)
+    first = (page - 1) * LIST_LINES
+    shown = views[first : first + LIST_LINES]
+    summary = f"{len(views)} open concern{'s' if len(views) != 1 else ''} (oldest first)"
+    title = f"*{summary}*" + (f" · page {page} of {pages}" if pages > 1 else "")
+    lines = [_list_line(view, now) for view in shown]
+    after = len(views) - first - len(shown)
+
+    def more(left: int) -> str:
+        rest = left + after
+        return f"…and {rest} more: `/outreach concerns {page + 1}` shows the next page"
+
+    if after:
+        lines.append(more(0))
+    return summary, [_section(title), *line_sections(lines, MESSAGE_BLOCKS - 1, more)]
 
 
 def unanswered_questions(questions: Sequence[UnansweredQuestion], now: datetime) -> tuple[str, list[Block]]:
@@ -221,7 +301,7 @@ def unanswered_questions(questions: Sequence[UnansweredQuestion], now: datetime)
     if not questions:
         return "No unanswered questions.", [_section("No unanswered questions. :tada:")]
     lines = [
-        f"• {fit(escape(q.text), 300)}  _({language_name(q.locale or 'en')}, {age_text(q.at, now)} ago)_"
+        f"• {fit(q.text, 300)}  _({escape(language_name(q.locale or 'en'))}, {age_text(q.at, now)} ago)_"
         for q in questions
     ]
     header = (
@@ -230,7 +310,7 @@ def unanswered_questions(questions: Sequence[UnansweredQuestion], now: datetime)
     )
     return f"{len(questions)} unanswered question(s)", [
         _section(header),
-        *(_section(c) for c in _chunks(lines)),
+        *line_sections(lines, MESSAGE_BLOCKS - 1, lambda left: f"…and {left} more, older"),
     ]
 
 
@@ -379,7 +459,7 @@ def _plain(text: str, limit: int = OPTION_TEXT) -> Block:
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_TEXT]}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT)}}
 
 
 def _plain_header(text: str) -> Block:
@@ -417,7 +497,7 @@ def _fields(view: ConcernView, now: datetime) -> Block:
         # Only the structured choice: the parent's own words ("when is a good time") may hold a
         # phone number or a name, so they stay behind "View description" with the rest.
         pairs.append(("Contact by", fit(view.contact_preference.capitalize(), 200)))
-    fields = [{"type": "mrkdwn", "text": f"*{name}*\n{value}"[:FIELD_TEXT]} for name, value in pairs]
+    fields = [{"type": "mrkdwn", "text": clip(f"*{name}*\n{value}", FIELD_TEXT)} for name, value in pairs]
     return {"type": "section", "fields": fields[:10]}
 
 
@@ -493,8 +573,8 @@ def _chunks(lines: Iterable[str], limit: int = SECTION_TEXT) -> list[str]:
     chunks: list[str] = []
     current = ""
     for line in lines:
-        line = line[:limit]
-        if current and len(current) + 1 + len(line) > limit:
+        line = clip(line, limit)
+        if current and length(current) + 1 + length(line) > limit:
             chunks.append(current)
             current = line
         else:

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.channels.slack_blocks import escape, fit, language_name
+from bot.channels.slack_blocks import MESSAGE_BLOCKS, clip, escape, fit, language_name, line_sections
 from bot.clock import utcnow
 from bot.services.audience import describe, normalize_audience
 from bot.services.event_file import parse_clock, school_moment
@@ -35,6 +35,7 @@ KIND_LABELS = {
 REMINDER_CHOICES = {"7d": 10080, "3d": 4320, "1d": 1440, "2h": 120, "1h": 60}
 DEFAULT_REMINDERS = ("7d", "1d", "2h")
 TITLE_MAX, DESCRIPTION_MAX, LOCATION_MAX = 120, 500, 200
+LIST_EVENTS = 100  # events per page of `/outreach events`
 
 
 def new_event_modal(
@@ -223,13 +224,25 @@ def event_line(view: EventView, zone: ZoneInfo) -> str:
     return f"*#{view.id}* {when} · {fit(view.title(), 80)} · {answers}{status}"
 
 
-def events_list(views: Sequence[EventView], zone: ZoneInfo) -> tuple[str, list[Block]]:
-    """`/outreach events`: upcoming events with their counts."""
+def events_list(views: Sequence[EventView], zone: ZoneInfo, page: int = 1) -> tuple[str, list[Block]]:
+    """`/outreach events [PAGE]`: upcoming events with their counts, soonest first, a page at a time."""
     if not views:
         return "No upcoming events.", [_section("No upcoming events. `/outreach event new` creates one.")]
-    lines = [event_line(view, zone) for view in views[:40]]
+    pages = max(1, -(-len(views) // LIST_EVENTS))
+    page = min(max(1, page), pages)
+    first = (page - 1) * LIST_EVENTS
+    shown = views[first : first + LIST_EVENTS]
+    after = len(views) - first - len(shown)
+    lines = [event_line(view, zone) for view in shown]
+
+    def more(left: int) -> str:
+        return f"…and {left + after} more: `/outreach events {page + 1}` shows the next page"
+
+    if after:
+        lines.append(more(0))
     text = f"{len(views)} upcoming event(s)"
-    return text, [_section(f"*{text}*"), _section("\n".join(lines))]
+    title = f"*{text}*" + (f" · page {page} of {pages}" if pages > 1 else "")
+    return text, [_section(title), *line_sections(lines, MESSAGE_BLOCKS - 1, more)]
 
 
 def event_detail(view: EventView, zone: ZoneInfo) -> tuple[str, list[Block]]:
@@ -247,11 +260,11 @@ def event_detail(view: EventView, zone: ZoneInfo) -> tuple[str, list[Block]]:
     ]
     pending = [r for r in view.reminders if r.status == "pending"]
     reminders = ", ".join(_when(r.due_at, zone) for r in pending) or "none pending"
-    text = f"#{view.id} {view.title()}: {view.yes} yes, {view.no} no"
+    text = f"#{view.id} {fit(view.title(), 120)}: {view.yes} yes, {view.no} no"
     languages = ", ".join(sorted(view.titles))
     context = f"{view.status} · version {view.version} · languages {languages} · reminders: {reminders}"
     blocks: list[Block] = [
-        {"type": "header", "text": _plain(f"#{view.id} {view.title()}"[:150])},
+        {"type": "header", "text": _plain(fit(f"#{view.id} {view.title()}", 150, mrkdwn=False))},
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": context}]},
     ]
@@ -264,7 +277,8 @@ def created_text(view: EventView, zone: ZoneInfo) -> str:
     reminders = len([r for r in view.reminders if r.status == "pending"])
     return (
         f":calendar: Event *#{view.id}* created: {fit(view.title(), 80)}, {when} "
-        f"({describe(view.audience)}; {reminders} reminder(s) planned). Parents see it when they text EVENTS."
+        f"({escape(describe(view.audience))}; {reminders} reminder(s) planned). "
+        "Parents see it when they text EVENTS."
     )
 
 
@@ -315,11 +329,11 @@ def _plain(text: str) -> Block:
 
 
 def _option(text: str, value: str) -> Block:
-    return {"text": _plain(text[:75]), "value": value}
+    return {"text": _plain(fit(text, 75, mrkdwn=False)), "value": value}
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, 3000)}}
 
 
 def _input(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:

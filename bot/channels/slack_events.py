@@ -13,11 +13,19 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import clock
 from bot.channels import slack_event_blocks as kit
-from bot.channels.slack_app import NOT_STAFF, CommandRequest, Extension, Subcommand, actor_of
+from bot.channels.slack_app import (
+    NOT_STAFF,
+    CommandRequest,
+    Extension,
+    Subcommand,
+    actor_of,
+    direct_message,
+    open_then_fill,
+)
+from bot.channels.slack_blocks import fit
 from bot.channels.slack_guards import parse_id
 from bot.services.event_types import EventNotFound, EventStateError
 from bot.services.events import EventService
@@ -28,7 +36,7 @@ log = logging.getLogger(__name__)
 USAGE_NEW = "`/outreach event new`: create an event (a form opens)"
 USAGE_SHOW = "`/outreach event 12`: one event with its RSVP counts"
 USAGE_CANCEL = "`/outreach event cancel 12`: cancel it; parents who said yes are told"
-USAGE_LIST = "`/outreach events`: upcoming events with their RSVP counts"
+USAGE_LIST = "`/outreach events`: upcoming events with their RSVP counts (`events 2`: the next page)"
 
 
 class EventListeners:
@@ -77,28 +85,38 @@ class EventListeners:
         try:
             view, told = self.events.cancel(event_id, actor=request.user_id)
         except (EventNotFound, EventStateError) as exc:
-            request.respond(text=f":warning: {exc}", response_type="ephemeral")
+            request.respond(text=f":warning: {fit(str(exc), 500)}", response_type="ephemeral")
             return
-        text = f":no_entry_sign: Event #{view.id} {view.title()} is cancelled; {told} parent(s) who said yes"
-        request.respond(text=f"{text} will get a text in their language.", response_type="ephemeral")
+        text = (
+            f":no_entry_sign: Event #{view.id} {fit(view.title(), 120)} is cancelled; "
+            f"{told} parent(s) who said yes will get a text in their language."
+        )
+        request.respond(text=text, response_type="ephemeral")
 
     def list_events(self, request: CommandRequest) -> None:
         """`/outreach events`: upcoming events, soonest first."""
-        text, blocks = kit.events_list(self.events.upcoming(), self.zone())
+        page = parse_id(request.args.split()[0]) if request.args else None
+        text, blocks = kit.events_list(self.events.upcoming(), self.zone(), page or 1)
         request.respond(text=text, blocks=blocks, response_type="ephemeral")
 
     def open_modal(self, request: CommandRequest) -> None:
-        """Open the new-event form for the user who typed the command."""
-        default, languages = self.events.school_languages()
-        second = next((code for code in languages if code != default), None)
-        modal = kit.new_event_modal(
-            default_locale=default,
-            second_locale=second,
-            languages=languages,
-            channel=request.channel_id,
-            today=kit.default_day(clock.utcnow(), self.zone()),
-        )
-        request.client.views_open(trigger_id=request.trigger_id, view=modal)
+        """Open the new-event form for the user who typed the command (loading first, then filled in)."""
+
+        def fill() -> dict[str, Any]:
+            default, languages = self.events.school_languages()
+            second = next((code for code in languages if code != default), None)
+            return kit.new_event_modal(
+                default_locale=default,
+                second_locale=second,
+                languages=languages,
+                channel=request.channel_id,
+                today=kit.default_day(clock.utcnow(), self.zone()),
+            )
+
+        def report(problem: str) -> None:
+            request.respond(text=problem, response_type="ephemeral")
+
+        open_then_fill(request.client, request.trigger_id, "New event", fill, report)
 
     def on_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """Store the event, or show what to fix in the form."""
@@ -119,17 +137,8 @@ class EventListeners:
             ack(response_action="errors", errors={kit.DATE_BLOCK: str(exc)[:150]})
             return
         ack()
-        channel, _ = kit.read_metadata(view.get("private_metadata"))
-        self._tell(channel, user, kit.created_text(saved, self.zone()))
-
-    def _tell(self, channel: str | None, user: str, text: str) -> None:
-        if not channel:
-            log.info("event created by %s: %s", user, text)
-            return
-        try:
-            self.client.chat_postEphemeral(channel=channel, user=user, text=text)
-        except (SlackApiError, OSError) as exc:
-            log.warning("cannot tell %s about their new event: %s", user, exc)
+        # A DM, not an ephemeral in the channel the command came from: the bot may not be in it.
+        direct_message(self.client, user, kit.created_text(saved, self.zone()))
 
 
 def event_extension(events: EventService, zone: ZoneSource) -> Extension:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.channels.slack_app import CommandRequest, Subcommand
+from bot.channels.slack_blocks import escape, fit
 from bot.clock import utcnow
 from bot.report.formatting import NO_DATA_YET, headline, level_name, shown
 from bot.report.model import Report
@@ -17,17 +18,16 @@ TITLE_CHARS = 60
 
 def summary_text(report: Report) -> str:
     """A few lines per indicator: the suggested level and the key figure, then where the full report is."""
-    lines = [f"*Rubric evidence: {report.school}, {report.period}*"]
+    lines = [f"*Rubric evidence: {fit(report.school, 150)}, {escape(str(report.period))}*"]
     for indicator in report.indicators:
-        title = indicator.rubric.title
-        title = title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1].rstrip() + "…"
+        title = fit(indicator.rubric.title, TITLE_CHARS)
         if not indicator.has_data:
-            lines.append(f"• *{indicator.code}* {title}: _{NO_DATA_YET}_")
+            lines.append(f"• *{escape(indicator.code)}* {title}: _{NO_DATA_YET}_")
             continue
         top = headline(indicator)
-        figure = f"{top[0]} {shown(top[1], top[2], report.min_group)}" if top else ""
+        figure = escape(f"{top[0]} {shown(top[1], top[2], report.min_group)}") if top else ""
         level = level_name(indicator.suggestion.level) if indicator.suggestion.level else "no suggested level"
-        lines.append(f"• *{indicator.code}* {title}: *{level}* ({figure})")
+        lines.append(f"• *{escape(indicator.code)}* {title}: *{escape(level)}* ({figure})")
     lines.append(
         f"Groups of fewer than {report.min_group} parents are not shown. The full report, with charts by "
         "month and language and the rubric's own words, is one command on the server:\n"
@@ -56,7 +56,7 @@ def report_subcommand(store: Store, options: ReportOptions) -> Subcommand:
             start, end = _dates(request.args, utcnow().astimezone(report_zone(store, options)).date())
             report = make_report(store, options, start, end)
         except ValueError as exc:
-            request.respond(text=f":warning: {exc}", response_type="ephemeral")
+            request.respond(text=f":warning: {escape(str(exc))}", response_type="ephemeral")
             return
         request.respond(text=summary_text(report), response_type="ephemeral")
 

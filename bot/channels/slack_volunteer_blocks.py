@@ -8,7 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.channels.slack_blocks import escape, fit, language_name, slack_date
+from bot.channels.slack_blocks import (
+    MESSAGE_BLOCKS,
+    clip,
+    escape,
+    fit,
+    language_name,
+    line_sections,
+    slack_date,
+)
 from bot.services.volunteer_types import Roster, RosterEntry, ShiftView
 
 Block = dict[str, Any]
@@ -46,15 +54,11 @@ def upcoming_shifts(shifts: Sequence[ShiftView]) -> tuple[str, list[Block]]:
     lines = [_shift_line(shift) for shift in shifts]
     text = f"{len(shifts)} upcoming volunteer shifts"
     blocks: list[Block] = [_section(f"*{text}* · `/outreach roster ID` for who is coming")]
-    chunk: list[str] = []
-    for line in lines:
-        if sum(len(part) + 1 for part in chunk) + len(line) > SECTION_TEXT:
-            blocks.append(_section("\n".join(chunk)))
-            chunk = []
-        chunk.append(line)
-    if chunk:
-        blocks.append(_section("\n".join(chunk)))
-    return text, blocks[:50]
+
+    def more(left: int) -> str:
+        return f"…and {left} more: `outreach volunteers list` on the server lists them all"
+
+    return text, blocks + line_sections(lines, MESSAGE_BLOCKS - 1, more)
 
 
 def roster(view: Roster) -> tuple[str, list[Block]]:
@@ -62,7 +66,7 @@ def roster(view: Roster) -> tuple[str, list[Block]]:
     shift = view.shift
     coming = [e for e in view.entries if e.status in ("confirmed", "offered", "attended", "no_show")]
     waiting = [e for e in view.entries if e.status == "waitlisted"]
-    text = f"Roster of shift {shift.id}: {shift.title}, {shift.filled}/{shift.capacity} filled"
+    text = f"Roster of shift {shift.id}: {fit(shift.title, 150)}, {shift.filled}/{shift.capacity} filled"
     header = (
         f"*{fit(shift.title, 150)}* · {slack_date(shift.starts_at)} · {escape(shift.location or '-')}\n"
         f"{shift.filled}/{shift.capacity} filled · waitlist {shift.waitlisted} · "
@@ -81,8 +85,12 @@ def roster(view: Roster) -> tuple[str, list[Block]]:
             _section(f"… and {len(coming) - ROSTER_ENTRIES} more: `outreach volunteers roster {shift.id}`")
         )
     if waiting:
-        lines = [f"{e.position or '-'}. {_who(e)}" for e in waiting]
-        blocks.append(_section(fit("*Waitlist*\n" + "\n".join(lines), SECTION_TEXT, mrkdwn=False)))
+        lines = ["*Waitlist*", *(f"{e.position or '-'}. {_who(e)}" for e in waiting)]
+
+        def more(left: int) -> str:
+            return f"…and {left} more waiting: `outreach volunteers roster {shift.id}` on the server"
+
+        blocks += line_sections(lines, MESSAGE_BLOCKS - len(blocks), more)
     return text, blocks
 
 
@@ -141,4 +149,4 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": fit(text, SECTION_TEXT, mrkdwn=False)}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT)}}

@@ -22,6 +22,7 @@ from bot.channels.slack_app import (
     actor_of,
     delivery_key,
 )
+from bot.channels.slack_blocks import fit
 from bot.channels.slack_guards import parse_id
 from bot.services.volunteer_types import VolunteerError
 from bot.services.volunteers import VolunteerService
@@ -86,7 +87,7 @@ class VolunteerListeners:
         try:
             text, blocks = kit.roster(self.volunteers.roster(shift_id))
         except VolunteerError as exc:
-            request.respond(text=f":warning: {exc}", response_type="ephemeral")
+            request.respond(text=f":warning: {fit(str(exc), 500)}", response_type="ephemeral")
             return
         request.respond(text=text, blocks=blocks, response_type="ephemeral")
 
@@ -109,7 +110,7 @@ class VolunteerListeners:
                 signup_id, _, requirement = value.partition(":")
                 roster = self.volunteers.mark_requirement(_signup(signup_id), requirement, who.user_id)
         except (VolunteerError, ValueError) as exc:
-            respond(text=f":warning: {exc}", response_type="ephemeral", replace_original=False)
+            respond(text=f":warning: {fit(str(exc), 500)}", response_type="ephemeral", replace_original=False)
             return
         except Exception:
             log.exception("volunteer button %s failed", action_id)

@@ -505,6 +505,17 @@ FIGURES: dict[str, tuple[FigureSpec, ...]] = {
             stats.count(of_kind("5A", "translation_override")),
             by_language=False,
         ),
+        FigureSpec(
+            "school_texts_reviewed_share",
+            "School texts reviewed by a person",
+            "Share of the school's own texts in a language other than its default (answers, places, "
+            "contacts, the UCP form) that a person wrote or reviewed rather than a machine drafted, "
+            "counted at each school file load (5A school_texts).",
+            "share",
+            stats.weighted_share(
+                with_detail(of_kind("5A", "school_texts"), "reviewed"), of_kind("5A", "school_texts")
+            ),
+        ),
     ),
     "5C": (
         FigureSpec(

@@ -15,6 +15,7 @@ events:
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -30,6 +31,7 @@ from bot.services.audience import normalize_audience
 from bot.services.event_types import EventSpec
 from bot.services.reminders import parse_offset
 from bot.services.school_data import validation_errors
+from bot.services.school_texts import resolve_drafts
 
 KEY = r"^[a-z0-9][a-z0-9_-]*$"
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -147,6 +149,9 @@ def parse_events(
     """Validate events already read from YAML; every problem is listed with its path."""
     if not isinstance(data, dict):
         raise EventFileError(path, ["the file must be a mapping with an `events:` list"])
+    # Machine-translated drafts wait for a reviewer: parents get the default language until then.
+    data = copy.deepcopy(data)
+    resolve_drafts(data, "events", show=False)
     try:
         parsed = EventsFile.model_validate(data)
     except ValidationError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from datetime import time
@@ -11,9 +12,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.i18n.formatting import WEEKDAYS
+from bot.services.school_texts import resolve_drafts
 
 Localized = dict[str, str]
 ZoneSource = Callable[[], ZoneInfo]  # the active school's zone, read when needed (SchoolDirectory.zone)
@@ -123,6 +133,22 @@ class SchoolData(_Strict):
     faq: list[FaqEntry] = Field(default_factory=list)
     ucp_form: Localized = Field(default_factory=dict)
     rights_topics: list[RightsTopic] = Field(default_factory=list)
+    # Machine-translated drafts reach parents only when the school allows it; until then they get the
+    # default language. `machine_translated` is kept by the bot: {path.locale: provider} of every draft.
+    show_machine_translations: bool = False
+    machine_translated: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drafts(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = copy.deepcopy(data)
+        show = data.get("show_machine_translations") is True
+        found = resolve_drafts(data, "school", show=show)
+        if found:
+            data["machine_translated"] = {**(data.get("machine_translated") or {}), **found}
+        return data
 
     @field_validator("phone")
     @classmethod

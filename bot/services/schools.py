@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.domain import EvidenceFact
 from bot.services.school_data import SchoolData, load_school_file, parse_school
+from bot.services.school_texts import review_counts
 from bot.store import Store, Tx
 
 NO_SCHOOL_ZONE = ZoneInfo("UTC")  # only until a school is loaded: nothing is scheduled for no school
@@ -31,17 +33,36 @@ class ActiveSchool:
         return self.data.zone
 
 
-def load_school(store: Store, path: Path, *, activate: bool = False) -> ActiveSchool:
+def load_school(
+    store: Store, path: Path, *, activate: bool = False, override_48985: str | None = None
+) -> ActiveSchool:
     """Validate a school file and store it (replacing the school with the same slug).
 
-    It becomes the active school when asked to, or when no school is active yet.
+    It becomes the active school when asked to, or when no school is active yet. Its texts in each
+    language other than the default are counted as 5A evidence: human-reviewed or machine drafts.
     """
     data = load_school_file(path)
     with store.transaction() as tx:
         school = tx.upsert_school(data.slug, data.name, data.model_dump(mode="json"))
         if activate or tx.school() is None:
             tx.activate_school(school.id)
+        for fact, locale in text_review_facts(data):
+            tx.add_evidence(fact, contact_id=None, school_id=school.id, locale=locale)
+        if override_48985:
+            fact = EvidenceFact("5A", "school_texts_override", detail=data.slug)
+            tx.add_evidence(fact, contact_id=None, school_id=school.id, locale=None)
     return ActiveSchool(school.id, data)
+
+
+def text_review_facts(data: SchoolData) -> list[tuple[EvidenceFact, str]]:
+    """Per language, how many of the school's texts a person wrote or reviewed, and how many are drafts."""
+    counts = review_counts(data.model_dump(mode="json"), data.default_locale, data.machine_translated)
+    facts = []
+    for locale, count in counts.items():
+        for detail, number in (("reviewed", count.reviewed), ("machine", count.texts - count.reviewed)):
+            if number:
+                facts.append((EvidenceFact("5A", "school_texts", float(number), detail), locale))
+    return facts
 
 
 class SchoolDirectory:

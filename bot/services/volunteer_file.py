@@ -6,6 +6,7 @@ Shift dates are absolute (`date: 2026-12-03`) or relative to the load (`in_days:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from datetime import datetime, time, timedelta
@@ -17,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.services.school_data import validation_errors
+from bot.services.school_texts import resolve_drafts
 from bot.services.volunteer_types import SKILLS
 
 KEY = r"^[a-z0-9][a-z0-9_-]*$"
@@ -142,6 +144,9 @@ def parse_volunteer_file(data: Any, path: Path) -> VolunteerFile:
     """Validate volunteer data already read from YAML."""
     if not isinstance(data, dict):
         raise VolunteerFileError(path, ["the file must be a mapping (spec_version: 1, opportunities: ...)"])
+    # Machine-translated drafts wait for a reviewer: parents get the default language until then.
+    data = copy.deepcopy(data)
+    resolve_drafts(data, "volunteers", show=False)
     try:
         return VolunteerFile.model_validate(data)
     except ValidationError as exc:

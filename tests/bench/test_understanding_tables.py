@@ -47,6 +47,8 @@ PLAIN_LABELS = frozenset(
 CHOICE = re.compile(r"choice:[1-9][0-9]*(,[1-9][0-9]*)*")
 CONTEXT = re.compile(r"[a-z_]+\.[a-z_0-9]+")
 TABLES = sorted(DATA.glob("*/*.yaml"))
+# Held-out folders: heldout/ was scored once on 2026-12-04 and is spent; heldout2/ is the one to score.
+HELD_OUT = ("heldout", "heldout2")
 
 
 def known_label(expect: str) -> bool:
@@ -69,8 +71,9 @@ def load(path: Path) -> dict[str, Any]:
     return table
 
 
-def test_every_locale_has_a_held_out_table() -> None:
-    assert sorted(p.stem for p in (DATA / "heldout").glob("*.yaml")) == sorted(LOCALES)
+@pytest.mark.parametrize("folder", HELD_OUT)
+def test_every_locale_has_a_held_out_table(folder: str) -> None:
+    assert sorted(p.stem for p in (DATA / folder).glob("*.yaml")) == sorted(LOCALES)
 
 
 @pytest.mark.parametrize("path", TABLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -91,7 +94,7 @@ def test_table_rows_follow_the_scheme(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", [p for p in TABLES if p.parent.name == "heldout"], ids=lambda p: f"{p.parent.name}/{p.stem}"
+    "path", [p for p in TABLES if p.parent.name in HELD_OUT], ids=lambda p: f"{p.parent.name}/{p.stem}"
 )
 def test_table_is_large_enough_with_enough_out_of_scope_rows(path: Path) -> None:
     rows = load(path)["rows"]

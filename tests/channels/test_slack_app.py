@@ -22,8 +22,9 @@ from starlette.concurrency import run_in_threadpool
 from bot.channels.slack_app import CommandRequest, Subcommand, build_slack_app
 from bot.channels.slack_routes import slack_router
 from bot.services.concern_types import ConcernEventView
+from tests.fixtures.block_kit import ack_problems
 from tests.fixtures.fake_concerns import FakeConcerns, make_concern
-from tests.fixtures.fake_slack import FakeSlack
+from tests.fixtures.fake_slack import FakeSlack, new_trigger
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-test-0000-token"
@@ -47,7 +48,7 @@ class Rig:
     triggers: Iterator[int]
 
     def trigger(self) -> str:
-        return f"T{next(self.triggers):06d}.trigger"
+        return new_trigger()
 
 
 def sign(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
@@ -87,7 +88,7 @@ def click(
         "trigger_id": trigger or rig.trigger(),
         "channel": {"id": CHANNEL, "name": "concerns"},
         "message": {"type": "message", "ts": ALERT_TS, "text": "Concern"},
-        "response_url": rig.slack.response_url("action"),
+        "response_url": rig.slack.response_url(f"click:{user}"),
         "actions": [
             {
                 "type": "button",
@@ -122,7 +123,10 @@ def submit(
         },
         "response_urls": [],
     }
-    return post_payload(rig, payload)
+    answer = post_payload(rig, payload)
+    if answer.status_code == 200 and answer.content.strip():
+        assert not ack_problems(answer.json(), payload["view"]), answer.json()  # type: ignore[arg-type]
+    return answer
 
 
 def command(rig: Rig, text: str, *, user: str = STAFF, response_id: str = "cmd") -> httpx.Response:
@@ -205,10 +209,24 @@ def rig(slack: FakeSlack, concerns: FakeConcerns) -> Iterator[Rig]:
 
 
 def ephemerals(rig: Rig, count: int = 1) -> list[dict[str, Any]]:
-    """The ephemeral messages posted so far: exactly `count` of them (the requests' work is done)."""
-    posted = [call.body for call in rig.slack.calls("chat.postEphemeral")]
+    """The answers to clicks so far, through their response_url: exactly `count` (the work is done).
+
+    Each is the posted body with the clicking `user` added; none may replace the alert it came from.
+    """
+    posted = [
+        {**post.body, "user": post.response_id.removeprefix("click:")}
+        for post in rig.slack.responses()
+        if post.response_id.startswith("click:")
+    ]
     assert len(posted) == count, posted
+    assert all(m["response_type"] == "ephemeral" and m["replace_original"] is False for m in posted)
+    assert rig.slack.calls("chat.postEphemeral") == []
     return posted
+
+
+def dms(slack: FakeSlack, user: str = STAFF) -> list[dict[str, Any]]:
+    """Messages the bot sent to a user's DM with it."""
+    return [call.body for call in slack.calls("chat.postMessage") if call.body["channel"] == user]
 
 
 # -- buttons ---------------------------------------------------------------------------------------
@@ -235,7 +253,7 @@ def test_reply_button_opens_the_reply_modal_with_language_and_segments(rig: Rig)
     click(rig, "reply", trigger=trigger)
     [opened] = rig.slack.calls("views.open")
     assert opened.body["trigger_id"] == trigger
-    modal = opened.body["view"]
+    [modal] = rig.slack.modals()  # opened loading, then filled in
     assert modal["callback_id"] == "concern_reply"
     assert json.loads(modal["private_metadata"]) == {"reference": REF, "channel": CHANNEL}
     text = json.dumps(modal, ensure_ascii=False)
@@ -252,26 +270,26 @@ def test_reply_button_opens_the_reply_modal_with_language_and_segments(rig: Rig)
 def test_resolve_and_reopen_buttons_open_their_modals(rig: Rig) -> None:
     click(rig, "resolve")
     click(rig, "reopen", ref=RESOLVED_REF)
-    opened = rig.slack.calls("views.open")
+    opened = rig.slack.modals()
     assert len(opened) == 2
-    by_callback = {call.body["view"]["callback_id"]: call.body["view"] for call in opened}
+    by_callback = {view["callback_id"]: view for view in opened}
     assert set(by_callback) == {"concern_resolve", "concern_reopen"}
     resolve_text = json.dumps(by_callback["concern_resolve"])
     assert "Information given" in resolve_text and "Withdrawn by parent" in resolve_text
     assert json.loads(by_callback["concern_reopen"]["private_metadata"])["reference"] == RESOLVED_REF
 
 
-def test_resolve_button_on_a_resolved_concern_explains_instead_of_opening(rig: Rig) -> None:
+def test_resolve_button_on_a_resolved_concern_explains_in_the_modal(rig: Rig) -> None:
     click(rig, "resolve", ref=RESOLVED_REF)
-    [message] = ephemerals(rig)
-    assert "already resolved" in message["text"]
-    assert rig.slack.calls("views.open") == []
+    [modal] = rig.slack.modals()
+    assert "callback_id" not in modal and "submit" not in modal
+    assert "already resolved" in json.dumps(modal["blocks"])
 
 
 def test_view_description_posts_it_ephemerally_and_records_the_view(rig: Rig) -> None:
     click(rig, "view_description")
     [message] = ephemerals(rig)
-    assert (message["channel"], message["user"]) == (CHANNEL, STAFF)
+    assert message["user"] == STAFF
     assert "Mi hijo no recibe ayuda" in json.dumps(message["blocks"], ensure_ascii=False)
     assert rig.concerns.calls_to("record_viewed") == [(REF, STAFF)]
 
@@ -305,10 +323,14 @@ def test_missing_signature_headers_are_401(rig: Rig) -> None:
 def test_a_user_who_is_not_staff_is_refused_and_nothing_changes(rig: Rig) -> None:
     for action_id in ("acknowledge", "take_ownership", "reply", "resolve", "view_description"):
         assert click(rig, action_id, user=STRANGER).status_code == 200
-    refusals = ephemerals(rig, 5)
+    refusals = ephemerals(rig, 3)
     assert all(m["user"] == STRANGER and "Only school staff" in m["text"] for m in refusals)
+    # The modal buttons open a modal at once (the trigger expires) and it says no.
+    modals = rig.slack.modals()
+    assert len(modals) == 2 and all("Only school staff" in json.dumps(m["blocks"]) for m in modals)
+    assert all("callback_id" not in m for m in modals)
     assert rig.concerns.acting_calls() == []
-    assert rig.slack.calls("views.open") == rig.slack.calls("chat.update") == []
+    assert rig.slack.calls("chat.update") == []
 
 
 def test_a_member_of_an_allowed_user_group_is_accepted_and_groups_are_cached(rig: Rig) -> None:
@@ -334,7 +356,7 @@ def test_a_duplicate_delivery_acts_once(rig: Rig) -> None:
     assert click(rig, "acknowledge", trigger=trigger).status_code == 200
     assert rig.concerns.calls_to("acknowledge") == [(REF, STAFF)]
     assert rig.concerns.calls_to("claim_delivery") == [(f"block_actions:{trigger}",)] * 2
-    assert rig.slack.calls("chat.postEphemeral") == []
+    assert rig.slack.responses() == []
 
 
 def test_a_state_error_is_an_ephemeral_message_not_a_500(rig: Rig) -> None:
@@ -364,7 +386,7 @@ def test_reply_submission_sends_canned_and_note_and_closes_the_modal(rig: Rig) -
     assert response.status_code == 200
     assert response.text == ""
     assert rig.concerns.calls_to("reply") == [(REF, STAFF, "call_back", "Hasta mañana")]
-    [message] = ephemerals(rig)
+    [message] = dms(rig.slack)  # after a modal the answer is a DM: there is no response_url
     assert "Reply sent for C-2026-0042" in message["text"] and "SMS segment" in message["text"]
 
 
@@ -484,10 +506,11 @@ def test_a_slow_submission_closes_the_modal_and_reports_later(slack: FakeSlack) 
             # The modal closed while the service was still at work (it waits for `release`).
             assert response.status_code == 200 and response.text == ""
             assert slow.concerns[REF].status != "resolved"
-            assert slack.calls("chat.postEphemeral") == []
+            assert dms(slack) == []
         finally:
             release.set()
-        [message] = [call.body for call in slack.wait_for("chat.postEphemeral")]
+        [message] = [call.body for call in slack.wait_for("chat.postMessage")]
+        assert message["channel"] == STAFF  # a DM: the modal is gone and had no channel
         assert "resolved (Withdrawn by parent)" in message["text"]
         assert slow.concerns[REF].status == "resolved"
 
@@ -524,7 +547,8 @@ def test_outreach_concerns_lists_open_concerns_ephemerally(rig: Rig, concerns: F
     assert command(rig, "concerns").status_code == 200
     [post] = rig.slack.responses("cmd")
     assert post.body["response_type"] == "ephemeral"
-    text = post.body["text"]
+    assert post.body["text"] == "2 open concerns (oldest first)"  # the notification: one line
+    text = "\n".join(block["text"]["text"] for block in post.body["blocks"])
     assert "2 open concerns" in text
     lines = [line for line in text.splitlines() if line.startswith("•")]
     assert lines[0].startswith("• *C-2026-0050* · Safety / bullying · Korean · 2 days · <@UOWNER02>")

@@ -269,10 +269,15 @@ def test_resolve_and_reopen_modals_require_a_note() -> None:
 
 
 def test_the_open_list_is_one_line_per_concern_and_bounded() -> None:
-    views = [concern(owner="U0OWN" if i % 2 else None) for i in range(150)]
+    views = [concern(owner="U0OWN" if i % 2 else None) for i in range(250)]
     text, blocks = kit.open_concerns(views, NOW)
-    assert "150 open concerns" in text and "…and 50 more" in text
+    assert text == "250 open concerns (oldest first)"
+    shown = "\n".join(all_texts(blocks))
+    assert shown.count("\n• ") + shown.startswith("• ") == 200
+    assert "…and 50 more: `/outreach concerns 2` shows the next page" in shown
     assert len(blocks) <= 50
+    _, second = kit.open_concerns(views, NOW, page=2)
+    assert "page 2 of 2" in all_texts(second)[0] and "more" not in "\n".join(all_texts(second))
     assert all(len(t) <= 3000 for t in all_texts(blocks))
     assert kit.open_concerns([], NOW)[0] == "No open concerns. :tada:"
 

@@ -23,7 +23,7 @@ from bot.domain import Inbound
 from bot.outbox.transport import DryRunTransport
 from bot.web import create_app
 from tests.fixtures.bots import make_bot
-from tests.fixtures.fake_slack import FakeSlack
+from tests.fixtures.fake_slack import FakeSlack, new_trigger
 
 SECRET = "0123456789abcdef0123456789abcdef"
 TOKEN = "xoxb-school-0000"
@@ -67,7 +67,7 @@ class Rig:
             "api_app_id": "A0OUTREACH",
             "token": "legacy",
             "container": {"type": "message", "message_ts": "1", "channel_id": CHANNEL, "is_ephemeral": False},
-            "trigger_id": f"T{next(self.triggers):06d}.trigger",
+            "trigger_id": new_trigger(),
             "channel": {"id": CHANNEL, "name": "concerns"},
             "message": {"type": "message", "ts": "1", "text": "Concern"},
             "response_url": self.slack.response_url("action"),
@@ -99,7 +99,7 @@ class Rig:
             "user": {"id": STAFF, "username": "staff", "team_id": "T0SCHOOL"},
             "api_app_id": "A0OUTREACH",
             "token": "legacy",
-            "trigger_id": trigger or f"T{next(self.triggers):06d}.trigger",
+            "trigger_id": trigger or new_trigger(),
             "view": {
                 "id": "V01",
                 "hash": "h",
@@ -168,8 +168,8 @@ def test_the_alert_keeps_the_parents_words_and_number_out_of_the_channel(rig: Ri
 def test_staff_reply_with_a_canned_text_reaches_the_parent_in_spanish(rig: Rig) -> None:
     reference = raise_concern_in_spanish(rig)
     assert rig.click("reply", reference).status_code == 200
-    [opened] = rig.slack.calls("views.open")
-    assert "Spanish" in json.dumps(opened.body) or "es" in json.dumps(opened.body)
+    [modal] = rig.slack.modals()
+    assert "Spanish" in json.dumps(modal)
     assert rig.submit_reply(reference, "call_soon", None).status_code == 200
     spanish = rig.bot.renderer.message("staff", "call_soon", ("es",))
     assert rig.status(reference) == "acknowledged"  # the reply was recorded before Slack got its answer
@@ -195,8 +195,9 @@ def test_acknowledge_updates_the_alert_in_place_and_texts_the_parent(rig: Rig) -
 def test_someone_not_staff_changes_nothing(rig: Rig) -> None:
     reference = raise_concern_in_spanish(rig)
     assert rig.click("acknowledge", reference, user=STRANGER).status_code == 200
-    [refusal] = rig.slack.calls("chat.postEphemeral")
+    [refusal] = rig.slack.responses()
     assert "Only school staff" in refusal.body["text"]
+    assert rig.slack.calls("chat.postEphemeral") == []
     assert rig.status(reference) == "new"
 
 

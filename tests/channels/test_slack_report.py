@@ -16,7 +16,7 @@ from bot.store.evidence_repo import add_evidence_records
 from bot.web import create_app
 from tests.fixtures.bots import slack_bot
 from tests.fixtures.evidence import known_rows
-from tests.fixtures.fake_slack import FakeSlack
+from tests.fixtures.fake_slack import FakeSlack, new_trigger
 
 SECRET = "fedcba9876543210fedcba9876543210"
 TOKEN = "xoxb-school-report"
@@ -41,7 +41,7 @@ class Staff:
             "channel_id": "C0STAFF",
             "team_id": "T0SCHOOL",
             "response_url": self.slack.response_url(response_id),
-            "trigger_id": f"T{self.count}.report",
+            "trigger_id": new_trigger(),
         }
         body = urlencode(form)
         timestamp = str(int(time.time()))

@@ -21,7 +21,7 @@ from bot.app import Bot
 from bot.channels import slack_volunteer_blocks as kit
 from bot.web import create_app
 from tests.fixtures.bots import make_bot
-from tests.fixtures.fake_slack import FakeSlack
+from tests.fixtures.fake_slack import FakeSlack, new_trigger
 from tests.fixtures.volunteering import evidence, load_test_shifts, parent
 
 SECRET = "0123456789abcdef0123456789abcdef"
@@ -58,7 +58,7 @@ class Staff:
             "channel_id": CHANNEL,
             "team_id": "T0SCHOOL",
             "response_url": self.slack.response_url(response_id),
-            "trigger_id": f"T{next(self.triggers):06d}.cmd",
+            "trigger_id": new_trigger(),
         }
         assert self.post(form).status_code == 200
         return self.slack.responses(response_id)[-1].body
@@ -71,7 +71,7 @@ class Staff:
             "api_app_id": "A0OUTREACH",
             "token": "legacy",
             "container": {"type": "message", "message_ts": "1", "channel_id": CHANNEL, "is_ephemeral": True},
-            "trigger_id": f"T{next(self.triggers):06d}.click",
+            "trigger_id": new_trigger(),
             "channel": {"id": CHANNEL, "name": "volunteers"},
             "response_url": self.slack.response_url(response_id),
             "actions": [

@@ -111,7 +111,7 @@ def test_three_dispatchers_send_each_row_once_within_the_shared_rate(
         dispatchers(3, dispatcher_env(url, fake, rate), tmp_path) as procs,
     ):
         started = time.monotonic()
-        wait_drained(store, rows, procs, timeout=max(rows / rate * 3 + 30, rows / 40))
+        wait_drained(store, rows, procs, timeout=max(rows / rate * 4 + 60, rows / 40))
         elapsed = time.monotonic() - started
         received = fake.messages
     with store.transaction() as tx:

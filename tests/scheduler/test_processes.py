@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +18,7 @@ from bot.store.db import build_engine
 from tests.fixtures.bots import make_bot
 from tests.fixtures.fake_twilio import FakeTwilio
 from tests.fixtures.families import add_families
-from tests.fixtures.processes import OUTREACH, OutputReader, clean_env, free_port, wait_healthy
+from tests.fixtures.processes import OUTREACH, OutputReader, clean_env, free_port, stop_process, wait_healthy
 from tests.fixtures.twilio_signing import ACCOUNT_SID, AUTH_TOKEN
 
 pytestmark = pytest.mark.slow
@@ -104,7 +105,9 @@ def test_two_schedulers_run_each_job_once_and_the_second_takes_over(db_url: str)
         assert tx.outbox_counts() == {"pending": 36}  # 4 announcements x 9 families, once each
 
 
-def test_sigkill_in_the_middle_of_a_send_then_restart_neither_repeats_nor_loses(db_url: str) -> None:
+def test_sigkill_in_the_middle_of_a_send_then_restart_neither_repeats_nor_loses(
+    db_url: str, tmp_path: Path
+) -> None:
     bot = make_bot(db_url)
     phones = add_families(bot, {"en": 45, "es": 15})
     bot.announcements.create(_draft("Family night", datetime.now(UTC)))
@@ -126,14 +129,17 @@ def test_sigkill_in_the_middle_of_a_send_then_restart_neither_repeats_nor_loses(
             **NO_QUIET_HOURS,
         )
 
+        log_path = tmp_path / "serve.log"
+
         def start() -> subprocess.Popen[str]:
-            process = subprocess.Popen(
-                [OUTREACH, "serve", "--port", str(port)],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                text=True,
-            )
+            with log_path.open("a") as log_file:
+                process = subprocess.Popen(
+                    [OUTREACH, "serve", "--port", str(port)],
+                    env=env,
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
             wait_healthy(base, process)
             return process
 
@@ -149,9 +155,10 @@ def test_sigkill_in_the_middle_of_a_send_then_restart_neither_repeats_nor_loses(
             # Every row recorded as sent: none is pending or in flight, so no duplicate can follow.
             _wait(lambda: _outbox(store) == {"sent": len(phones)}, 60, "every row recorded as sent")
         finally:
-            process.terminate()
-            process.wait(timeout=20)
-            store.dispose()
+            try:
+                stop_process(process, log_path)
+            finally:
+                store.dispose()
         sent = Counter(m.to for m in fake.messages)
     doubled = {phone: n for phone, n in sent.items() if n > 1}
     print(f"\nkilled after {at_kill} of {len(phones)}; sent {len(sent)} distinct, doubled {len(doubled)}")

@@ -19,6 +19,7 @@ from bot.clock import ManualClock, running_at, utcnow
 from bot.domain import Reminder
 from bot.services.announcement_preview import AnnouncementDraft
 from bot.store import Tx
+from scheduler.plan import JobSpec
 from scheduler.service import OutreachScheduler
 from tests.fixtures.bots import make_bot
 from tests.fixtures.families import add_families
@@ -190,3 +191,33 @@ def test_a_scheduler_job_runs_at_the_scheduler_clock(bot: Bot, clock: ManualCloc
     finally:
         runner.close()
     assert seen == [START.astimezone(UTC) + timedelta(minutes=1)]
+
+
+class SyncThatWaits(OutreachScheduler):
+    """A scheduler whose sync is caught in the middle: it waits inside until the test lets it go."""
+
+    def __init__(self, bot: Bot) -> None:
+        super().__init__(bot, sync_seconds=3600)
+        self.inside = threading.Event()
+        self.go_on = threading.Event()
+
+    def specs(self, now: datetime | None = None) -> list[JobSpec]:
+        self.inside.set()
+        self.go_on.wait(30)
+        return super().specs(now)
+
+
+def test_stopping_during_a_sync_lets_the_sync_finish_instead_of_deadlocking(bot: Bot) -> None:
+    """APScheduler's shutdown holds its job-store lock while it waits for jobs; a sync needs that lock."""
+    runner = SyncThatWaits(bot)
+    runner.start_in_background()
+    stopper = threading.Thread(target=runner.stop)
+    try:
+        assert runner.inside.wait(30), "the first sync did not start"
+        stopper.start()
+        assert runner.shutting_down.wait(30), "the shutdown did not begin"
+    finally:
+        runner.go_on.set()
+    stopper.join(timeout=15)
+    assert not stopper.is_alive(), "stop() hung: the shutdown and the sync waited for each other"
+    assert not runner.running.is_set()
