@@ -166,36 +166,28 @@ def _prepare(settings: Settings) -> None:
             "and volunteer shifts (for your school: `outreach school use FILE`)",
             school.data.name,
         )
-    _load_first_activities(settings, school_file, demo=settings.school_file is None)
+    _load_first_activities(settings, school_file)
 
 
-def _load_first_activities(settings: Settings, school_file: Path, *, demo: bool) -> None:
-    """Load the events beside the school file and its volunteer opportunities, after the school they use.
+def _load_first_activities(settings: Settings, school_file: Path) -> None:
+    """Load the school's own events and volunteer opportunities (the files beside it), after the school.
 
-    The demo's volunteer shifts come only with the demo school; a real school's come from VOLUNTEERS_FILE.
+    The demo's come only with the demo school; VOLUNTEERS_FILE, when set, replaces SCHOOL_FILE's own.
     """
     from bot.app import build_bot
-    from bot.content import demo_volunteers_file
-    from bot.services.event_file import EventFileError
+    from bot.cli_school import load_own_activities
 
-    events_file = school_file.with_suffix(".events.yaml")
-    volunteers_file = demo_volunteers_file() if demo else settings.volunteers_file
     bot = build_bot(settings)
     try:
-        if events_file.exists():
-            try:
-                saved = bot.events.load_file(events_file, actor="setup")
-                log.info("loaded %d events from %s", len(saved), events_file)
-            except EventFileError as exc:
-                # The school works without its events; `outreach events load` shows the same errors.
-                log.warning("events not loaded: %s", exc)
-        if volunteers_file is not None and volunteers_file.is_file():
-            report = bot.volunteers.load(volunteers_file)
-            log.info(
-                "loaded %d volunteer opportunities from %s", report.opportunities_created, volunteers_file
-            )
+        volunteers = settings.volunteers_file if settings.school_file else None
+        done, refused = load_own_activities(bot, school_file, volunteers)
     finally:
         bot.close()
+    for line in done:
+        log.info(line)
+    for refused_file, errors in refused.items():
+        # The school works without them; `outreach events load` / `volunteers load` show the same errors.
+        log.warning("%s not loaded: %s", refused_file, "; ".join(errors))
 
 
 def command_bot() -> Bot:
@@ -228,7 +220,7 @@ def command_bot() -> Bot:
 )
 def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers: int) -> None:
     """Run the web server (Twilio webhooks) with the outbox dispatcher and the scheduler."""
-    from bot.listen import CannotListen, bind_listener, served_port
+    from bot.listen import CannotListen, bind_listener, run_workers, served_port
 
     settings = _settings()
     # Bind first: a busy port stops the command at once with a non-zero status, before any thread
@@ -264,21 +256,13 @@ def serve(host: str, port: int, no_dispatcher: bool, no_scheduler: bool, workers
         if not server.started:
             sys.exit(1)
         return
-    # Uvicorn's supervisor binds the address itself: free it just before (a race another process
-    # would have to win within milliseconds; uvicorn then exits non-zero too).
-    listener.close()
-    # Each worker builds its own bot (no connection crosses a fork); this process only supervises
-    # them, and runs the one dispatcher and the scheduler unless they run elsewhere.
+    # Each worker builds its own bot (no connection crosses a fork) and serves the socket bound above;
+    # this process only supervises them, and runs the one dispatcher and the scheduler unless they
+    # run elsewhere.
     with _dispatcher_thread(bot, enabled=not no_dispatcher), _scheduler_thread(bot, enabled=not no_scheduler):
-        uvicorn.run(
-            "bot.web:web_worker_app",
-            factory=True,
-            workers=workers,
-            host=host,
-            port=port,
-            log_level=log_level,
-            access_log=False,
-        )
+        started = run_workers(listener, "bot.web:web_worker_app", workers, log_level)
+    if not started:
+        sys.exit(1)
 
 
 def _banner(bot: Bot, host: str, port: int, workers: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from bot.cli_teaching import school_export
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.app import Bot
     from bot.store import Store
 
 CACHE_NOTE = "Running servers answer as it within 30 seconds; no restart needed."
@@ -24,6 +26,44 @@ REFUSAL_HINT = (
 )
 
 override_48985 = click.option("--override-48985", "override", metavar="WHY", help=OVERRIDE_HELP)
+
+
+def own_file(school_file: Path, kind: str) -> Path:
+    """A school's own `events` or `volunteers` file, beside its school file (`yours.events.yaml`)."""
+    return school_file.with_suffix(f".{kind}.yaml")
+
+
+def load_own_activities(
+    bot: Bot, school_file: Path, volunteers_file: Path | None = None
+) -> tuple[list[str], dict[Path, list[str]]]:
+    """Load the active school's own events and volunteer opportunities: what loaded, and each refused file.
+
+    They are the files beside its school file (or `volunteers_file` when given); a school without
+    them has none, and never another school's.
+    """
+    from bot.services.event_file import EventFileError
+    from bot.services.volunteer_file import VolunteerFileError
+
+    done: list[str] = []
+    refused: dict[Path, list[str]] = {}
+    events_file = own_file(school_file, "events")
+    if events_file.is_file():
+        try:
+            saved = bot.events.load_file(events_file, actor="setup")
+            done.append(f"loaded {len(saved)} events from {events_file}")
+        except EventFileError as exc:
+            refused[events_file] = exc.errors
+    volunteers = volunteers_file or own_file(school_file, "volunteers")
+    if volunteers.is_file():
+        try:
+            report = bot.volunteers.load(volunteers)
+            count = report.opportunities_created + report.opportunities_updated
+            done.append(f"loaded {count} volunteer opportunities from {volunteers}")
+        except VolunteerFileError as exc:
+            refused[volunteers] = exc.errors
+    elif volunteers_file is not None:
+        refused[volunteers_file] = ["cannot read: no such file (VOLUNTEERS_FILE)"]
+    return done, refused
 
 
 def check_school_file(file: Path, override: str | None = None, threshold: float | None = None) -> list[str]:
@@ -73,7 +113,11 @@ def school() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @override_48985
 def school_use(file: Path, override: str | None) -> None:
-    """Validate a school file, load it and make it the active school."""
+    """Validate a school file, load it and make it the active school, with its own events and volunteers.
+
+    Its events and volunteer opportunities are the files beside it: FILE's name with .events.yaml
+    and .volunteers.yaml (schools/yours.events.yaml for schools/yours.yaml), when they exist.
+    """
     from bot.cli import _settings
     from bot.services.schools import load_school
 
@@ -85,11 +129,29 @@ def school_use(file: Path, override: str | None) -> None:
     finally:
         store.dispose()
     click.echo(
-        f"{chosen.data.name} ({chosen.data.slug}) is now the active school, "
-        f"time zone {chosen.data.timezone}.\n{CACHE_NOTE}"
+        f"{chosen.data.name} ({chosen.data.slug}) is now the active school, time zone {chosen.data.timezone}."
     )
     for line in report:
         click.echo(line)
+    if not any(own_file(file, kind).is_file() for kind in ("events", "volunteers")):
+        click.echo(CACHE_NOTE)
+        return
+    from bot.app import build_bot
+
+    bot = build_bot(settings)
+    try:
+        done, refused = load_own_activities(bot, file)
+    finally:
+        bot.close()
+    for line in done:
+        click.echo(line)
+    click.echo(CACHE_NOTE)
+    for refused_file, errors in refused.items():
+        click.echo(f"{refused_file}: not loaded, {len(errors)} error(s)", err=True)
+        for error in errors:
+            click.echo(f"  {error}", err=True)
+    if refused:
+        sys.exit(1)
 
 
 @school.command("list")

@@ -37,4 +37,4 @@ def demo_school_file() -> Path:
 
 def demo_volunteers_file() -> Path:
     """The demo school's volunteer opportunities, loaded only with the demo school."""
-    return content_dir() / "schools" / "demo_volunteers.yaml"
+    return content_dir() / "schools" / "demo.volunteers.yaml"

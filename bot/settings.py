@@ -77,8 +77,8 @@ class Settings(BaseSettings):
     home_language_threshold: float = 0.15  # Education Code 48985: notices in languages of 15%+ of pupils
     scheduler_sync_seconds: float = 15.0
     outbox_max_attempts: int = 8
-    # Volunteers: the opportunities loaded with SCHOOL_FILE into an empty database (the demo school
-    # brings its own), and how long a place freed by a cancellation is held for the next parent
+    # Volunteers: the opportunities loaded with SCHOOL_FILE into an empty database, when not the file
+    # beside it (yours.volunteers.yaml), and how long a freed place is held for the next parent
     volunteers_file: Path | None = None
     volunteer_offer_hours: float = 24.0
     # One-question pulses (1A, 4B, 4C): at most one per family per this many days; 0 turns them off

@@ -52,6 +52,12 @@ def test_school_use_switches_from_the_demo(tmp_path: Path) -> None:
     ]
     after = run_outreach("chat", "--phone", "+13125550178", env=env, stdin="hi\n")
     assert "Lincoln Middle School" in after.stdout
+    # The demo's events and shifts stay the demo school's: Lincoln's families and staff see none.
+    assert run_outreach("events", "list", env=env).stdout.strip() == "no upcoming events"
+    assert "no upcoming shifts" in run_outreach("volunteers", "list", env=env).stdout
+    shifts = run_outreach("chat", "--phone", "+13125550179", env=env, stdin="hi\n1\nVOLUNTEER\n1\n0\n")
+    assert "No shifts are open right now." in shifts.stdout
+    assert "Family night set-up crew" not in shifts.stdout and "Classroom art helper" not in shifts.stdout
 
 
 def test_the_demo_comes_only_into_an_empty_database_without_a_school_file(tmp_path: Path) -> None:
@@ -101,3 +107,60 @@ def test_load_flags_a_faq_entry_without_example_questions_in_a_language(tmp_path
         f"{path}: faq.0 (uniform): no example questions in ar, es, fa, fil, hy, ru, vi, zh_Hans"
         " (parents asking in that language are understood less often)"
     ]
+
+
+def _lincoln_with_its_own_files(folder: Path, events: str) -> Path:
+    """Lincoln's school file with an events and a volunteers file beside it."""
+    school = folder / "lincoln.yaml"
+    school.write_text(Path(LINCOLN).read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "lincoln.events.yaml").write_text(events, encoding="utf-8")
+    (folder / "lincoln.volunteers.yaml").write_text(
+        "spec_version: 1\nopportunities:\n"
+        "  - {key: library-helper, title: {en: Library helper}, location: Room 104, capacity: 2,\n"
+        "     supervisor: Mr. Ortega, shifts: [{in_days: 3, time: '09:00', hours: 2}]}\n",
+        encoding="utf-8",
+    )
+    return school
+
+
+def test_school_use_brings_the_schools_own_events_and_volunteers(tmp_path: Path) -> None:
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'own.db'}")
+    assert "Rosewood" in run_outreach("chat", "--phone", PARENT, env=env, stdin="hi\n").stdout
+    school = _lincoln_with_its_own_files(
+        tmp_path,
+        "events:\n  - {key: open-house, title: {en: Open house}, starts_in_days: 5, time: '17:30'}\n",
+    )
+    used = run_outreach("school", "use", str(school), env=env)
+    assert used.returncode == 0, used.stderr
+    assert [line for line in used.stdout.splitlines() if line.startswith("loaded ")] == [
+        f"loaded 1 events from {tmp_path / 'lincoln.events.yaml'}",
+        f"loaded 1 volunteer opportunities from {tmp_path / 'lincoln.volunteers.yaml'}",
+    ]
+    events = run_outreach("events", "list", env=env).stdout.splitlines()
+    assert len(events) == 1 and "17:30" in events[0] and "Open house" in events[0]
+    shifts = run_outreach("volunteers", "list", env=env).stdout.splitlines()
+    assert len(shifts) == 1 and "09:00" in shifts[0]
+    assert shifts[0].endswith("Library helper · Room 104 · Mr. Ortega")
+    # A parent reads them at Chicago's wall-clock times (Los Angeles would say 3:30 PM and 7:00 AM).
+    chat = run_outreach("chat", "--phone", "+13125550180", env=env, stdin="hi\n1\nEVENTS\nVOLUNTEER\n1\n0\n")
+    assert "Open house" in chat.stdout and ", 5:30 PM" in chat.stdout
+    assert "Library helper" in chat.stdout and ", 9:00 AM" in chat.stdout
+    assert "Rosewood" not in chat.stdout.split("Lincoln Middle School", 1)[1]
+
+
+def test_school_use_refuses_a_past_event_naming_it_in_the_schools_time(tmp_path: Path) -> None:
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'past.db'}")
+    school = _lincoln_with_its_own_files(
+        tmp_path, "events:\n  - {key: open-house, title: {en: Open house}, starts: '2026-01-08 17:30'}\n"
+    )
+    used = run_outreach("school", "use", str(school), env=env)
+    assert used.returncode == 1
+    assert used.stderr.splitlines() == [
+        f"{tmp_path / 'lincoln.events.yaml'}: not loaded, 1 error(s)",
+        "  events.0.starts: 'Open house' (open-house) starts Thu 2026-01-08 17:30 CST (America/Chicago), "
+        "which has passed: give it a date in the future",
+    ]
+    # The school and its volunteers are in; the events file loads once its date is fixed.
+    assert "Library helper" in run_outreach("volunteers", "list", env=env).stdout
+    load = run_outreach("events", "load", str(tmp_path / "lincoln.events.yaml"), env=env)
+    assert load.returncode == 1 and "which has passed" in load.stderr

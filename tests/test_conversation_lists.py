@@ -127,7 +127,7 @@ def test_an_rsvp_in_words_is_saved_with_its_evidence_as_the_rsvp_step_saves_it(
         _say(bot, phone, text)
     key = "many-family-night" if "noche" in text or "family" in text else "many-math"
     with bot.store.transaction() as tx:
-        event = tx.event_by_key(key)
+        event = tx.event_by_key(bot.schools.current(tx).id, key)
         assert event is not None
         assert tx.rsvp_of(event["id"], contact_id) == answer
         assert [(d, loc) for _i, k, d, loc in tx.evidence("1E") if k == "rsvp"] == [(answer, locale)]

@@ -63,3 +63,7 @@ def test_the_setup_guides_commands_run_as_written(tmp_path: Path) -> None:
             assert "Lincoln Middle School" in result.stdout
         if args[1] == "chat":
             assert "8:15 AM - 3:45 PM" in result.stdout
+        if args[1:3] == ["events", "list"]:
+            assert "17:30" in result.stdout and "Open house" in result.stdout
+        if args[1:3] == ["volunteers", "list"]:
+            assert result.stdout.count("Library helper · Library · Ms. Rivera") == 2

@@ -1,12 +1,16 @@
-"""The wheel, installed into a fresh venv, runs from another directory: migrations, chat and serve.
+"""`pip install .` (not editable) into a fresh venv gives an `outreach` that runs from any directory.
 
-The venv has no site packages of its own but the wheel; the locked dependencies come from the
-project's venv through a path entry (so the test needs no network and takes seconds). The `bot`
-package, its flows, catalogs, demo school and migrations all come from the installed wheel.
+The venv is new, with its own pip; the project is installed into it exactly as the setup guide says
+(`pip install --no-deps .`), offline (`--no-index`, and `--no-build-isolation` so setuptools comes
+from the locked set). The locked dependencies are not downloaded again: the project's venv lends
+them through a path entry, after the venv's own site-packages. The source copy it was installed
+from is deleted before anything runs, so the flows, catalogs, demo school and migrations can only
+come from the installed package.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -35,44 +39,29 @@ def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None, stdin:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The `outreach` script of a fresh venv holding only the built wheel."""
+    """The `outreach` script of a fresh venv into which `pip install .` installed the project."""
     root = tmp_path_factory.mktemp("install")
     source = root / "source"
     shutil.copytree(PROJECT_ROOT, source, ignore=NOT_SHIPPED)
-    _run(
-        sys.executable,
-        "-m",
-        "pip",
-        "wheel",
-        "--no-deps",
-        "--no-build-isolation",
-        "-q",
-        "-w",
-        root,
-        ".",
-        cwd=source,
-    )
-    [wheel] = root.glob("parent_outreach_bot-*.whl")
     venv = root / "venv"
-    _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=root)
+    _run(sys.executable, "-m", "venv", venv, cwd=root)  # with its own pip
     python = venv / "bin" / "python"
-    _run(
-        sys.executable,
-        "-m",
-        "pip",
-        "--python",
-        python,
-        "install",
-        "--no-deps",
-        "--no-index",
-        "-q",
-        wheel,
-        cwd=root,
-    )
     site = Path(
         _run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=root).strip()
     )
     (site / "locked-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    pip = [python, "-m", "pip", "--disable-pip-version-check"]
+    # Python 3.11's venv comes with an old setuptools of its own; the build uses the locked one.
+    _run(*pip, "uninstall", "-q", "-y", "setuptools", cwd=root)
+    _run(*pip, "install", "-q", "--no-index", "--no-deps", "--no-build-isolation", ".", cwd=source)
+    shutil.rmtree(source)
+    shown = _run(*pip, "show", "--files", "parent-outreach-bot", cwd=root)
+    assert f"Location: {site}" in shown
+    for shipped in ("bot/_content/flows/main.yaml", "bot/_content/schools/demo.volunteers.yaml"):
+        assert shipped in shown, shipped
+    assert "bot/store/migrations/versions/0008_activities_per_school.py" in shown
+    [record] = site.glob("parent_outreach_bot-*.dist-info/direct_url.json")
+    assert not json.loads(record.read_text()).get("dir_info", {}).get("editable"), "an editable install"
     return venv / "bin" / "outreach"
 
 
@@ -85,7 +74,7 @@ def test_the_wheel_runs_from_another_directory(installed: Path, tmp_path: Path) 
     where = _run(
         installed.parent / "python", "-c", "import bot.content as c; print(c.content_dir())", cwd=elsewhere
     )
-    assert "site-packages" in where and str(PROJECT_ROOT) not in where
+    assert where.startswith(str(installed.parent.parent)) and str(PROJECT_ROOT) not in where
     assert _run(installed, "db", "upgrade", cwd=elsewhere, env=env).strip() == "database is up to date"
     chat = _run(installed, "chat", "--phone", "+12135550123", cwd=elsewhere, env=env, stdin="hola\n2\n4\n")
     assert "¡Hola! Mensajes de Rosewood Elementary para familias." in chat

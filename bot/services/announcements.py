@@ -310,9 +310,9 @@ class AnnouncementService:
         return withdrawn
 
     def recent(self, limit: int = 10) -> list[AnnouncementSummary]:
-        """The latest announcements with their delivery counts."""
+        """The active school's latest announcements with their delivery counts."""
         with self.store.transaction() as tx:
-            rows = tx.recent_announcements(limit)
+            rows = tx.recent_announcements(self.schools.current(tx).id, limit)
             counts = tx.campaign_counts([campaign(r["id"]) for r in rows])
         return [
             AnnouncementSummary(

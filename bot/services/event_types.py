@@ -33,6 +33,10 @@ class EventStateError(ValueError):
     """The change does not fit the event's state (e.g. editing a cancelled event)."""
 
 
+class EventPassed(EventStateError):
+    """A new event, or a new time for one, is already in the past: nobody could come, reminders would lie."""
+
+
 @dataclass(frozen=True)
 class EventSpec:
     """What a coordinator says an event is: times already in UTC, reminder offsets in minutes."""

@@ -23,12 +23,13 @@ from bot.i18n.formatting import local_datetime
 from bot.i18n.render import Renderer
 from bot.services.actions import Action, ActionContext
 from bot.services.audience import matches
-from bot.services.event_file import load_events_file
+from bot.services.event_file import EventFileError, load_events_file
 from bot.services.event_types import (
     ANSWERS,
     COMMITTEE_KINDS,
     KINDS,
     EventNotFound,
+    EventPassed,
     EventSpec,
     EventStateError,
     EventView,
@@ -39,7 +40,7 @@ from bot.services.phones import normalize_phone
 from bot.services.pulses import PulseService
 from bot.services.reminders import ReminderService
 from bot.services.school_data import ZoneSource, pick
-from bot.services.schools import SchoolDirectory
+from bot.services.schools import ActiveSchool, SchoolDirectory
 from bot.store import Store, Tx
 from bot.understanding.titles import match_titles
 
@@ -93,13 +94,19 @@ class EventService:
 
     # Coordinators ---------------------------------------------------------------------
 
-    def save(self, spec: EventSpec, actor: str = "cli") -> tuple[EventView, str]:
-        """Create the event or update the one with its key; says created, updated, unchanged or cancelled."""
+    def save(self, spec: EventSpec, actor: str = "cli", now: datetime | None = None) -> tuple[EventView, str]:
+        """Create the event or update the one with its key; says created, updated, unchanged or cancelled.
+
+        A new event, or a new start, that has already passed is refused (`EventPassed`).
+        """
         _check(spec)
         with self.store.transaction() as tx:
             school = self.schools.current(tx)
             key = spec.key or f"event-{uuid.uuid4().hex[:12]}"
-            existing = tx.event_by_key(key, for_update=True)
+            existing = tx.event_by_key(school.id, key, for_update=True)
+            why = _passed(spec, existing, school, now or clock.utcnow())
+            if why and (existing is None or existing["status"] != "cancelled"):
+                raise EventPassed(why)
             if existing is None:
                 event = tx.add_event(
                     key=key,
@@ -124,11 +131,24 @@ class EventService:
     def load_file(
         self, path: Path, actor: str = "cli", now: datetime | None = None
     ) -> list[tuple[EventView, str]]:
-        """Validate a whole events file (EventFileError lists every problem), then save each event."""
-        with self.store.transaction() as tx:
-            default_locale = self.schools.current(tx).data.default_locale
-        specs = load_events_file(path, zone=self.config.zone(), default_locale=default_locale, now=now)
-        return [self.save(spec, actor) for spec in specs]
+        """Validate a whole events file (EventFileError lists every problem), then save each event.
+
+        An event the file would create or move into the past is a problem of the file: nothing is saved.
+        """
+        moment = now or clock.utcnow()
+        with self.store.reading() as tx:
+            school = self.schools.current(tx)
+            specs = load_events_file(
+                path, zone=school.zone, default_locale=school.data.default_locale, now=moment
+            )
+            passed = [
+                f"events.{number}.starts: {why}"
+                for number, spec in enumerate(specs)
+                if (why := _passed(spec, tx.event_by_key(school.id, spec.key or ""), school, moment))
+            ]
+        if passed:
+            raise EventFileError(path, passed)
+        return [self.save(spec, actor, now=moment) for spec in specs]
 
     def edit(self, event_id: int, changes: Mapping[str, Any], actor: str = "cli") -> EventView:
         """Change some fields of an event (times in UTC); its reminders move with it."""
@@ -141,6 +161,9 @@ class EventService:
                 raise EventStateError(f"event {event_id} is cancelled")
             merged = _spec_of({**event, **changes})
             _check(merged)
+            why = _passed(merged, event, self.schools.current(tx, event["school_id"]), clock.utcnow())
+            if why:
+                raise EventPassed(why)
             changed = _changes(event, merged.columns())
             if changed:
                 self._change(tx, event, changed)
@@ -204,10 +227,11 @@ class EventService:
             return self._view(tx, event_id)
 
     def upcoming(self, now: datetime | None = None, *, include_cancelled: bool = False) -> list[EventView]:
-        """Events still to come, soonest first, with their counts."""
+        """The active school's events still to come, soonest first, with their counts."""
         moment = now or clock.utcnow()
         with self.store.transaction() as tx:
-            events = tx.events_starting_after(None, moment, include_cancelled=include_cancelled)
+            school_id = self.schools.current(tx).id
+            events = tx.events_starting_after(school_id, moment, include_cancelled=include_cancelled)
             return self._views(tx, events)
 
     def school_languages(self) -> tuple[str, list[str]]:
@@ -547,6 +571,19 @@ def _check(spec: EventSpec) -> None:
         raise EventStateError("the end must be after the start")
     if any(minutes <= 0 for minutes in spec.reminder_minutes):
         raise EventStateError("reminder offsets must be more than 0")
+
+
+def _passed(
+    spec: EventSpec, existing: Mapping[str, Any] | None, school: ActiveSchool, now: datetime
+) -> str | None:
+    """Why a new or moved event cannot be saved: its start has passed. An event left where it was is fine."""
+    if spec.starts_at > now or (existing is not None and existing["starts_at"] == spec.starts_at):
+        return None
+    default = school.data.default_locale
+    title = pick(spec.titles, default, default) or spec.key or "the event"
+    named = f"{title!r} ({spec.key})" if spec.key else repr(title)
+    when = spec.starts_at.astimezone(school.zone).strftime("%a %Y-%m-%d %H:%M %Z")
+    return f"{named} starts {when} ({school.zone.key}), which has passed: give it a date in the future"
 
 
 def _changes(event: Mapping[str, Any], columns: Mapping[str, Any]) -> dict[str, Any]:

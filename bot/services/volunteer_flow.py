@@ -58,9 +58,10 @@ class VolunteerFlow:
         now = utcnow()
         self.service.expire_in(ctx.tx, now)
         profile = ctx.tx.volunteer_profile(ctx.contact.id) or {}
-        shifts = ctx.tx.shifts_from(now)
+        school_id = ctx.school_id or 0  # no school: nothing to list
+        shifts = ctx.tx.shifts_from(school_id, now)
         counts = ctx.tx.shift_counts([s["id"] for s in shifts])
-        opportunities = {o["id"]: o for o in ctx.tx.opportunities() if o["status"] == "active"}
+        opportunities = {o["id"]: o for o in ctx.tx.opportunities(school_id) if o["status"] == "active"}
         mine = {s["shift_id"] for s in ctx.tx.signups_of_contact(ctx.contact.id, now)}
         listed = []
         for shift in shifts:
@@ -93,10 +94,12 @@ class VolunteerFlow:
         now = utcnow()
         if shift is None or shift["status"] != "scheduled" or shift["starts_at"] <= now:
             return ActionResult(outcome="gone")
+        opportunity = ctx.tx.opportunity(shift["opportunity_id"]) or {}
+        if opportunity.get("school_id") != ctx.school_id:
+            return ActionResult(outcome="gone")  # listed before the school changed: not this school's
         existing = ctx.tx.volunteer_signup(shift["id"], ctx.contact.id)
         if existing is not None and existing["status"] != "cancelled":
             return ActionResult(outcome="already")
-        opportunity = ctx.tx.opportunity(shift["opportunity_id"]) or {}
         held, _ = ctx.tx.shift_counts([shift["id"]])[shift["id"]]
         values = {
             "shift_id": shift["id"],

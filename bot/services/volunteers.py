@@ -92,18 +92,21 @@ class VolunteerService:
 
     # Loading and editing (CLI) -------------------------------------------------------------
 
-    def load(self, path: Path, now: datetime | None = None) -> LoadReport:
-        """Load or update opportunities and shifts from a YAML file (idempotent by key)."""
+    def load(self, path: Path, now: datetime | None = None, *, school_id: int | None = None) -> LoadReport:
+        """Load or update a school's opportunities and shifts from a YAML file (idempotent by key).
+
+        They belong to the given school, else the active one: another school's families never see them.
+        """
         spec = load_volunteer_file(path)
         moment = now or utcnow()
-        today = moment.astimezone(self.config.zone()).date()
         created = updated = planned = 0
         with self.store.transaction() as tx:
-            school = self.schools.current(tx)
+            school = self.schools.current(tx, school_id)
+            today = moment.astimezone(school.zone).date()
             for opportunity in spec.opportunities:
                 row, new = tx.upsert_opportunity(
+                    school.id,
                     opportunity.key,
-                    school_id=school.id,
                     titles=opportunity.title,
                     descriptions=opportunity.description,
                     location=opportunity.location,
@@ -116,7 +119,7 @@ class VolunteerService:
                 )
                 created, updated = created + new, updated + (not new)
                 for index, shift in enumerate(opportunity.shifts):
-                    starts, ends = shift.moments(self.config.zone(), today)
+                    starts, ends = shift.moments(school.zone, today)
                     shift_row, moved = tx.upsert_shift(
                         row["id"],
                         shift_key(opportunity, index),
@@ -140,9 +143,9 @@ class VolunteerService:
         ends_at: datetime,
         capacity: int | None = None,
     ) -> ShiftView:
-        """Add (or move) one shift of a loaded opportunity, planning its reminders."""
+        """Add (or move) one shift of one of the active school's opportunities, planning its reminders."""
         with self.store.transaction() as tx:
-            opportunity = tx.opportunity_by_key(opportunity_key)
+            opportunity = tx.opportunity_by_key(self.schools.current(tx).id, opportunity_key)
             if opportunity is None:
                 raise VolunteerError(f"no opportunity {opportunity_key!r}")
             if ends_at <= starts_at:
@@ -439,12 +442,13 @@ class VolunteerService:
     # Staff side ---------------------------------------------------------------------------
 
     def upcoming(self, now: datetime | None = None) -> list[ShiftView]:
-        """Upcoming shifts with places filled and waitlist length, soonest first."""
+        """The active school's upcoming shifts with places filled and waitlist length, soonest first."""
         moment = now or utcnow()
         with self.store.transaction() as tx:
             self.expire_in(tx, moment)
-            shifts = tx.shifts_from(moment)
-            opportunities = {o["id"]: o for o in tx.opportunities()}
+            school_id = self.schools.current(tx).id
+            shifts = tx.shifts_from(school_id, moment)
+            opportunities = {o["id"]: o for o in tx.opportunities(school_id)}
             counts = tx.shift_counts([s["id"] for s in shifts])
             return [
                 self._shift_view(tx, shift, opportunities[shift["opportunity_id"]], counts[shift["id"]])

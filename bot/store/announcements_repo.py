@@ -80,11 +80,13 @@ class AnnouncementQueries:
         rows = self.session.execute(query.order_by(a.id))
         return [(r.id, r.send_at, r.urgent, r.status, r.queued_at) for r in rows]
 
-    def recent_announcements(self, limit: int = 10) -> list[dict[str, Any]]:
-        """The latest announcements, newest first."""
+    def recent_announcements(self, school_id: int, limit: int = 10) -> list[dict[str, Any]]:
+        """A school's latest announcements, newest first."""
         query = (
             select(AnnouncementRow)
-            .where(AnnouncementRow.status.not_in(("draft", "discarded")))
+            .where(
+                AnnouncementRow.school_id == school_id, AnnouncementRow.status.not_in(("draft", "discarded"))
+            )
             .order_by(AnnouncementRow.id.desc())
             .limit(limit)
         )

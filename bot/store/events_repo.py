@@ -41,9 +41,9 @@ class EventQueries:
         row = self.session.scalars(query).first()
         return _event(row) if row else None
 
-    def event_by_key(self, key: str, *, for_update: bool = False) -> dict[str, Any] | None:
-        """The event with this stable key."""
-        query = select(EventRow).where(EventRow.key == key)
+    def event_by_key(self, school_id: int, key: str, *, for_update: bool = False) -> dict[str, Any] | None:
+        """A school's event with this stable key."""
+        query = select(EventRow).where(EventRow.school_id == school_id, EventRow.key == key)
         if for_update and not self.sqlite:
             query = query.with_for_update()
         row = self.session.scalars(query).first()

@@ -15,10 +15,13 @@ class EventRow(Base):
     """A school event parents are invited to; `version` grows with every change."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_school_starts", "school_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_events_school_starts", "school_id", "starts_at"),
+        UniqueConstraint("school_id", "key", name="uq_events_school_key"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
-    key: Mapped[str] = mapped_column(String(64), unique=True)
+    key: Mapped[str] = mapped_column(String(64))  # stable within the school: reloading its file updates it
     kind: Mapped[str] = mapped_column(String(24), default="event")  # workshop, class, meeting, family
     titles: Mapped[dict[str, str]] = mapped_column(JSON)
     descriptions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)

@@ -14,9 +14,10 @@ class VolunteerOpportunityRow(Base):
     """A way to help at school, with its texts per language, needs and supervising staff member."""
 
     __tablename__ = "volunteer_opportunities"
+    __table_args__ = (UniqueConstraint("school_id", "key", name="uq_volunteer_opportunities_school_key"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
-    key: Mapped[str] = mapped_column(String(64), unique=True)  # from the YAML file: reloads update it
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    key: Mapped[str] = mapped_column(String(64))  # from the school's volunteer file: reloads update it
     titles: Mapped[dict[str, str]] = mapped_column(JSON)
     descriptions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     location: Mapped[str] = mapped_column(String(200), default="")

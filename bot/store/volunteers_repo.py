@@ -31,14 +31,16 @@ class VolunteerQueries:
     sqlite: bool
 
     # Opportunities ---------------------------------------------------------------
-    def upsert_opportunity(self, key: str, **fields: Any) -> tuple[dict[str, Any], bool]:
-        """Create or update an opportunity by its key; True when it was created."""
+    def upsert_opportunity(self, school_id: int, key: str, **fields: Any) -> tuple[dict[str, Any], bool]:
+        """Create or update a school's opportunity by its key; True when it was created."""
         row = self.session.scalars(
-            select(VolunteerOpportunityRow).where(VolunteerOpportunityRow.key == key)
+            select(VolunteerOpportunityRow).where(
+                VolunteerOpportunityRow.school_id == school_id, VolunteerOpportunityRow.key == key
+            )
         ).first()
         created = row is None
         if row is None:
-            row = VolunteerOpportunityRow(key=key, **fields)
+            row = VolunteerOpportunityRow(school_id=school_id, key=key, **fields)
             self.session.add(row)
         else:
             for name, value in fields.items():
@@ -52,16 +54,22 @@ class VolunteerQueries:
         row = self.session.get(VolunteerOpportunityRow, opportunity_id)
         return _record(row) if row else None
 
-    def opportunity_by_key(self, key: str) -> dict[str, Any] | None:
-        """One opportunity by its key in the volunteer file."""
+    def opportunity_by_key(self, school_id: int, key: str) -> dict[str, Any] | None:
+        """One of a school's opportunities by its key in the volunteer file."""
         row = self.session.scalars(
-            select(VolunteerOpportunityRow).where(VolunteerOpportunityRow.key == key)
+            select(VolunteerOpportunityRow).where(
+                VolunteerOpportunityRow.school_id == school_id, VolunteerOpportunityRow.key == key
+            )
         ).first()
         return _record(row) if row else None
 
-    def opportunities(self) -> list[dict[str, Any]]:
-        """Every opportunity, in the order they were created."""
-        rows = self.session.scalars(select(VolunteerOpportunityRow).order_by(VolunteerOpportunityRow.id))
+    def opportunities(self, school_id: int) -> list[dict[str, Any]]:
+        """A school's opportunities, in the order they were created."""
+        rows = self.session.scalars(
+            select(VolunteerOpportunityRow)
+            .where(VolunteerOpportunityRow.school_id == school_id)
+            .order_by(VolunteerOpportunityRow.id)
+        )
         return [_record(row) for row in rows]
 
     def update_opportunity(self, opportunity_id: int, **fields: Any) -> None:
@@ -123,11 +131,16 @@ class VolunteerQueries:
             .values(updated_at=utcnow(), **fields)
         )
 
-    def shifts_from(self, since: datetime) -> list[dict[str, Any]]:
-        """Scheduled shifts starting after a moment, soonest first."""
+    def shifts_from(self, school_id: int, since: datetime) -> list[dict[str, Any]]:
+        """A school's scheduled shifts starting after a moment, soonest first."""
         rows = self.session.scalars(
             select(VolunteerShiftRow)
-            .where(VolunteerShiftRow.starts_at > since, VolunteerShiftRow.status == "scheduled")
+            .join(VolunteerOpportunityRow, VolunteerOpportunityRow.id == VolunteerShiftRow.opportunity_id)
+            .where(
+                VolunteerOpportunityRow.school_id == school_id,
+                VolunteerShiftRow.starts_at > since,
+                VolunteerShiftRow.status == "scheduled",
+            )
             .order_by(VolunteerShiftRow.starts_at, VolunteerShiftRow.id)
         )
         return [_record(row) for row in rows]

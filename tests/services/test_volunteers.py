@@ -52,7 +52,7 @@ def test_a_bad_file_lists_every_error_with_its_path(tmp_path: Path) -> None:
 
 
 def test_the_demo_file_is_valid_and_upcoming(bot: Bot) -> None:
-    report = bot.volunteers.load(Path("schools/demo_volunteers.yaml"))
+    report = bot.volunteers.load(Path("schools/demo.volunteers.yaml"))
     assert report.opportunities_created == 4
     upcoming = bot.volunteers.upcoming()
     assert len(upcoming) == 7 and all(s.starts_at > datetime.now(UTC) for s in upcoming)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect, text
+import pytest
+from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from bot.store.db import build_engine, normalize_url
 from bot.store.migrate import downgrade, upgrade
 from bot.store.models import Base
-from tests.fixtures.databases import require_postgres
+from tests.fixtures.databases import another_postgres_database, require_postgres
 
 TABLES = {t.name for t in Base.metadata.sorted_tables}
 
@@ -52,4 +55,43 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(tmp_path: Path) -
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+    engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_0010_ties_opportunities_to_the_active_school_and_keys_to_their_school(
+    tmp_path: Path, backend: str
+) -> None:
+    from bot.store.models import SchoolRow
+    from bot.store.models_events import EventRow
+    from bot.store.models_volunteers import VolunteerOpportunityRow
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'o.db'}"
+        upgrade(url, "0007")
+    else:
+        url = another_postgres_database()
+        downgrade(url, "0007")
+    engine = create_engine(normalize_url(url))
+    schools, opportunities, events = (m.__table__ for m in (SchoolRow, VolunteerOpportunityRow, EventRow))
+    with engine.begin() as connection:
+        for slug, active in (("demo", False), ("lincoln", True)):
+            connection.execute(schools.insert().values(slug=slug, name=slug, data={}, active=active))
+        ids = dict(connection.execute(select(schools.c.slug, schools.c.id)).all())
+        connection.execute(opportunities.insert().values(school_id=None, key="reading", titles={"en": "R"}))
+        event = {"key": "night", "titles": {"en": "N"}, "starts_at": datetime.now(UTC)}
+        connection.execute(events.insert().values(school_id=ids["demo"], **event))
+    upgrade(url)
+    with engine.begin() as connection:
+        owner = connection.execute(select(opportunities.c.school_id)).scalar_one()
+        assert owner == ids["lincoln"]  # the school the bot answered as
+        # The same keys in another school are that school's own.
+        connection.execute(opportunities.insert().values(school_id=ids["demo"], key="reading", titles={}))
+        connection.execute(events.insert().values(school_id=ids["lincoln"], **event))
+    for table, values in (
+        (opportunities, {"school_id": ids["demo"], "key": "reading", "titles": {}}),
+        (events, {"school_id": ids["lincoln"], **event}),
+    ):
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(table.insert().values(**values))
     engine.dispose()
