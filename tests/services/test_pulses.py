@@ -106,20 +106,22 @@ def test_a_parent_in_the_middle_of_something_is_not_interrupted(bot: Bot) -> Non
 def test_parents_named_at_an_event_are_asked_if_they_felt_welcome(bot: Bot) -> None:
     came = add_parent(bot, "+12135550611", "ko")
     gone = add_parent(bot, "+12135550612", "es", opted_out=True)
-    past = utcnow().replace(microsecond=0) - timedelta(hours=3)
+    # Events are saved while still ahead (a past one is refused), then the clock moves past the first.
+    starts = utcnow().replace(microsecond=0) + timedelta(hours=1)
     view, _ = bot.events.save(
-        event_spec(starts_at=past, ends_at=past + timedelta(hours=1), reminder_minutes=())
+        event_spec(starts_at=starts, ends_at=starts + timedelta(hours=1), reminder_minutes=())
     )
     ahead, _ = bot.events.save(event_spec(key="later"))
-    bot.events.record_attendance(ahead.id, phones=[came.phone])  # not held yet: no pulse
-    assert pulses(bot) == []
-    bot.events.record_attendance(view.id, phones=[came.phone, gone.phone])
-    [(to, body, locale)] = pulses(bot)
-    assert (to, locale) == (came.phone, "ko")
-    assert body.startswith("학교 행사에 와 주셔서 감사합니다.")
-    assert facts(bot, "pulse_sent") == [("1A", "welcome", None)]
-    assert say(bot, "1", came.phone) == ["알려 주셔서 감사합니다."]
-    assert facts(bot, "pulse_answer") == [("1A", "yes", 1.0)]
+    with running_at(ManualClock(starts + timedelta(hours=2))):
+        bot.events.record_attendance(ahead.id, phones=[came.phone])  # not held yet: no pulse
+        assert pulses(bot) == []
+        bot.events.record_attendance(view.id, phones=[came.phone, gone.phone])
+        [(to, body, locale)] = pulses(bot)
+        assert (to, locale) == (came.phone, "ko")
+        assert body.startswith("학교 행사에 와 주셔서 감사합니다.")
+        assert facts(bot, "pulse_sent") == [("1A", "welcome", None)]
+        assert say(bot, "1", came.phone) == ["알려 주셔서 감사합니다."]
+        assert facts(bot, "pulse_answer") == [("1A", "yes", 1.0)]
 
 
 def test_pulses_can_be_turned_off(db_url: str) -> None:
