@@ -63,7 +63,7 @@ def school_translate(file: Path, targets: str, source: str | None) -> None:
     """Draft every missing text by machine translation, marked for review, and write the file back."""
     from bot.channels.translators import build_translator
     from bot.cli import _settings
-    from bot.services.school_review import default_locale_of, fill_drafts
+    from bot.services.school_review import default_locale_of, fill_drafts, fill_example_drafts
 
     data = read_texts_file(file)
     source_locale = source or default_locale_of(data)
@@ -75,13 +75,18 @@ def school_translate(file: Path, targets: str, source: str | None) -> None:
         raise click.ClickException("machine translation is off: set TRANSLATION_PROVIDER")
     try:
         made = fill_drafts(data, wanted, translator, source_locale)
+        examples = fill_example_drafts(data, wanted, translator, source_locale)
     finally:
         closer = getattr(translator, "close", None)
         if closer is not None:
             closer()
-    if made:
+    if made or examples:
         write_texts_file(file, data)
     click.echo(f"{len(made)} machine-translated draft(s) written to {file} ({translator.name}).")
+    if examples:
+        click.echo(
+            f"{len(examples)} FAQ example list(s) drafted: the bot learns from them now, review them too."
+        )
     click.echo("Parents see none until reviewed: `outreach school review FILE` or export-texts.")
 
 
@@ -108,7 +113,7 @@ def school_review(file: Path, source: str | None) -> None:
         if choice == "1":
             confirm(item)
         elif choice == "2":
-            confirm(item, click.prompt("  your text"))
+            confirm(item, click.prompt("  your questions, separated by |" if item.many else "  your text"))
         reviewed += choice in "12"
     if reviewed:
         write_texts_file(file, data)

@@ -107,8 +107,24 @@ class FaqEntry(_Strict):
     answer: Localized
     keywords: dict[str, list[str]] = Field(default_factory=dict)
     # What parents write for this question, per language: the understanding step learns the answer from
-    # these (a language without any is flagged by `faq_example_gaps`).
+    # these (a language without any is flagged by `faq_example_gaps`). A language may have machine-drafted
+    # ones, `ko: {machine: deepl, texts: [...]}`, used like the others until a reviewer confirms them.
     examples: dict[str, list[str]] = Field(default_factory=dict)
+    example_drafts: dict[str, str] = Field(default_factory=dict)  # locale -> provider, set by the bot
+
+    @model_validator(mode="before")
+    @classmethod
+    def _example_drafts(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("examples"), dict):
+            return data
+        examples, drafts = {}, dict(data.get("example_drafts") or {})
+        for code, value in data["examples"].items():
+            if isinstance(value, dict) and "machine" in value:
+                examples[code] = value.get("texts")
+                drafts[code] = str(value["machine"])
+            else:
+                examples[code] = value
+        return {**data, "examples": examples, "example_drafts": drafts}
 
 
 def faq_example_gaps(data: SchoolData, locales: Iterable[str]) -> list[str]:
@@ -119,6 +135,11 @@ def faq_example_gaps(data: SchoolData, locales: Iterable[str]) -> list[str]:
         missing = [code for code in wanted if not [t for t in entry.examples.get(code, ()) if str(t).strip()]]
         if missing:
             gaps.append(f"faq.{i} ({entry.id}): no example questions in {', '.join(missing)}")
+        drafted = [code for code in wanted if code in entry.example_drafts and code not in missing]
+        if drafted:
+            gaps.append(
+                f"faq.{i} ({entry.id}): example questions machine-drafted, to review, in {', '.join(drafted)}"
+            )
     return gaps
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.services.school_texts import Slot, draft, is_draft, slots, text_of
+from bot.services.school_texts import MACHINE, Slot, draft, is_draft, slots, text_of
 from bot.services.translation import Translator, translate_or_none
 
 CSV_FIELDS = ("path", "locale", "status", "source", "text")
@@ -24,6 +24,7 @@ class Pending:
     source: str
     text: str
     provider: str
+    many: bool = False  # a list of example questions, shown and rewritten as one line split by " | "
 
 
 def default_locale_of(data: Mapping[str, Any], fallback: str = "en") -> str:
@@ -49,20 +50,65 @@ def fill_drafts(data: Any, targets: Iterable[str], translator: Translator, sourc
     return made
 
 
+def fill_example_drafts(
+    data: Any, targets: Iterable[str], translator: Translator, source_locale: str
+) -> list[str]:
+    """Machine-translate the FAQ's example questions into each target language that has none.
+
+    The drafts (`ko: {machine: provider, texts: [...]}`) teach the understanding step at once and wait
+    for a reviewer like any other draft; returns `faq.N.examples.locale` of each list drafted.
+    """
+    made = []
+    wanted = [code for code in targets if code != source_locale]
+    for number, entry in enumerate(_faq_entries(data)):
+        examples = entry.setdefault("examples", {})
+        question = text_of((entry.get("question") or {}).get(source_locale) or "")
+        sources = [str(t) for t in examples.get(source_locale) or [question] if str(t).strip()]
+        for code in wanted:
+            if examples.get(code):
+                continue
+            drafted = [
+                translate_or_none(translator, text, target=code, source=source_locale) for text in sources
+            ]
+            texts = [d.text for d in drafted if d is not None]
+            if texts:
+                provider = next(d.provider for d in drafted if d is not None)
+                examples[code] = {MACHINE: provider, "texts": texts}
+                made.append(f"faq.{number}.examples.{code}")
+    return made
+
+
+def _faq_entries(data: Any) -> list[dict[str, Any]]:
+    faq = data.get("faq") if isinstance(data, Mapping) else None
+    return [entry for entry in faq or [] if isinstance(entry, dict)]
+
+
 def pending(data: Any, source_locale: str) -> list[Pending]:
-    """Every machine draft in the file, in file order."""
+    """Every machine draft in the file, in file order (texts first, then the FAQ's example questions)."""
     found = []
     for slot in slots(data):
         source = text_of(slot.texts.get(source_locale) or "")
         for code, value in slot.texts.items():
             if is_draft(value):
                 found.append(Pending(slot, code, source, str(value["text"]), str(value["machine"])))
+    for number, entry in enumerate(_faq_entries(data)):
+        examples = entry.get("examples") or {}
+        source = " | ".join(str(t) for t in examples.get(source_locale) or [])
+        for code, value in examples.items():
+            if isinstance(value, Mapping) and MACHINE in value:
+                texts = " | ".join(str(t) for t in value.get("texts") or [])
+                slot = Slot(f"faq.{number}.examples", examples)
+                found.append(Pending(slot, code, source, texts, str(value[MACHINE]), many=True))
     return found
 
 
 def confirm(item: Pending, text: str | None = None) -> None:
     """Make a draft a reviewed text: as drafted, or as the reviewer rewrote it."""
-    item.slot.texts[item.locale] = (text if text is not None else item.text).strip()
+    words = (text if text is not None else item.text).strip()
+    if item.many:
+        item.slot.texts[item.locale] = [part.strip() for part in words.split("|") if part.strip()]
+    else:
+        item.slot.texts[item.locale] = words
 
 
 def export_csv(data: Any, source_locale: str, locales: Iterable[str]) -> str:
