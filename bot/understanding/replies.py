@@ -147,11 +147,15 @@ class ReplyBook:
         codes = [code for code in dict.fromkeys((locale, "en")) if code in self.words]
         said = {True: False, False: False}
         for code in codes:
-            words = self.words[code]
-            for answer, listed in ((True, words.yes), (False, words.no)):
-                said[answer] |= any(
-                    (len(w) > 1 or is_unspaced(w)) and contains_phrase(norm, w) for w in listed
-                )
+            said[False] |= any(_stands(norm, w) for w in self.words[code].no)
+        # A no phrase holds yes words ("не придем", "không đến được"): they are not a yes. Longest first:
+        # "не" alone taken out of "не придем" would leave the yes word "придем".
+        rest = norm
+        for w in sorted({w for code in codes for w in self.words[code].no}, key=lambda w: (-len(w), w)):
+            if _stands(rest, w):
+                rest = _without(rest, w)
+        for code in codes:
+            said[True] |= any(_stands(rest, w) for w in self.words[code].yes)
         return said
 
     def language_aliases(self) -> dict[str, str]:
@@ -379,6 +383,18 @@ def _split(norm: str, ordered: Ordered) -> list[str]:
     if current:
         parts.append(" ".join(current))
     return parts
+
+
+def _stands(norm: str, word: str) -> bool:
+    """A yes or no word standing in a sentence (no one-letter word: a longer text holds them by chance)."""
+    return (len(word) > 1 or is_unspaced(word)) and contains_phrase(norm, word)
+
+
+def _without(norm: str, phrase: str) -> str:
+    """The text with a phrase that stands in it taken out."""
+    if is_unspaced(phrase):
+        return norm.replace(" ", "").replace(phrase.replace(" ", ""), " ")
+    return " ".join(f" {norm} ".replace(f" {phrase} ", "  ").split())
 
 
 def _yes_no_options(options: tuple[ReplyOption, ...]) -> tuple[int, int] | None:

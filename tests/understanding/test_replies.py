@@ -227,6 +227,10 @@ def test_a_sentence_naming_an_option_only_inside_is_placed_as_a_mention() -> Non
         ("ru", "к сожалению не смогу прийти", 2),
         ("ar", "ما بقدر اجي هالمرة", 2),
         ("ko", "못 갈 것 같아요", 2),
+        # A no phrase holding a yes word ("придем", "được") is a no, not yes and no at once.
+        ("ru", "нет, мы не придем", 2),
+        ("vi", "không, chúng tôi không đến được", 2),
+        ("ru", "да, мы придем", 1),
     ],
 )
 def test_yes_or_no_said_in_a_sentence(locale: str, text: str, number: int) -> None:
