@@ -425,7 +425,9 @@ class EventService:
         except ValueError:
             return None
         event = ctx.tx.event(event_id)
-        if event is None or event["status"] != "scheduled" or event["starts_at"] <= clock.utcnow():
+        if event is None or event["school_id"] != ctx.school_id:
+            return None  # a number from a list shown before the school changed: not this school's event
+        if event["status"] != "scheduled" or event["starts_at"] <= clock.utcnow():
             return None
         grades, groups = ctx.tx.contact_tags(ctx.contact.id)
         return event if matches(event["audience"], ctx.locale, grades, groups) else None
@@ -495,9 +497,11 @@ class EventService:
         )
 
     def _require(self, tx: Tx, event_id: int) -> dict[str, Any]:
+        """The active school's event, locked; another school's id is refused like an unknown one."""
         event = tx.event(event_id, for_update=True)
-        if event is None:
-            raise EventNotFound(f"no event {event_id}")
+        school = self.schools.current(tx)
+        if event is None or event["school_id"] != school.id:
+            raise EventNotFound(f"no event #{event_id} at {school.data.name}")
         return event
 
     def _view(self, tx: Tx, event_id: int) -> EventView:

@@ -172,7 +172,7 @@ class VolunteerService:
         """Change a shift (or its opportunity's location or supervisor); a cancellation is texted."""
         moment = now or utcnow()
         with self.store.transaction() as tx:
-            shift = self.require_shift(tx, shift_id, for_update=True)
+            shift = self.staff_shift(tx, shift_id, for_update=True)
             opportunity = tx.opportunity(shift["opportunity_id"]) or {}
             changes: dict[str, Any] = {}
             if capacity is not None:
@@ -246,6 +246,8 @@ class VolunteerService:
         if existing is not None and existing["status"] != "cancelled":
             return SignupResult("already", existing["id"])
         opportunity = tx.opportunity(shift["opportunity_id"]) or {}
+        if contact.school_id is not None and opportunity.get("school_id") != contact.school_id:
+            return SignupResult("gone")  # another school's shift is never this family's to take
         profile = tx.volunteer_profile(contact.id) or {}
         matched = bool(set(profile.get("skills") or ()) & set(opportunity.get("skills") or ()))
         held, _ = tx.shift_counts([shift_id])[shift_id]
@@ -458,7 +460,7 @@ class VolunteerService:
     def roster(self, shift_id: int, *, full_phones: bool = False) -> Roster:
         """Who is coming to a shift and who waits: names only if given, phones masked unless asked."""
         with self.store.transaction() as tx:
-            shift = self.require_shift(tx, shift_id)
+            shift = self.staff_shift(tx, shift_id)
             opportunity = tx.opportunity(shift["opportunity_id"]) or {}
             required = tuple(opportunity.get("requirements") or ())
             entries = []
@@ -486,7 +488,7 @@ class VolunteerService:
             signup = self._require_signup(tx, signup_id)
             if signup["status"] not in ("confirmed", "attended", "no_show"):
                 raise VolunteerError(f"sign-up {signup_id} is {signup['status']}, not on the shift")
-            shift = self.require_shift(tx, signup["shift_id"], for_update=True)
+            shift = self.staff_shift(tx, signup["shift_id"], for_update=True)
             hours = (
                 round((shift["ends_at"] - shift["starts_at"]).total_seconds() / 3600, 2) if attended else 0.0
             )
@@ -527,7 +529,7 @@ class VolunteerService:
         """Record, as staff reported it, that a volunteer met a requirement (3C); never the details."""
         with self.store.transaction() as tx:
             signup = self._require_signup(tx, signup_id)
-            shift = self.require_shift(tx, signup["shift_id"])
+            shift = self.staff_shift(tx, signup["shift_id"])
             opportunity = tx.opportunity(shift["opportunity_id"]) or {}
             if requirement not in (opportunity.get("requirements") or ()):
                 raise VolunteerError(f"{requirement!r} is not a requirement of this opportunity")
@@ -559,10 +561,21 @@ class VolunteerService:
             raise VolunteerError(f"no shift {shift_id}")
         return shift
 
+    def staff_shift(self, tx: Tx, shift_id: int, *, for_update: bool = False) -> dict[str, Any]:
+        """The active school's shift, for staff; another school's id is refused like an unknown one."""
+        shift = tx.shift(shift_id, for_update=for_update)
+        school = self.schools.current(tx)
+        if shift is None or not _belongs_to(tx, shift, school.id):
+            raise VolunteerError(f"no shift {shift_id} at {school.data.name}")
+        return shift
+
     def _require_signup(self, tx: Tx, signup_id: int) -> dict[str, Any]:
+        """A sign-up on one of the active school's shifts (staff act only on their own school's)."""
         signup = tx.volunteer_signup_by_id(signup_id)
-        if signup is None:
-            raise VolunteerError(f"no sign-up {signup_id}")
+        school = self.schools.current(tx)
+        shift = tx.shift(signup["shift_id"]) if signup else None
+        if signup is None or shift is None or not _belongs_to(tx, shift, school.id):
+            raise VolunteerError(f"no sign-up {signup_id} at {school.data.name}")
         return signup
 
     def _shift_view(
@@ -622,6 +635,12 @@ class VolunteerService:
     def _outside_quiet_hours(self, now: datetime) -> datetime:
         """Now, or the end of the quiet hours when it is night at the school."""
         return self.config.quiet.next_open(now) if self.config.quiet else now
+
+
+def _belongs_to(tx: Tx, shift: dict[str, Any], school_id: int) -> bool:
+    """Whether a shift is one of a school's (through its opportunity)."""
+    opportunity = tx.opportunity(shift["opportunity_id"])
+    return opportunity is not None and opportunity["school_id"] == school_id
 
 
 def capacity_of(shift: dict[str, Any], opportunity: dict[str, Any]) -> int:
