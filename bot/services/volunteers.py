@@ -27,7 +27,7 @@ from bot.services.announcement_preview import AnnouncementDraft
 from bot.services.phones import mask_phone
 from bot.services.quiet_hours import QuietHours
 from bot.services.reminders import ReminderService
-from bot.services.school_data import ZoneSource
+from bot.services.school_data import ZoneSource, pick
 from bot.services.schools import SchoolDirectory
 from bot.services.volunteer_file import load_volunteer_file, shift_key
 from bot.services.volunteer_types import (
@@ -97,11 +97,11 @@ class VolunteerService:
 
         They belong to the given school, else the active one: another school's families never see them.
         """
-        spec = load_volunteer_file(path)
         moment = now or utcnow()
         created = updated = planned = 0
         with self.store.transaction() as tx:
             school = self.schools.current(tx, school_id)
+            spec = load_volunteer_file(path, school.data.default_locale)
             today = moment.astimezone(school.zone).date()
             for opportunity in spec.opportunities:
                 row, new = tx.upsert_opportunity(
@@ -109,7 +109,7 @@ class VolunteerService:
                     opportunity.key,
                     titles=opportunity.title,
                     descriptions=opportunity.description,
-                    location=opportunity.location,
+                    locations=opportunity.location,
                     capacity=opportunity.capacity,
                     skills=list(opportunity.skills),
                     requirements=list(opportunity.requirements),
@@ -189,9 +189,16 @@ class VolunteerService:
                 changes["status"] = "cancelled"
             if changes:
                 tx.update_shift(shift_id, **changes)
-            fields = {"location": location, "supervisor": supervisor}
-            if any(value is not None for value in fields.values()):
-                tx.update_opportunity(opportunity["id"], **{k: v for k, v in fields.items() if v is not None})
+            fields: dict[str, Any] = {}
+            if location is not None:
+                # A new place makes the old translations wrong: the default language's text until the
+                # volunteer file gives the place in every language again.
+                default = self.schools.current(tx).data.default_locale
+                fields["locations"] = {default: location.strip()} if location.strip() else {}
+            if supervisor is not None:
+                fields["supervisor"] = supervisor
+            if fields:
+                tx.update_opportunity(opportunity["id"], **fields)
             shift = self.require_shift(tx, shift_id)
             opportunity = tx.opportunity(shift["opportunity_id"]) or {}
             if changes.get("status") == "cancelled":
@@ -414,7 +421,7 @@ class VolunteerService:
                 (locale, school.data.default_locale),
                 title=self.title(opportunity, locale),
                 when=self.when(shift, locale),
-                where=opportunity.get("location") or "",
+                where=self.location(opportunity, locale, school.data.default_locale),
             )
             queued = tx.enqueue(
                 key=f"reminder:{reminder.id}:{contact.id}",
@@ -586,11 +593,12 @@ class VolunteerService:
         counts: tuple[int, int] | None = None,
     ) -> ShiftView:
         held, waiting = counts or tx.shift_counts([shift["id"]])[shift["id"]]
+        default = self.schools.current(tx, opportunity.get("school_id")).data.default_locale
         return ShiftView(
             id=shift["id"],
             opportunity_id=opportunity.get("id", 0),
             title=(opportunity.get("titles") or {}).get("en", opportunity.get("key", "")),
-            location=opportunity.get("location") or "",
+            location=self.location(opportunity, default, default),
             supervisor=opportunity.get("supervisor") or "",
             starts_at=shift["starts_at"],
             ends_at=shift["ends_at"],
@@ -627,6 +635,10 @@ class VolunteerService:
             if titles.get(code):
                 return str(titles[code])
         return str(opportunity.get("key", ""))
+
+    def location(self, opportunity: dict[str, Any], locale: str, default_locale: str) -> str:
+        """Where the opportunity is, in the parent's language, else the school's default ("" if not given)."""
+        return pick(opportunity.get("locations") or {}, locale, default_locale)
 
     def when(self, shift: dict[str, Any], locale: str) -> str:
         """The shift's start, in the parent's locale and the school's zone."""

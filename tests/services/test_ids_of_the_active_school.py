@@ -38,7 +38,7 @@ def test_another_schools_event_is_refused_by_every_staff_command(bot: Bot) -> No
     refused = f"no event #{demo_event.id} at Lincoln Middle School"
     for act in (
         lambda: bot.events.view(demo_event.id),
-        lambda: bot.events.edit(demo_event.id, {"location": "Gym"}),
+        lambda: bot.events.edit(demo_event.id, {"locations": {"en": "Gym"}}),
         lambda: bot.events.cancel(demo_event.id),
         lambda: bot.events.record_attendance(demo_event.id, count=12),
     ):
@@ -48,9 +48,9 @@ def test_another_schools_event_is_refused_by_every_staff_command(bot: Bot) -> No
     assert bot.events.view(lincoln_event.id).id == lincoln_event.id  # its own still works
     _use(bot, DEMO)
     untouched = bot.events.view(demo_event.id)
-    assert (untouched.status, untouched.location, untouched.attended, untouched.version) == (
+    assert (untouched.status, untouched.locations, untouched.attended, untouched.version) == (
         "scheduled",
-        "",
+        {},
         None,
         1,
     )
