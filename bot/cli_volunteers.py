@@ -89,7 +89,10 @@ def volunteers_list() -> None:
 @click.option("--date", "day", help="New local date, YYYY-MM-DD.")
 @click.option("--time", "clock", help="New local start time, HH:MM.")
 @click.option("--end", help="New local end time, HH:MM.")
-@click.option("--location", help="Where (for every shift of the opportunity).")
+@click.option(
+    "--location",
+    help="Where, in the default language (for every shift of the opportunity; other languages dropped).",
+)
 @click.option("--supervisor", help="Supervising staff member (for every shift of the opportunity).")
 @click.option("--cancel", is_flag=True, help="Cancel the shift; volunteers on it are told by SMS.")
 def volunteers_edit(

@@ -40,9 +40,10 @@ def detail_lines(view: EventView, zone: ZoneInfo) -> list[str]:
     lines = [
         f"#{view.id} {view.title()} ({view.kind}, key {view.key}, version {view.version}, {view.status})",
         f"  when:      {staff_time(view.starts_at, zone)} - {ends} ({zone.key})",
-        f"  where:     {view.location or '-'}",
+        f"  where:     {view.location() or '-'}",
         f"  audience:  {describe(view.audience)}",
         f"  titles:    {', '.join(sorted(view.titles))}",
+        f"  locations: {', '.join(sorted(view.locations)) or '-'}",
         f"  RSVP:      yes {view.yes}, no {view.no}" if view.rsvp else "  RSVP:      not asked",
         f"  attended:  {'-' if view.attended is None else view.attended}",
     ]
@@ -122,7 +123,9 @@ def show(event_id: int) -> None:
 @click.argument("event_id", type=int)
 @click.option("--starts", help='New start in school time, "2026-12-03 18:00".')
 @click.option("--ends", help='New end: "19:30" (same day) or "2026-12-03 19:30"; "none" to clear.')
-@click.option("--location", help="New location.")
+@click.option(
+    "--location", help="New location in the school's default language (other languages' are dropped)."
+)
 @click.option("--title", help="New title in the school's default language.")
 @click.option("--reminders", help="New reminder offsets, e.g. 7d,1d,2h (empty: none).")
 def edit(
@@ -149,11 +152,13 @@ def edit(
             if ends is not None:
                 start = changes.get("starts_at", view.starts_at)
                 changes["ends_at"] = None if ends.lower() == "none" else parse_end(ends, start, zone)
+            with bot.store.transaction() as tx:
+                default = bot.schools.current(tx).data.default_locale
             if location is not None:
-                changes["location"] = location.strip()
+                # A new place makes the old translations wrong: families read the default text until
+                # the events file gives the place in their language again.
+                changes["locations"] = {default: location.strip()} if location.strip() else {}
             if title is not None:
-                with bot.store.transaction() as tx:
-                    default = bot.schools.current(tx).data.default_locale
                 changes["titles"] = {**view.titles, default: title.strip()}
             if reminders is not None:
                 offsets = [part for part in reminders.replace(" ", "").split(",") if part]

@@ -164,3 +164,26 @@ def test_school_use_refuses_a_past_event_naming_it_in_the_schools_time(tmp_path:
     assert "Library helper" in run_outreach("volunteers", "list", env=env).stdout
     load = run_outreach("events", "load", str(tmp_path / "lincoln.events.yaml"), env=env)
     assert load.returncode == 1 and "which has passed" in load.stderr
+
+
+def test_after_school_use_the_demos_event_and_shift_ids_are_refused(tmp_path: Path) -> None:
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'ids.db'}")
+    shown = run_outreach("events", "show", "1", env=env)
+    assert shown.returncode == 0 and "#1 Reading at home workshop" in shown.stdout
+    roster = run_outreach("volunteers", "roster", "1", env=env)
+    assert roster.returncode == 0, roster.stderr
+    assert run_outreach("school", "use", LINCOLN, env=env).returncode == 0
+    for command, refused in (
+        (("events", "show", "1"), "no event #1 at Lincoln Middle School"),
+        (("events", "edit", "1", "--location", "Gym"), "no event #1 at Lincoln Middle School"),
+        (("events", "cancel", "1"), "no event #1 at Lincoln Middle School"),
+        (("events", "attendance", "1", "--count", "3"), "no event #1 at Lincoln Middle School"),
+        (("volunteers", "roster", "1"), "no shift 1 at Lincoln Middle School"),
+        (("volunteers", "edit", "1", "--capacity", "9"), "no shift 1 at Lincoln Middle School"),
+        (("volunteers", "edit", "1", "--time", "09:00"), "no shift 1 at Lincoln Middle School"),
+    ):
+        result = run_outreach(*command, env=env)
+        assert result.returncode == 1 and refused in result.stderr, (command, result.stderr)
+    assert run_outreach("school", "use", "schools/demo.yaml", env=env).returncode == 0
+    again = run_outreach("events", "show", "1", env=env)
+    assert "version 1, scheduled" in again.stdout and "where:     Library" in again.stdout

@@ -59,7 +59,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert f"Location: {site}" in shown
     for shipped in ("bot/_content/flows/main.yaml", "bot/_content/schools/demo.volunteers.yaml"):
         assert shipped in shown, shipped
-    assert "bot/store/migrations/versions/0010_activities_per_school.py" in shown
+    # Every migration ships, the newest included (a fresh install upgrades its database to the head).
+    newest = max((PROJECT_ROOT / "bot" / "store" / "migrations" / "versions").glob("0*.py")).name
+    assert f"bot/store/migrations/versions/{newest}" in shown, newest
     [record] = site.glob("parent_outreach_bot-*.dist-info/direct_url.json")
     assert not json.loads(record.read_text()).get("dir_info", {}).get("editable"), "an editable install"
     return venv / "bin" / "outreach"

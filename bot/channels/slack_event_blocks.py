@@ -87,7 +87,7 @@ def new_event_modal(
             {"type": "timepicker", "action_id": VALUE, "initial_time": "18:00"},
         ),
         _input(END_BLOCK, "Ends (school time)", {"type": "timepicker", "action_id": VALUE}, optional=True),
-        _text_input(LOCATION_BLOCK, "Location", optional=True, max_length=LOCATION_MAX),
+        _text_input(LOCATION_BLOCK, f"Location ({default_name})", optional=True, max_length=LOCATION_MAX),
         _input(
             RSVP_BLOCK,
             "Ask parents to RSVP?",
@@ -203,12 +203,13 @@ def read_submission(
             reverse=True,
         )
     )
+    location = (_value(view, LOCATION_BLOCK) or "").strip()  # the form asks it in the default language
     spec = EventSpec(
         key=None,
         kind=kind,
         titles={code: text for code, text in titles.items() if text},
         descriptions={code: text for code, text in descriptions.items() if text},
-        location=_value(view, LOCATION_BLOCK) or "",
+        locations={default_locale: location} if location else {},
         starts_at=starts_at,
         ends_at=ends_at,
         audience=audience,
@@ -254,7 +255,7 @@ def event_detail(view: EventView, zone: ZoneInfo) -> tuple[str, list[Block]]:
     attended = "-" if view.attended is None else str(view.attended)
     fields = [
         f"*When*\n{_when(view.starts_at, zone)} {local.year}{ends}",
-        f"*Where*\n{escape(view.location) or '-'}",
+        f"*Where*\n{escape(view.location()) or '-'}",
         f"*Kind*\n{KIND_LABELS.get(view.kind, view.kind)}",
         f"*Audience*\n{escape(describe(view.audience))}",
         f"*RSVP*\n{view.yes} yes · {view.no} no" if view.rsvp else "*RSVP*\nnot asked",

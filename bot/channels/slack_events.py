@@ -74,8 +74,8 @@ class EventListeners:
             return
         try:
             view = self.events.view(event_id)
-        except EventNotFound:
-            request.respond(text=f"No event #{argument.lstrip('#')}.", response_type="ephemeral")
+        except EventNotFound as exc:  # unknown, or another school's: "no event #12 at <school>"
+            request.respond(text=f":warning: {fit(str(exc), 500)}", response_type="ephemeral")
             return
         text, blocks = kit.event_detail(view, self.zone())
         request.respond(text=text, blocks=blocks, response_type="ephemeral")

@@ -45,7 +45,7 @@ class Events:
             key=f"demo-{day.isoformat()}",
             kind=kind,
             titles=titles,
-            location="Library / Biblioteca",
+            locations={"en": "Library", "es": "Biblioteca"},
             starts_at=starts,
             ends_at=starts + timedelta(minutes=90),
             reminder_minutes=REMINDERS,

@@ -296,8 +296,9 @@ class AnnouncementService:
         """Stop an announcement: what is not yet handed to a dispatcher is never sent; returns that count."""
         with self.store.transaction() as tx:
             row = tx.announcement(announcement_id, lock=True)
-            if row is None:
-                raise AnnouncementError(f"no announcement {announcement_id}")
+            school = self.schools.current(tx)
+            if row is None or row["school_id"] != school.id:  # staff cancel only their own school's
+                raise AnnouncementError(f"no announcement {announcement_id} at {school.data.name}")
             if row["status"] == "cancelled":
                 raise AnnouncementError(f"announcement {announcement_id} is already cancelled")
             withdrawn = tx.cancel_campaign(campaign(announcement_id))

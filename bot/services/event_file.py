@@ -5,7 +5,7 @@ events:
     kind: family                       # workshop | class | meeting | family | elac | ssc
     title: {en: Family reading night, es: Noche de lectura en familia}
     description: {en: Bring a book!, es: ¡Traiga un libro!}
-    location: Library
+    location: {en: Library, es: Biblioteca}   # per language too (a plain string: the default language's)
     starts: "2026-12-03 18:00"         # school time; or starts_in_days: 5 with time: "18:00"
     ends: "19:30"                      # same day, or "2026-12-03 19:30"
     audience: {grades: ["3", "4"], languages: [es], groups: [ELAC]}   # empty: whole school
@@ -31,12 +31,13 @@ from bot.services.audience import normalize_audience
 from bot.services.event_types import EventSpec
 from bot.services.reminders import parse_offset
 from bot.services.school_data import validation_errors
-from bot.services.school_texts import resolve_drafts
+from bot.services.school_texts import plain_as_default, resolve_drafts
 
 KEY = r"^[a-z0-9][a-z0-9_-]*$"
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]([01]?\d|2[0-3]):([0-5]\d)$")
 DEFAULT_REMINDERS: tuple[str | int, ...] = ("1d",)
+LOCATION_MAX = 200
 
 
 class EventFileError(Exception):
@@ -113,7 +114,7 @@ class EventEntry(_Strict):
     kind: Literal["workshop", "class", "meeting", "family", "elac", "ssc"] = "meeting"
     title: dict[str, str] = Field(min_length=1)
     description: dict[str, str] = Field(default_factory=dict)
-    location: str = Field(default="", max_length=200)
+    location: dict[str, str] = Field(default_factory=dict)
     starts: str | None = None
     starts_in_days: int | None = Field(default=None, ge=0, le=366)
     time: str | None = None
@@ -122,13 +123,21 @@ class EventEntry(_Strict):
     rsvp: bool = True
     reminders: list[str | int] = Field(default_factory=lambda: list(DEFAULT_REMINDERS))
 
-    @field_validator("title", "description")
+    @field_validator("title", "description", "location")
     @classmethod
     def _texts(cls, value: dict[str, str]) -> dict[str, str]:
         empty = [code for code, text in value.items() if not str(text).strip()]
         if empty:
             raise ValueError(f"empty text for {', '.join(empty)}")
         return {code: str(text).strip() for code, text in value.items()}
+
+    @field_validator("location")
+    @classmethod
+    def _short_location(cls, value: dict[str, str]) -> dict[str, str]:
+        long = [code for code, text in value.items() if len(text) > LOCATION_MAX]
+        if long:
+            raise ValueError(f"longer than {LOCATION_MAX} characters for {', '.join(long)}")
+        return value
 
     @field_validator("reminders")
     @classmethod
@@ -152,6 +161,7 @@ def parse_events(
     # Machine-translated drafts wait for a reviewer: parents get the default language until then.
     data = copy.deepcopy(data)
     resolve_drafts(data, "events", show=False)
+    plain_as_default(data, "events", default_locale)
     try:
         parsed = EventsFile.model_validate(data)
     except ValidationError as exc:
@@ -224,7 +234,7 @@ def _spec(entry: EventEntry, zone: ZoneInfo, now: datetime) -> EventSpec:
         kind=entry.kind,
         titles=entry.title,
         descriptions=entry.description,
-        location=entry.location.strip(),
+        locations=entry.location,
         starts_at=starts_at,
         ends_at=ends_at,
         audience=audience,

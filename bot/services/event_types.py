@@ -47,7 +47,7 @@ class EventSpec:
     starts_at: datetime
     ends_at: datetime | None = None
     descriptions: dict[str, str] = field(default_factory=dict)
-    location: str = ""
+    locations: dict[str, str] = field(default_factory=dict)  # per language, like the titles
     audience: dict[str, list[str]] = field(default_factory=dict)
     rsvp: bool = True
     reminder_minutes: tuple[int, ...] = ()
@@ -58,7 +58,7 @@ class EventSpec:
             "kind": self.kind,
             "titles": dict(self.titles),
             "descriptions": dict(self.descriptions),
-            "location": self.location,
+            "locations": dict(self.locations),
             "starts_at": self.starts_at,
             "ends_at": self.ends_at,
             "audience": {k: list(v) for k, v in self.audience.items()},
@@ -85,7 +85,7 @@ class EventView:
     kind: str
     titles: dict[str, str]
     descriptions: dict[str, str]
-    location: str
+    locations: dict[str, str]
     starts_at: datetime
     ends_at: datetime | None
     audience: dict[str, list[str]]
@@ -101,3 +101,7 @@ class EventView:
     def title(self, locale: str = "en", default_locale: str = "en") -> str:
         """The title in a language, else the default language, else English, else any."""
         return pick(self.titles, locale, default_locale)
+
+    def location(self, locale: str = "en", default_locale: str = "en") -> str:
+        """Where, in a language, else the default language, else English, else any ("" when not given)."""
+        return pick(self.locations, locale, default_locale)

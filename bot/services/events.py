@@ -55,7 +55,7 @@ EDITABLE = frozenset(
         "kind",
         "titles",
         "descriptions",
-        "location",
+        "locations",
         "starts_at",
         "ends_at",
         "audience",
@@ -335,7 +335,7 @@ class EventService:
 
     def _details(self, ctx: ActionContext, event: Mapping[str, Any]) -> ActionResult:
         """The event's details, and the question that fits the parent's earlier answer."""
-        location = event["location"] or ctx.school.name
+        location = pick(event["locations"], ctx.locale, ctx.school.default_locale) or ctx.school.name
         description = cut_at_word(
             pick(event["descriptions"], ctx.locale, ctx.school.default_locale), DETAILS_MAX
         )
@@ -425,7 +425,9 @@ class EventService:
         except ValueError:
             return None
         event = ctx.tx.event(event_id)
-        if event is None or event["status"] != "scheduled" or event["starts_at"] <= clock.utcnow():
+        if event is None or event["school_id"] != ctx.school_id:
+            return None  # a number from a list shown before the school changed: not this school's event
+        if event["status"] != "scheduled" or event["starts_at"] <= clock.utcnow():
             return None
         grades, groups = ctx.tx.contact_tags(ctx.contact.id)
         return event if matches(event["audience"], ctx.locale, grades, groups) else None
@@ -446,7 +448,7 @@ class EventService:
             school=school,
             title=pick(event["titles"], locale, default),
             when=local_datetime(event["starts_at"], locale, self.config.zone()),
-            where=event["location"] or school,
+            where=pick(event["locations"], locale, default) or school,
         )
 
     def _tell_cancelled(self, tx: Tx, event: Mapping[str, Any]) -> int:
@@ -495,9 +497,11 @@ class EventService:
         )
 
     def _require(self, tx: Tx, event_id: int) -> dict[str, Any]:
+        """The active school's event, locked; another school's id is refused like an unknown one."""
         event = tx.event(event_id, for_update=True)
-        if event is None:
-            raise EventNotFound(f"no event {event_id}")
+        school = self.schools.current(tx)
+        if event is None or event["school_id"] != school.id:
+            raise EventNotFound(f"no event #{event_id} at {school.data.name}")
         return event
 
     def _view(self, tx: Tx, event_id: int) -> EventView:
@@ -528,7 +532,7 @@ class EventService:
                     kind=spec.kind,
                     titles=spec.titles,
                     descriptions=spec.descriptions,
-                    location=spec.location,
+                    locations=spec.locations,
                     starts_at=spec.starts_at,
                     ends_at=spec.ends_at,
                     audience=spec.audience,
@@ -551,7 +555,7 @@ def _spec_of(event: Mapping[str, Any]) -> EventSpec:
         kind=event["kind"],
         titles=dict(event["titles"]),
         descriptions=dict(event.get("descriptions") or {}),
-        location=event.get("location") or "",
+        locations=dict(event.get("locations") or {}),
         starts_at=event["starts_at"],
         ends_at=event.get("ends_at"),
         audience={k: list(v) for k, v in (event.get("audience") or {}).items()},

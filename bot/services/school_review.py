@@ -8,7 +8,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.services.school_texts import MACHINE, Slot, draft, is_draft, slots, text_of
+from bot.services.school_texts import (
+    MACHINE,
+    PLAIN_ALLOWED,
+    Slot,
+    draft,
+    file_kind,
+    is_draft,
+    plain_as_default,
+    slots,
+    text_of,
+)
 from bot.services.translation import Translator, translate_or_none
 
 CSV_FIELDS = ("path", "locale", "status", "source", "text")
@@ -36,6 +46,9 @@ def fill_drafts(data: Any, targets: Iterable[str], translator: Translator, sourc
     """Machine-translate each text that lacks a target language; returns `path.locale` of each draft made."""
     made = []
     wanted = [code for code in targets if code != source_locale]
+    kind = file_kind(data)
+    if kind in PLAIN_ALLOWED:  # written back per language, so the drafts have a place beside the source
+        plain_as_default(data, kind, source_locale)
     for slot in slots(data):
         source = text_of(slot.texts.get(source_locale) or "").strip()
         if not source:

@@ -9,6 +9,7 @@ school file where such a language lacks a text is refused unless overridden on p
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,8 +29,18 @@ SLOTS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("rights_topics", "*", "title"),
         ("rights_topics", "*", "text"),
     ),
-    "events": (("events", "*", "title"), ("events", "*", "description")),
-    "volunteers": (("opportunities", "*", "title"), ("opportunities", "*", "description")),
+    "events": (("events", "*", "title"), ("events", "*", "description"), ("events", "*", "location")),
+    "volunteers": (
+        ("opportunities", "*", "title"),
+        ("opportunities", "*", "description"),
+        ("opportunities", "*", "location"),
+    ),
+}
+# Texts a file may still give as one plain string (files written before they were per language):
+# the string is the school's default language's text.
+PLAIN_ALLOWED: dict[str, tuple[str, str]] = {
+    "events": ("events", "location"),
+    "volunteers": ("opportunities", "location"),
 }
 
 
@@ -84,6 +95,19 @@ def _walk(node: Any, pattern: tuple[str, ...], at: tuple[str, ...]) -> Iterator[
         yield from _walk(node[head], rest, (*at, head))
 
 
+def plain_as_default(data: Any, kind: str, default_locale: str) -> None:
+    """In parsed data, turn a plain-string location into the default language's text (in place)."""
+    items_key, field = PLAIN_ALLOWED[kind]
+    items = data.get(items_key) if isinstance(data, Mapping) else None
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, dict) and isinstance(item.get(field), str):
+            text = item[field].strip()
+            if text:
+                item[field] = {default_locale: text}
+            else:
+                del item[field]
+
+
 def is_draft(value: Any) -> bool:
     """True for a machine-translated draft: {machine: provider, text: words}."""
     return isinstance(value, Mapping) and MACHINE in value and isinstance(value.get("text"), str)
@@ -110,6 +134,10 @@ def coverage(
 ) -> list[TextCoverage]:
     """Per text of a parsed file, the school's languages its parents would not read it in."""
     needed = needed_languages(shares, default_locale)
+    kind = file_kind(data) if isinstance(data, Mapping) else "school"
+    if kind in PLAIN_ALLOWED:  # a plain-string location is the default language's text, lacking the rest
+        data = copy.deepcopy(data)
+        plain_as_default(data, kind, default_locale)
     found = []
     for slot in slots(data):
         drafts = tuple(code for code in needed if is_draft(slot.texts.get(code)))

@@ -18,12 +18,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.services.school_data import validation_errors
-from bot.services.school_texts import resolve_drafts
+from bot.services.school_texts import plain_as_default, resolve_drafts
 from bot.services.volunteer_types import SKILLS
 
 KEY = r"^[a-z0-9][a-z0-9_-]*$"
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 DEFAULT_REMINDERS = [1440, 120]  # a day before and two hours before
+LOCATION_MAX = 200
 
 
 class VolunteerFileError(Exception):
@@ -90,7 +91,7 @@ class OpportunitySpec(BaseModel):
     key: str = Field(pattern=KEY, max_length=64)
     title: dict[str, str]
     description: dict[str, str] = Field(default_factory=dict)
-    location: str = Field(default="", max_length=200)
+    location: dict[str, str] = Field(default_factory=dict)  # per language, like the title
     capacity: int = Field(ge=1, le=1000)
     skills: list[Literal[SKILLS]] = Field(default_factory=list)  # type: ignore[valid-type]
     requirements: list[str] = Field(default_factory=list)
@@ -104,6 +105,17 @@ class OpportunitySpec(BaseModel):
         if not value.get("en", "").strip():
             raise ValueError("needs an English title (en), the fallback for every language")
         return value
+
+    @field_validator("location")
+    @classmethod
+    def _location(cls, value: dict[str, str]) -> dict[str, str]:
+        empty = [code for code, text in value.items() if not str(text).strip()]
+        if empty:
+            raise ValueError(f"empty text for {', '.join(empty)}")
+        long = [code for code, text in value.items() if len(str(text).strip()) > LOCATION_MAX]
+        if long:
+            raise ValueError(f"longer than {LOCATION_MAX} characters for {', '.join(long)}")
+        return {code: str(text).strip() for code, text in value.items()}
 
     @field_validator("reminders")
     @classmethod
@@ -140,20 +152,21 @@ def shift_key(opportunity: OpportunitySpec, index: int) -> str:
     return opportunity.shifts[index].key or str(index + 1)
 
 
-def parse_volunteer_file(data: Any, path: Path) -> VolunteerFile:
-    """Validate volunteer data already read from YAML."""
+def parse_volunteer_file(data: Any, path: Path, default_locale: str = "en") -> VolunteerFile:
+    """Validate volunteer data already read from YAML (a plain-string location is `default_locale`'s)."""
     if not isinstance(data, dict):
         raise VolunteerFileError(path, ["the file must be a mapping (spec_version: 1, opportunities: ...)"])
     # Machine-translated drafts wait for a reviewer: parents get the default language until then.
     data = copy.deepcopy(data)
     resolve_drafts(data, "volunteers", show=False)
+    plain_as_default(data, "volunteers", default_locale)
     try:
         return VolunteerFile.model_validate(data)
     except ValidationError as exc:
         raise VolunteerFileError(path, validation_errors(exc, drop_union_tags=True)) from None
 
 
-def load_volunteer_file(path: Path) -> VolunteerFile:
+def load_volunteer_file(path: Path, default_locale: str = "en") -> VolunteerFile:
     """Read and validate a volunteer file, raising `VolunteerFileError` with every problem found."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -161,4 +174,4 @@ def load_volunteer_file(path: Path) -> VolunteerFile:
         raise VolunteerFileError(path, [f"cannot read: {exc.strerror}"]) from None
     except yaml.YAMLError as exc:
         raise VolunteerFileError(path, [f"not valid YAML: {exc}"]) from None
-    return parse_volunteer_file(data, path)
+    return parse_volunteer_file(data, path, default_locale)

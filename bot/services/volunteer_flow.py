@@ -105,7 +105,7 @@ class VolunteerFlow:
             "shift_id": shift["id"],
             "title": self.service.title(opportunity, ctx.locale),
             "when": self.service.when(shift, ctx.locale),
-            "where": opportunity.get("location") or "",
+            "where": self.service.location(opportunity, ctx.locale, ctx.school.default_locale),
         }
         full = held >= capacity_of(shift, opportunity)
         return ActionResult(outcome="full" if full else "open", values=values)

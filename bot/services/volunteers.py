@@ -27,7 +27,7 @@ from bot.services.announcement_preview import AnnouncementDraft
 from bot.services.phones import mask_phone
 from bot.services.quiet_hours import QuietHours
 from bot.services.reminders import ReminderService
-from bot.services.school_data import ZoneSource
+from bot.services.school_data import ZoneSource, pick
 from bot.services.schools import SchoolDirectory
 from bot.services.volunteer_file import load_volunteer_file, shift_key
 from bot.services.volunteer_types import (
@@ -97,11 +97,11 @@ class VolunteerService:
 
         They belong to the given school, else the active one: another school's families never see them.
         """
-        spec = load_volunteer_file(path)
         moment = now or utcnow()
         created = updated = planned = 0
         with self.store.transaction() as tx:
             school = self.schools.current(tx, school_id)
+            spec = load_volunteer_file(path, school.data.default_locale)
             today = moment.astimezone(school.zone).date()
             for opportunity in spec.opportunities:
                 row, new = tx.upsert_opportunity(
@@ -109,7 +109,7 @@ class VolunteerService:
                     opportunity.key,
                     titles=opportunity.title,
                     descriptions=opportunity.description,
-                    location=opportunity.location,
+                    locations=opportunity.location,
                     capacity=opportunity.capacity,
                     skills=list(opportunity.skills),
                     requirements=list(opportunity.requirements),
@@ -172,7 +172,7 @@ class VolunteerService:
         """Change a shift (or its opportunity's location or supervisor); a cancellation is texted."""
         moment = now or utcnow()
         with self.store.transaction() as tx:
-            shift = self.require_shift(tx, shift_id, for_update=True)
+            shift = self.staff_shift(tx, shift_id, for_update=True)
             opportunity = tx.opportunity(shift["opportunity_id"]) or {}
             changes: dict[str, Any] = {}
             if capacity is not None:
@@ -189,9 +189,16 @@ class VolunteerService:
                 changes["status"] = "cancelled"
             if changes:
                 tx.update_shift(shift_id, **changes)
-            fields = {"location": location, "supervisor": supervisor}
-            if any(value is not None for value in fields.values()):
-                tx.update_opportunity(opportunity["id"], **{k: v for k, v in fields.items() if v is not None})
+            fields: dict[str, Any] = {}
+            if location is not None:
+                # A new place makes the old translations wrong: the default language's text until the
+                # volunteer file gives the place in every language again.
+                default = self.schools.current(tx).data.default_locale
+                fields["locations"] = {default: location.strip()} if location.strip() else {}
+            if supervisor is not None:
+                fields["supervisor"] = supervisor
+            if fields:
+                tx.update_opportunity(opportunity["id"], **fields)
             shift = self.require_shift(tx, shift_id)
             opportunity = tx.opportunity(shift["opportunity_id"]) or {}
             if changes.get("status") == "cancelled":
@@ -246,6 +253,8 @@ class VolunteerService:
         if existing is not None and existing["status"] != "cancelled":
             return SignupResult("already", existing["id"])
         opportunity = tx.opportunity(shift["opportunity_id"]) or {}
+        if contact.school_id is not None and opportunity.get("school_id") != contact.school_id:
+            return SignupResult("gone")  # another school's shift is never this family's to take
         profile = tx.volunteer_profile(contact.id) or {}
         matched = bool(set(profile.get("skills") or ()) & set(opportunity.get("skills") or ()))
         held, _ = tx.shift_counts([shift_id])[shift_id]
@@ -412,7 +421,7 @@ class VolunteerService:
                 (locale, school.data.default_locale),
                 title=self.title(opportunity, locale),
                 when=self.when(shift, locale),
-                where=opportunity.get("location") or "",
+                where=self.location(opportunity, locale, school.data.default_locale),
             )
             queued = tx.enqueue(
                 key=f"reminder:{reminder.id}:{contact.id}",
@@ -458,7 +467,7 @@ class VolunteerService:
     def roster(self, shift_id: int, *, full_phones: bool = False) -> Roster:
         """Who is coming to a shift and who waits: names only if given, phones masked unless asked."""
         with self.store.transaction() as tx:
-            shift = self.require_shift(tx, shift_id)
+            shift = self.staff_shift(tx, shift_id)
             opportunity = tx.opportunity(shift["opportunity_id"]) or {}
             required = tuple(opportunity.get("requirements") or ())
             entries = []
@@ -486,7 +495,7 @@ class VolunteerService:
             signup = self._require_signup(tx, signup_id)
             if signup["status"] not in ("confirmed", "attended", "no_show"):
                 raise VolunteerError(f"sign-up {signup_id} is {signup['status']}, not on the shift")
-            shift = self.require_shift(tx, signup["shift_id"], for_update=True)
+            shift = self.staff_shift(tx, signup["shift_id"], for_update=True)
             hours = (
                 round((shift["ends_at"] - shift["starts_at"]).total_seconds() / 3600, 2) if attended else 0.0
             )
@@ -527,7 +536,7 @@ class VolunteerService:
         """Record, as staff reported it, that a volunteer met a requirement (3C); never the details."""
         with self.store.transaction() as tx:
             signup = self._require_signup(tx, signup_id)
-            shift = self.require_shift(tx, signup["shift_id"])
+            shift = self.staff_shift(tx, signup["shift_id"])
             opportunity = tx.opportunity(shift["opportunity_id"]) or {}
             if requirement not in (opportunity.get("requirements") or ()):
                 raise VolunteerError(f"{requirement!r} is not a requirement of this opportunity")
@@ -559,10 +568,21 @@ class VolunteerService:
             raise VolunteerError(f"no shift {shift_id}")
         return shift
 
+    def staff_shift(self, tx: Tx, shift_id: int, *, for_update: bool = False) -> dict[str, Any]:
+        """The active school's shift, for staff; another school's id is refused like an unknown one."""
+        shift = tx.shift(shift_id, for_update=for_update)
+        school = self.schools.current(tx)
+        if shift is None or not _belongs_to(tx, shift, school.id):
+            raise VolunteerError(f"no shift {shift_id} at {school.data.name}")
+        return shift
+
     def _require_signup(self, tx: Tx, signup_id: int) -> dict[str, Any]:
+        """A sign-up on one of the active school's shifts (staff act only on their own school's)."""
         signup = tx.volunteer_signup_by_id(signup_id)
-        if signup is None:
-            raise VolunteerError(f"no sign-up {signup_id}")
+        school = self.schools.current(tx)
+        shift = tx.shift(signup["shift_id"]) if signup else None
+        if signup is None or shift is None or not _belongs_to(tx, shift, school.id):
+            raise VolunteerError(f"no sign-up {signup_id} at {school.data.name}")
         return signup
 
     def _shift_view(
@@ -573,11 +593,12 @@ class VolunteerService:
         counts: tuple[int, int] | None = None,
     ) -> ShiftView:
         held, waiting = counts or tx.shift_counts([shift["id"]])[shift["id"]]
+        default = self.schools.current(tx, opportunity.get("school_id")).data.default_locale
         return ShiftView(
             id=shift["id"],
             opportunity_id=opportunity.get("id", 0),
             title=(opportunity.get("titles") or {}).get("en", opportunity.get("key", "")),
-            location=opportunity.get("location") or "",
+            location=self.location(opportunity, default, default),
             supervisor=opportunity.get("supervisor") or "",
             starts_at=shift["starts_at"],
             ends_at=shift["ends_at"],
@@ -615,6 +636,10 @@ class VolunteerService:
                 return str(titles[code])
         return str(opportunity.get("key", ""))
 
+    def location(self, opportunity: dict[str, Any], locale: str, default_locale: str) -> str:
+        """Where the opportunity is, in the parent's language, else the school's default ("" if not given)."""
+        return pick(opportunity.get("locations") or {}, locale, default_locale)
+
     def when(self, shift: dict[str, Any], locale: str) -> str:
         """The shift's start, in the parent's locale and the school's zone."""
         return local_datetime(shift["starts_at"], locale, self.config.zone())
@@ -622,6 +647,12 @@ class VolunteerService:
     def _outside_quiet_hours(self, now: datetime) -> datetime:
         """Now, or the end of the quiet hours when it is night at the school."""
         return self.config.quiet.next_open(now) if self.config.quiet else now
+
+
+def _belongs_to(tx: Tx, shift: dict[str, Any], school_id: int) -> bool:
+    """Whether a shift is one of a school's (through its opportunity)."""
+    opportunity = tx.opportunity(shift["opportunity_id"])
+    return opportunity is not None and opportunity["school_id"] == school_id
 
 
 def capacity_of(shift: dict[str, Any], opportunity: dict[str, Any]) -> int:

@@ -25,7 +25,7 @@ class EventRow(Base):
     kind: Mapped[str] = mapped_column(String(24), default="event")  # workshop, class, meeting, family
     titles: Mapped[dict[str, str]] = mapped_column(JSON)
     descriptions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    location: Mapped[str] = mapped_column(String(200), default="")
+    locations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # per language, like titles
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

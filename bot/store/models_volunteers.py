@@ -20,7 +20,7 @@ class VolunteerOpportunityRow(Base):
     key: Mapped[str] = mapped_column(String(64))  # from the school's volunteer file: reloads update it
     titles: Mapped[dict[str, str]] = mapped_column(JSON)
     descriptions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    location: Mapped[str] = mapped_column(String(200), default="")
+    locations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # per language, like titles
     capacity: Mapped[int] = mapped_column(Integer, default=1)
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     requirements: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -361,7 +361,7 @@ def test_fifty_events_with_long_titles_are_all_listed(bot_rig: tuple[Bot, FakeSl
         spec = event_spec(
             key=f"e{n}",
             titles={"en": f"{n} " + hostile(400)},
-            location=hostile(200),
+            locations={"en": hostile(200)},
             audience={"groups": ["<!here>"]},
             starts_at=start + timedelta(hours=n),
             ends_at=start + timedelta(hours=n, minutes=30),

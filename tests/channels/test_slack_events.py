@@ -208,7 +208,7 @@ def test_staff_see_counts_and_the_list(rig: Rig) -> None:
     )
     rig.command("event 999", "missing")
     [missing] = rig.slack.responses("missing")
-    assert missing.body["text"] == "No event #999."
+    assert missing.body["text"] == ":warning: no event #999 at Rosewood Elementary"
     rig.command(f"event cancel {view.id}", "cancel")
     [cancelled] = rig.slack.responses("cancel")
     assert "is cancelled; 2 parent(s) who said yes" in cancelled.body["text"]

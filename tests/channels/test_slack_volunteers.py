@@ -17,8 +17,10 @@ import pytest
 from fastapi.testclient import TestClient
 from slack_sdk.signature import SignatureVerifier
 
+from bot import PROJECT_ROOT
 from bot.app import Bot
 from bot.channels import slack_volunteer_blocks as kit
+from bot.services.schools import load_school
 from bot.web import create_app
 from tests.fixtures.bots import make_bot
 from tests.fixtures.fake_slack import FakeSlack, new_trigger
@@ -29,6 +31,7 @@ TOKEN = "xoxb-school-0000"
 CHANNEL = "C0VOLUNTEER"
 STAFF = "U0STAFF01"
 STRANGER = "U0NOTSTAFF"
+LINCOLN = PROJECT_ROOT / "tests" / "fixtures" / "schools" / "lincoln.yaml"
 
 
 class Staff:
@@ -155,3 +158,18 @@ def test_someone_not_staff_sees_no_roster_and_changes_nothing(staff: Staff) -> N
     assert [e.status for e in staff.bot.volunteers.roster(shift).entries] == ["confirmed"]
     assert "Which shift?" in json.dumps(staff.command("roster", "no-id"))
     assert "no shift 999" in json.dumps(staff.command("roster 999", "missing"))
+
+
+def test_another_schools_roster_and_its_buttons_are_refused(staff: Staff) -> None:
+    shift = load_test_shifts(staff.bot)["reading"]
+    staff.bot.volunteers.sign_up(shift, parent(staff.bot, "+12135557631", name="Ana Ruiz"))
+    attended = next(
+        b for b in buttons(staff.command(f"roster {shift}", "demo")) if b["action_id"] == kit.ATTENDED
+    )
+    load_school(staff.bot.store, LINCOLN, activate=True)
+    staff.bot.schools.forget()
+    refused = json.dumps(staff.command(f"roster {shift}", "lincoln"))
+    assert f"no shift {shift} at Lincoln Middle School" in refused and "Ana Ruiz" not in refused
+    clicked = json.dumps(staff.click(attended, "stale-click"))
+    assert "no sign-up" in clicked and "at Lincoln Middle School" in clicked
+    assert evidence(staff.bot, "volunteer_hours") == []

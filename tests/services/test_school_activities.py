@@ -125,6 +125,6 @@ def test_an_event_that_passed_since_it_was_loaded_stays_but_cannot_be_moved_into
     assert status == "created"
     # A week later the same file loads again: the past event is left as it was.
     assert [s for _v, s in bot.events.load_file(events, now=FRIDAY)] == ["unchanged"]
-    assert bot.events.edit(view.id, {"location": "Library"}).location == "Library"
+    assert bot.events.edit(view.id, {"locations": {"en": "Library"}}).location() == "Library"
     with pytest.raises(EventPassed, match=r"'PTA meeting' \(pta\) starts Wed 2026-12-02 18:00 CST"):
         bot.events.edit(view.id, {"starts_at": datetime(2026, 12, 3, 0, 0, tzinfo=UTC)})
