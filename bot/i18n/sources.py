@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.yaml_files import SafeLoader
+
 DEFAULT_BUDGET = 3
 
 
@@ -46,7 +48,7 @@ def _items(mapping: yaml.Node | None) -> Iterator[tuple[str, yaml.Node]]:
 
 def texts_in_yaml(content: str) -> list[SourceText]:
     """Every translatable text in a flow or system-message YAML document."""
-    root = yaml.compose(content)
+    root = yaml.compose(content, Loader=SafeLoader)
     if root is None:
         return []
     messages = _get(root, "messages")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from bot.yaml_files import load_yaml
 
 RUBRIC_FILE = Path(__file__).with_name("rubric.yaml")
 LEVELS = ("emerging", "approaching", "competent", "highly_competent")
@@ -35,7 +35,7 @@ class RubricIndicator:
 @cache
 def rubric(path: Path = RUBRIC_FILE) -> dict[str, RubricIndicator]:
     """Every indicator of the rubric by code (1A...5C)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     goals = {str(number): str(text) for number, text in data["goals"].items()}
     return {
         str(code): RubricIndicator(

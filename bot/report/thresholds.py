@@ -10,6 +10,7 @@ import yaml
 
 from bot.report.figures import FIGURES
 from bot.report.rubric import LEVELS
+from bot.yaml_files import load_yaml
 
 DEFAULT_THRESHOLDS = Path(__file__).with_name("thresholds.yaml")
 STEPS = LEVELS[1:]  # the levels above Emerging, each with a threshold
@@ -61,7 +62,7 @@ def load_thresholds(path: Path | None = None) -> Thresholds:
     """Read and check a thresholds file (the shipped defaults when no path is given)."""
     source = path or DEFAULT_THRESHOLDS
     try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+        data = load_yaml(source.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ThresholdsError(f"{source}: cannot read thresholds: {exc}") from None
     indicators = data.get("indicators") if isinstance(data, dict) else None

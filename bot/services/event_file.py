@@ -32,6 +32,7 @@ from bot.services.event_types import EventSpec
 from bot.services.reminders import parse_offset
 from bot.services.school_data import validation_errors
 from bot.services.school_texts import plain_as_default, resolve_drafts
+from bot.yaml_files import load_yaml
 
 KEY = r"^[a-z0-9][a-z0-9_-]*$"
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -191,7 +192,7 @@ def load_events_file(
 ) -> list[EventSpec]:
     """Read and validate an events file, raising `EventFileError` with every problem found."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise EventFileError(path, [f"cannot read: {exc.strerror}"]) from None
     except yaml.YAMLError as exc:

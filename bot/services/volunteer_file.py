@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.services.school_data import validation_errors
 from bot.services.school_texts import plain_as_default, resolve_drafts
 from bot.services.volunteer_types import SKILLS
+from bot.yaml_files import load_yaml
 
 KEY = r"^[a-z0-9][a-z0-9_-]*$"
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -169,7 +170,7 @@ def parse_volunteer_file(data: Any, path: Path, default_locale: str = "en") -> V
 def load_volunteer_file(path: Path, default_locale: str = "en") -> VolunteerFile:
     """Read and validate a volunteer file, raising `VolunteerFileError` with every problem found."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise VolunteerFileError(path, [f"cannot read: {exc.strerror}"]) from None
     except yaml.YAMLError as exc:

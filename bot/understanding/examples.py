@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from bot.yaml_files import load_yaml
 
 FILE_NAME = "examples.yaml"
 
@@ -38,7 +38,7 @@ def load_examples(locales_dir: Path) -> ExampleSet:
     names: dict[str, dict[str, tuple[str, ...]]] = {}
     for path in sorted(locales_dir.glob(f"*/{FILE_NAME}")):
         locale = path.parent.name
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         if data.get("locale") != locale:
             raise ValueError(f"{path}: locale is {data.get('locale')!r}, expected {locale!r}")
         names[locale] = {

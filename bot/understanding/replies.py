@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from rapidfuzz import fuzz, process
 
 from bot.i18n.keywords import contains_phrase, is_unspaced, normalize
+from bot.yaml_files import load_yaml
 
 REPLIES_FILE = "replies.yaml"
 DIGITS = re.compile(r"\d{1,3}")
@@ -582,7 +582,7 @@ def load_reply_book(locales_dir: Path, codes: Iterable[str] | None = None) -> Re
         code = path.parent.name
         if wanted is not None and code not in wanted:
             continue
-        words[code] = parse_words(yaml.safe_load(path.read_text(encoding="utf-8")) or {}, str(path))
+        words[code] = parse_words(load_yaml(path.read_text(encoding="utf-8")) or {}, str(path))
     return ReplyBook(words)
 
 

@@ -14,6 +14,8 @@ from bot.store.migrate import downgrade, upgrade
 from bot.store.models import Base
 from tests.fixtures.databases import another_postgres_database, require_postgres
 
+pytestmark = pytest.mark.db  # every test here migrates a real database (a SQLite file or PostgreSQL)
+
 TABLES = {t.name for t in Base.metadata.sorted_tables}
 
 
