@@ -468,9 +468,9 @@ class Conversation:
         self._start(turn, "main")
 
     def _bare_number(self, turn: Turn, text: str) -> None:
-        """A bare number after an answer means the main menu, if that was the last list the parent saw."""
+        """A bare number after an answer means the main menu only if that was the last list the parent saw."""
         menu = engine.start(self.flows, turn.state, "main")
-        if turn.state.get("values", {}).get(LAST_LIST, MAIN_MENU) == MAIN_MENU:
+        if turn.state.get("values", {}).get(LAST_LIST) == MAIN_MENU:  # never seen a list: no guess
             chosen = engine.receive(self.flows, menu.state, text)
             if chosen.handled:
                 self._drive(turn, chosen)

@@ -135,3 +135,14 @@ def test_any_text_gets_a_clean_answer(bot: Bot, texts: list[str]) -> None:
             assert reply.strip()
             assert segment_count(reply) <= 3
             assert "{" not in reply or "{" in body, f"raw placeholder in {reply!r}"
+
+
+def test_a_bare_number_from_a_parent_who_never_saw_a_list_starts_nothing(bot: Bot) -> None:
+    """A first question answered, then "1": the parent gets the menu, not its first item (a concern)."""
+    phone = "+12135550166"
+    assert any("office" in reply.lower() for reply in say(bot, "what time does the office open?", phone))
+    replies = say(bot, "1", phone)
+    assert replies[0].startswith("That number does not go with a list right now. Here are the options:")
+    assert "1 Raise a concern" in replies[0]
+    # Once the menu was seen, 1 is its first choice.
+    assert say(bot, "1", phone)[0].startswith("We are sorry something is wrong. What is it about?")
