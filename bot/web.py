@@ -46,7 +46,6 @@ def create_app(bot: Bot, *, run_dispatcher: bool = True, run_scheduler: bool = F
             if dispatcher is not None:
                 dispatcher.stop()
             if runner is not None:
-                runner.stopping.set()
                 runner.stop()
             if thread is not None:
                 thread.join(timeout=10)

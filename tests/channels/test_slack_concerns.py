@@ -22,7 +22,7 @@ from bot.channels import slack_blocks as kit
 from bot.domain import Inbound
 from bot.outbox.transport import DryRunTransport
 from bot.web import create_app
-from tests.fixtures.bots import make_bot
+from tests.fixtures.bots import make_bot, slack_bot
 from tests.fixtures.fake_slack import FakeSlack, new_trigger
 
 SECRET = "0123456789abcdef0123456789abcdef"
@@ -124,20 +124,19 @@ class Rig:
 @pytest.fixture
 def rig(db_url: str) -> Iterator[Rig]:
     sms = DryRunTransport()
-    with FakeSlack(TOKEN) as slack:
-        bot = make_bot(
+    with (
+        slack_bot(
             db_url,
+            token=TOKEN,
+            secret=SECRET,
+            staff=STAFF,
             transport=sms,
-            slack_bot_token=TOKEN,
-            slack_signing_secret=SECRET,
-            slack_api_url=slack.url,
             slack_concerns_channel=CHANNEL,
-            slack_staff_user_ids=STAFF,
             slack_show_descriptions=False,
-        )
-        with TestClient(create_app(bot, run_dispatcher=False)) as http:
-            yield Rig(bot, http, slack, sms)
-        bot.close()
+        ) as (bot, slack),
+        TestClient(create_app(bot, run_dispatcher=False)) as http,
+    ):
+        yield Rig(bot, http, slack, sms)
 
 
 def raise_concern_in_spanish(rig: Rig) -> str:

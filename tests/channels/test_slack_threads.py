@@ -27,7 +27,7 @@ from bot.i18n.segments import segment_count
 from bot.outbox.dispatcher import Dispatcher
 from bot.services.data_rights import DataRights
 from bot.web import create_app
-from tests.fixtures.bots import make_bot
+from tests.fixtures.bots import slack_bot
 from tests.fixtures.fake_slack import FakeSlack
 from tests.fixtures.fake_translators import FakeTranslators
 from tests.fixtures.fake_twilio import FakeTwilio, SentMessage
@@ -118,35 +118,29 @@ class Rig:
 
 @contextmanager
 def wired(db_url: str, *, translate: bool, show: bool = False, **overrides: Any) -> Iterator[Rig]:
-    with (
-        FakeSlack(TOKEN) as slack,
-        FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio,
-        FakeTranslators() as libre,
-    ):
+    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio, FakeTranslators() as libre:
         sms = TwilioTransport(
             account_sid=ACCOUNT_SID,
             auth_token=AUTH_TOKEN,
             from_number=SCHOOL_NUMBER,
             api_base_url=twilio.url,
         )
-        bot = make_bot(
-            db_url,
-            transport=sms,
-            slack_bot_token=TOKEN,
-            slack_signing_secret=SECRET,
-            slack_api_url=slack.url,
-            slack_concerns_channel=CHANNEL,
-            slack_staff_user_ids=STAFF,
-            slack_show_descriptions=show,
-            translation_provider="libretranslate" if translate else "",
-            libretranslate_url=libre.url if translate else "",
-            **overrides,
-        )
-        try:
-            with TestClient(create_app(bot, run_dispatcher=False)) as http:
-                yield Rig(bot, http, slack, twilio)
-        finally:
-            bot.close()
+        with (
+            slack_bot(
+                db_url,
+                token=TOKEN,
+                secret=SECRET,
+                staff=STAFF,
+                transport=sms,
+                slack_concerns_channel=CHANNEL,
+                slack_show_descriptions=show,
+                translation_provider="libretranslate" if translate else "",
+                libretranslate_url=libre.url if translate else "",
+                **overrides,
+            ) as (bot, slack),
+            TestClient(create_app(bot, run_dispatcher=False)) as http,
+        ):
+            yield Rig(bot, http, slack, twilio)
         # Every thread post, reaction and answer is one real Slack would take and show as meant.
         assert slack.refusals() == [] and slack.garbled() == []
 

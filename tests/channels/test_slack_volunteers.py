@@ -22,7 +22,7 @@ from bot.app import Bot
 from bot.channels import slack_volunteer_blocks as kit
 from bot.services.schools import load_school
 from bot.web import create_app
-from tests.fixtures.bots import make_bot
+from tests.fixtures.bots import slack_bot
 from tests.fixtures.fake_slack import FakeSlack, new_trigger
 from tests.fixtures.volunteering import evidence, load_test_shifts, parent
 
@@ -93,15 +93,7 @@ class Staff:
 
 @pytest.fixture
 def staff(db_url: str) -> Iterator[Staff]:
-    with FakeSlack(TOKEN) as slack:
-        bot = make_bot(
-            db_url,
-            slack_bot_token=TOKEN,
-            slack_signing_secret=SECRET,
-            slack_api_url=slack.url,
-            slack_concerns_channel="C0CONCERNS",
-            slack_staff_user_ids=STAFF,
-        )
+    with slack_bot(db_url, token=TOKEN, secret=SECRET, staff=STAFF) as (bot, slack):
         with TestClient(create_app(bot, run_dispatcher=False, run_scheduler=False)) as http:
             yield Staff(bot, http, slack)
         bot.close()
