@@ -146,8 +146,7 @@ def wired_rig(db_url: str, tmp_path: Path, **overrides: Any) -> Iterator[Rig]:
         db_url, token=TOKEN, secret=SECRET, staff=STAFF, slack_questions_channel=QUESTIONS, **overrides
     )
     with wired as (bot, slack):
-        if isinstance(getattr(slack.state, "channels", None), set):  # a fake that knows where the bot is
-            slack.state.channels.add(QUESTIONS)
+        slack.invite(QUESTIONS)
         load_school(bot.store, _school_with_vietnamese_lunch(tmp_path), activate=True)
         bot.schools.forget()
         with TestClient(create_app(bot, run_dispatcher=False, run_scheduler=False)) as http:
