@@ -47,8 +47,8 @@ PLAIN_LABELS = frozenset(
 CHOICE = re.compile(r"choice:[1-9][0-9]*(,[1-9][0-9]*)*")
 CONTEXT = re.compile(r"[a-z_]+\.[a-z_0-9]+")
 TABLES = sorted(DATA.glob("*/*.yaml"))
-# Held-out folders: heldout/ was scored once on 2026-12-04 and is spent; heldout2/ is the one to score.
-HELD_OUT = ("heldout", "heldout2")
+# Held-out folders: heldout/ and heldout2/ were scored once and are spent; heldout3/ is not yet scored.
+HELD_OUT = ("heldout", "heldout2", "heldout3")
 
 
 def known_label(expect: str) -> bool:
