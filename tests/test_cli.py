@@ -1,4 +1,4 @@
-"""The `outreach` command line, run as a subprocess like a coordinator would."""
+"""The `outreach` command line as a coordinator uses it (one test runs the installed script itself)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,9 @@ def test_load_a_missing_file(tmp_path: Path) -> None:
 
 def test_chat_is_scriptable_through_stdin(tmp_path: Path) -> None:
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'chat.db'}")
-    result = run_outreach("chat", "--phone", "+12135550500", env=env, stdin="hola\n2\n4\nALTO\nhola\n")
+    result = run_outreach(
+        "chat", "--phone", "+12135550500", env=env, stdin="hola\n2\n4\nALTO\nhola\n", process=True
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "< Hi! This is Rosewood Elementary's text line for families." in out
