@@ -9,10 +9,10 @@ with the row's `expect`.
 Reads bench/understanding_data/tuning/<locale>.yaml (the tables tuned on) and, only when asked, a
 held-out folder (scored once, never tuned on): --table heldout3 scores the tuning tables and then
 bench/understanding_data/heldout3/<locale>.yaml. heldout/ (2026-12-04) and heldout2/ (2026-12-05) were
-each scored once and are spent (--heldout is kept as --table heldout). Prints per locale and per kind: rows, the share answered right
-first, the share answered wrong confidently, out-of-scope texts answered confidently, and microseconds
-per interpretation (p50 and p99, warm model), as wall-clock time and as the thread's CPU time (on a
-shared machine the wall clock includes waiting for a core).
+each scored once and are spent (--heldout is kept as --table heldout). Prints per locale and per kind:
+rows, the share answered right first, the share answered wrong confidently, out-of-scope texts
+answered confidently, and microseconds per interpretation (p50 and p99, warm model), as wall-clock
+time and as the thread's CPU time (on a shared machine the wall clock includes waiting for a core).
 
     .venv/bin/python bench/understanding.py [--method hybrid|calibrated|similarity|words|chars|matcher|all]
         [--table tuning|heldout|heldout2|heldout3] [--heldout]
