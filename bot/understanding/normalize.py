@@ -141,6 +141,9 @@ def chat_form(word: str, locale: str | None) -> str | None:
             latin = latin[1:]
         if latin.endswith("y") and len(latin) > 4:
             latin = latin[:-1]
-    elif len(latin) > 3 and latin.endswith("h") and latin[-2] in "aeiou":
-        latin = latin[:-1]  # "madreseh", "madrasah": a final h after a vowel is not said
+    else:
+        if len(latin) > 3 and latin.endswith("h") and latin[-2] in "aeiou":
+            latin = latin[:-1]  # "madreseh", "madrasah": a final h after a vowel is not said
+        if locale == "fa" and len(latin) > 4 and latin.endswith("e"):
+            latin = latin[:-1]  # the ezafe: "nahare madrese" is the school's "nahar"; a silent final he
     return latin or None

@@ -118,3 +118,8 @@ def test_any_armenian_word_has_an_ascii_chat_form_or_none(word: str) -> None:
 def test_chat_forms_of_latin_words_are_ascii_and_stable(word: str) -> None:
     form = chat_form(word, "ar")
     assert form is None or (form.isascii() and " " not in form)
+
+
+def test_the_persian_ezafe_is_read_off_a_finglish_word() -> None:
+    assert chat_form("nahare", "fa") == chat_form("nahar", "fa")
+    assert chat_form("daftare", "fa") == chat_form("daftar", "fa")
