@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.understanding.normalize import normalize
+from bot.understanding.normalize import chat_form, normalize
 from bot.understanding.tokens import script
 
 
@@ -20,6 +20,12 @@ class LanguageNames:
         # the name counts; a Chinese name stands anywhere.
         self.names = sorted(found.items(), key=lambda item: -len(item[0]))
         self._forms = [(_form(name), name, code) for name, code in self.names]
+        # Armenian names as an Armenian parent types them in Latin letters ("anglerenov", "hayerenov"),
+        # matched on the one spelling chat_form gives both, with the name's endings allowed.
+        romanized = {
+            _chat(name): code for name, code in found.items() if name and script(name[0]) == "armenian"
+        }
+        self._romanized = sorted(((f" {n}", c) for n, c in romanized.items() if n), key=lambda f: -len(f[0]))
 
     def find(self, text: str, locale: str | None) -> str | None:
         """The language the text asks for: a named one other than the parent's own if there are several."""
@@ -30,6 +36,9 @@ class LanguageNames:
             at = bare.find(name) if form is None else padded.find(form)
             if at >= 0 and all(c != code for _, c in named):
                 named.append((at, code))
+        if locale == "hy" and not named:
+            chatted = f" {_chat(bare, locale)} "
+            named = [(chatted.find(form), code) for form, code in self._romanized if form in chatted][:1]
         if not named:
             return None
         named.sort()
@@ -43,3 +52,8 @@ def _form(name: str) -> str | None:
         return None
     prefix = bool(name) and script(name[0]) in ("hangul", "armenian")
     return f" {name}" if prefix else f" {name} "
+
+
+def _chat(text: str, locale: str | None = None) -> str:
+    """A text's words in the one spelling of romanized Armenian (words without one kept as they are)."""
+    return " ".join(chat_form(word, locale) or word for word in text.split())

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from bot.understanding.normalize import normalize
+from bot.understanding.normalize import chat_form, normalize
 
 # Snowball has these of the shipped languages (PyStemmer runs them in C when installed); Tagalog,
 # Vietnamese, Korean and Chinese have none and are covered by character n-grams and examples.
@@ -31,6 +31,10 @@ _LOCALE_SCRIPT = {
 }
 # Character n-grams: three letters, two Hangul syllables (a syllable already holds two or three letters).
 NGRAM = {"hangul": 2}
+# Persian writes a verb's prefix and a plural ending with a half-space, a space or nothing at all
+# ("می‌خوام", "می خوام", "میخوام"; "کلاس‌ها", "کلاسها"): the spaced forms also count joined.
+_PERSIAN_PREFIXES = frozenset({"می", "نمی"})
+_PERSIAN_ENDINGS = frozenset({"ها", "های", "هایی"})
 
 
 def script(ch: str) -> str:
@@ -84,7 +88,8 @@ def _runs(word: str) -> list[str]:
 
 
 def features(text: str, locale: str | None) -> list[str]:
-    """A text's distinct features by kind: w word, v accented word, s stem, b word pair, c n-gram."""
+    """A text's distinct features by kind: w word, v accented word, s stem, b word pair, c n-gram
+    (c:= and c:~ a romanized word's one spelling and its n-grams)."""
     norm = normalize(text)
     out: set[str] = set()
     words: list[str] = []
@@ -102,7 +107,26 @@ def features(text: str, locale: str | None) -> list[str]:
                 out.add(f"s:{stem}")
             padded, n = f" {run} ", NGRAM.get(script(run[0]), 3)
             out.update(f"c:{padded[i : i + n]}" for i in range(len(padded) - n + 1))
+            _add_chat_form(out, run, locale)
     out.update(f"b:{a}_{b}" for a, b in itertools.pairwise(words))
+    out.update(f"w:{a}{b}" for a, b in itertools.pairwise(words) if _joins(a, b))
     if norm.full != norm.bare:
         out.update(f"v:{w}" for w in norm.full.split() if script(w[0]) == "latin" and not w.isascii())
     return sorted(out)
+
+
+def _add_chat_form(out: set[str], word: str, locale: str | None) -> None:
+    # The word as parents romanize it (c:= the word, c:~ its trigrams), apart from the other features so
+    # a romanized Armenian, Persian or Arabic word meets its examples but not an English word's pieces.
+    # Both count with the character view: a spelling folded this far is a hint, not a word the parent wrote.
+    form = chat_form(word, locale)
+    if form is None:
+        return
+    out.add(f"c:={form}")
+    padded = f" {form} "
+    out.update(f"c:~{padded[i : i + 3]}" for i in range(len(padded) - 2))
+
+
+def _joins(first: str, second: str) -> bool:
+    """True for a Persian prefix or plural ending written apart from its word."""
+    return first in _PERSIAN_PREFIXES or second in _PERSIAN_ENDINGS
