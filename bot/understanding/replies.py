@@ -27,8 +27,11 @@ MIN_FUZZY_CHARS = 4
 MIN_WORD_CHARS = 3
 MIN_PREFIX_CHARS = 4
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_KOREAN = re.compile(r"[\u1100-\u11ff\uac00-\ud7a3]")  # syllables, and the jamo normalize() leaves
 SURE, LIKELY = 1.0, 0.85
 SURE_WAYS = frozenset({"number", "label", "yes_no"})  # placements that stand however long the text
+QUESTION_HEAD_WORDS = 3  # a question word among a spaced text's first words makes it a question
+QUESTION_PHRASE_WORDS = 5  # and a question phrase of several words among its first five
 MAX_PART_WORDS = 3  # a longer part of a several-choice reply placed only by a word in it is a sentence
 
 
@@ -73,6 +76,9 @@ class LocaleWords:
     suffixes: tuple[str, ...] = ()
     # synonyms prepared for _mentions: context -> ((option number, phrase, how it is looked for), ...)
     mentions: Mapping[str, tuple[tuple[int, str, int], ...]] = field(default_factory=dict)
+    # Words that open a question ("how", "cuándo", "怎么", "어떻게"): a text without its question mark that
+    # starts with one asks something, even where a step waits for free text.
+    question_words: frozenset[str] = frozenset()
 
 
 class Ordered(tuple[LocaleWords, ...]):
@@ -157,6 +163,33 @@ class ReplyBook:
         for code in codes:
             said[True] |= any(_stands(rest, w) for w in self.words[code].yes)
         return said
+
+    def asks(self, text: str, locale: str | None) -> bool:
+        """True when the text is worded as a question in the parent's language or English.
+
+        A spaced text asks when a question word stands among its first words ("how do I reach the
+        principal", "perdon, cual es"; a phrase of several words a little further: "văn phòng mấy giờ
+        mở cửa"); a Hangul or unspaced one counts anywhere ("교장선생님한테 어떻게 연락해요",
+        "怎么联系校长"), as those languages put them mid-sentence or at the end.
+        """
+        norm = normalize(text)
+        if not norm:
+            return False
+        tokens = norm.split()
+        head = f" {' '.join(tokens[:QUESTION_HEAD_WORDS])} "
+        longer = f" {' '.join(tokens[:QUESTION_PHRASE_WORDS])} "
+        compact = norm.replace(" ", "")
+        for code in dict.fromkeys((locale, "en")):
+            words = self.words.get(code) if code else None
+            if words is None:
+                continue
+            for word in words.question_words:
+                if is_unspaced(word) or _KOREAN.search(word) is not None:
+                    if word.replace(" ", "") in compact:
+                        return True
+                elif f" {word} " in (longer if " " in word else head):
+                    return True
+        return False
 
     def language_aliases(self) -> dict[str, str]:
         """Extra names of languages (normalized) -> locale code, from every language's file."""
@@ -600,6 +633,7 @@ def parse_words(data: Mapping[str, object], where: str) -> LocaleWords:
         "synonyms",
         "phrases",
         "suffixes",
+        "question_words",
     }
     unknown = set(data) - known
     if unknown:
@@ -641,6 +675,7 @@ def parse_words(data: Mapping[str, object], where: str) -> LocaleWords:
         synonyms=synonyms,
         phrases=phrases,
         suffixes=tuple(sorted(set(words("suffixes")), key=len, reverse=True)),
+        question_words=frozenset(words("question_words")),
         mentions={
             context: tuple(
                 (number, phrase, _mention_kind(phrase))

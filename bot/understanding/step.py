@@ -38,6 +38,10 @@ ASIDE_PREFIXES = ("faq:", "rights:", "language:")
 QUESTION_MARKS = frozenset("?¿？؟՞")
 MIN_QUESTION_LETTERS = 8
 MIN_UNSPACED_QUESTION = 12  # letters as letter_count counts them: four ideographs
+# A question at a free-text step up to this long that the model reads as a quick answer, though not
+# surely, becomes a "did you mean" (a longer one opening with "when" is more likely what happened).
+MAX_DOUBT_WORDS = 8
+MAX_DOUBT_UNSPACED = 24  # letters as letter_count counts them: eight ideographs
 MIN_DESCRIPTION_WORDS = 6  # a first text this long that names a concern's category tells what happened
 MIN_DESCRIPTION_UNSPACED = 24  # eight ideographs
 PREVIEW_CHARS = 90
@@ -146,6 +150,12 @@ class Understanding:
         finally:
             self._asked = None
 
+    def asks(self, text: str, locale: str | None) -> bool:
+        """True for a text asked as a question: a question mark, or a question word of the language."""
+        if is_question(text, marked=True):
+            return True
+        return letter_count(text) >= MIN_QUESTION_LETTERS and self.replies.asks(text, locale)
+
     def _intent(self, text: str, locale: str | None, school: SchoolData) -> Intent:
         """The model's intent, asked once per text within one interpretation (several steps may need it)."""
         key = (text, locale, id(school))
@@ -172,9 +182,12 @@ class Understanding:
                 return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
         if waiting is not None and (command is None or command in SOFT_COMMANDS):
             if waiting.free_text and not waiting.several:
-                # What happened, the child's name, a good time: only a question asked as one (with its
-                # question mark) is answered aside; "mi hijo está enfermo hoy" is what happened.
-                aside = self._aside(text, locale, school) if is_question(text, marked=True) else None
+                # What happened, the child's name, a good time: only a question asked as one (a question
+                # mark, or a question word of the language) is answered aside; "mi hijo está enfermo
+                # hoy" is what happened.
+                if not self.asks(text, locale):
+                    return Interpretation("reply", "input", 1.0)
+                aside = self._aside(text, locale, school) or self._doubt(text, locale, school)
                 return aside or Interpretation("reply", "input", 1.0)
             reply = self._reply(text, locale, school, waiting)
             if reply is not None:
@@ -215,6 +228,24 @@ class Understanding:
         if quick and intent.confidence >= (self.aside_threshold if threshold is None else threshold):
             return Interpretation("intent", intent.label, intent.confidence, slots=dict(intent.slots))
         return None
+
+    def _doubt(self, text: str, locale: str | None, school: SchoolData) -> Interpretation | None:
+        """A short question at a free-text step the model reads as a quick answer, though not surely:
+        a "did you mean" rather than "how do I contact the principal" kept as the child's name."""
+        if is_unspaced(text):
+            if letter_count(text) > MAX_DOUBT_UNSPACED:
+                return None
+        elif len(text.split()) > MAX_DOUBT_WORDS:
+            return None  # a longer text opening with "when" is more likely what happened
+        intent = self._intent(text, locale, school)
+        ranked = (intent.label, *(label for label, _ in intent.alternatives))
+        quick = [label for label in ranked if label.startswith(ASIDE_PREFIXES) or label in ASIDE_LABELS]
+        if intent.confidence < SUGGEST or not quick or quick[0] != intent.label:
+            return None
+        offered = tuple(dict.fromkeys(a for a in map(offer_of, quick) if a is not None))[:CLARIFY_COUNT]
+        if not offered:
+            return None
+        return Interpretation("clarify", intent.label, intent.confidence, alternatives=offered)
 
     def _reply(
         self, text: str, locale: str | None, school: SchoolData, waiting: Waiting
