@@ -29,6 +29,9 @@ MIN_PREFIX_CHARS = 4
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _KOREAN = re.compile(r"[\u1100-\u11ff\uac00-\ud7a3]")  # syllables, and the jamo normalize() leaves
 SURE, LIKELY = 1.0, 0.85
+OVERLAP = 0.75  # an option named by words its label shares with the reply, no other label as many
+MIN_OVERLAP_CHARS = 4  # shorter words ("my", "the", "is") say nothing about which option
+OVERLAP_STEM = 5  # two words sharing their first five letters are one word inflected
 SURE_WAYS = frozenset({"number", "label", "yes_no"})  # placements that stand however long the text
 QUESTION_HEAD_WORDS = 3  # a question word among a spaced text's first words makes it a question
 QUESTION_PHRASE_WORDS = 5  # and a question phrase of several words among its first five
@@ -259,7 +262,7 @@ class ReplyBook:
         by_label = _by_label(core, options) or _by_label(norm, options)
         if by_label is not None:
             return by_label
-        return _by_synonym(norm, options, ordered, context)
+        return _by_synonym(norm, options, ordered, context) or _by_words(core, options, ordered)
 
     def _several(
         self, norm: str, options: tuple[ReplyOption, ...], ordered: Ordered, context: str
@@ -538,6 +541,40 @@ def _by_label(core: str, options: tuple[ReplyOption, ...]) -> Placement | None:
     if top >= FUZZY_MIN and top - second >= FUZZY_MARGIN:
         return Placement((number,), LIKELY, "fuzzy_label")
     return None
+
+
+def _by_words(core: str, options: tuple[ReplyOption, ...], ordered: Ordered) -> Placement | None:
+    """An option whose label's words the reply shares more of than any other's ("the one about my child's
+    progress" is "Progress and records"; "i want to check on my complaint" is "Check my concern")."""
+    if is_unspaced(core):
+        return None
+    ignored = ordered.single_fillers | ordered.connectors
+    said = [w for w in core.split() if len(w) >= MIN_OVERLAP_CHARS and w not in ignored]
+    if not said:
+        return None
+    prepared = _labels(options)
+    shared: dict[int, set[str]] = {}
+    for word, number in zip(prepared.words, prepared.word_numbers, strict=True):
+        if len(word) < MIN_OVERLAP_CHARS or word in ignored:
+            continue
+        for token in said:
+            if _same_word(token, word):
+                shared.setdefault(number, set()).add(token)
+    if not shared:
+        return None
+    ranked = sorted((len(found) for found in shared.values()), reverse=True)
+    best = next(n for n, found in shared.items() if len(found) == ranked[0])
+    if len(ranked) > 1 and ranked[1] == ranked[0]:
+        return None  # "school" is in "Contact the school" and in "School events"
+    return Placement((best,), OVERLAP, "words")
+
+
+def _same_word(token: str, word: str) -> bool:
+    """The same word, or one inflected ("bathrooms" and "bathroom", "events" and "event")."""
+    if token == word:
+        return True
+    stem = min(len(token), len(word), OVERLAP_STEM)
+    return stem == OVERLAP_STEM and token[:stem] == word[:stem]
 
 
 def _by_synonym(

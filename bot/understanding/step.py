@@ -258,15 +258,22 @@ class Understanding:
         # A question mark makes a reply placed by a word in it a question ("what's the office phone number?"
         # names "phone"), and so does a sentence that names an option only somewhere inside.
         asked = is_question(text, marked=True) or (
-            placed is not None and placed.how == "mentions" and len(text.split()) >= SENTENCE_WORDS
+            placed is not None and placed.how in ("mentions", "words") and len(text.split()) >= SENTENCE_WORDS
         )
         if placed is not None and (placed.how in PLAIN_PLACEMENTS or not asked):
             return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
         if asked:
             # "what's the office phone number?" at "How should we reach you?" names "phone" but asks.
             aside = self._aside(text, locale, school, self.threshold)
+            named = [o.number for o in waiting.options if aside is not None and aside.label in o.intents]
+            if aside is not None and len(named) == 1:
+                # The answer the model reads is an option of this very step ("hablar con la maestra o el
+                # director" is "Reach a teacher or the principal"): the parent chose it.
+                return Interpretation("reply", "choice", aside.confidence, numbers=(named[0],))
             if aside is not None:
                 return aside
+            if placed is not None and placed.how == "words" and is_question(text, marked=True):
+                placed = None  # a question sharing one word with a label ("school") chose nothing
         if placed is not None:
             return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
         if waiting.several:
