@@ -110,3 +110,21 @@ def test_an_options_own_label_beats_the_command_of_the_same_word(school: SchoolD
     assert KEYWORDS.command("idioma") == "language"
     meaning = understanding.interpret("idioma", "es", school, TOPICS)
     assert (meaning.kind, meaning.numbers) == ("reply", (2,))
+
+
+def test_a_reply_sharing_a_labels_words_is_that_option(school: SchoolData) -> None:
+    understanding, _ = step(i_want_to_check_on_my_complaint=Intent("concern", 0.65))
+    meaning = understanding.interpret("i want to check on my complaint", "en", school, MENU)
+    assert (meaning.kind, meaning.numbers) == ("reply", (2,))  # "Check my concern", not the model's concern
+
+
+def test_a_question_sharing_one_word_with_a_label_chooses_nothing(school: SchoolData) -> None:
+    understanding, _ = step()
+    meaning = understanding.interpret("ano po ang number ng school?", "fil", school, CONTACT_HOW)
+    assert meaning.kind != "reply"  # "school" is in "Meeting at school", but the parent asks
+
+
+def test_an_aside_that_is_an_option_of_the_step_is_that_option(school: SchoolData) -> None:
+    understanding, _ = step(talk_to_the_teacher_or_the_principal_please=Intent("staff", 0.95))
+    meaning = understanding.interpret("talk to the teacher or the principal please?", "en", school, MENU)
+    assert (meaning.kind, meaning.numbers) == ("reply", (7,))
