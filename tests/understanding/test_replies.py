@@ -260,8 +260,16 @@ def test_none_of_those_skips_at_a_step_that_takes_several() -> None:
     ],
 )
 def test_a_paraphrased_label_is_placed_by_the_words_it_shares(text: str, number: int) -> None:
-    labels = ["Visiting the class", "Meeting teachers", "Volunteering", "Progress and records",
-              "Your language", "Rules and safety", "School decisions", "Concerns and complaints"]
+    labels = [
+        "Visiting the class",
+        "Meeting teachers",
+        "Volunteering",
+        "Progress and records",
+        "Your language",
+        "Rules and safety",
+        "School decisions",
+        "Concerns and complaints",
+    ]
     options = tuple(ReplyOption(n, str(n), (label,)) for n, label in enumerate(labels, 1))
     placed = BOOK.place(text, options, "en")
     assert placed is not None and placed.numbers == (number,)
