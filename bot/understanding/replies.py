@@ -35,6 +35,7 @@ OVERLAP_STEM = 5  # two words sharing their first five letters are one word infl
 SURE_WAYS = frozenset({"number", "label", "yes_no"})  # placements that stand however long the text
 QUESTION_HEAD_WORDS = 3  # a question word among a spaced text's first words makes it a question
 QUESTION_PHRASE_WORDS = 5  # and a question phrase of several words among its first five
+QUESTION_TAIL_WORDS = 3  # or its last three (Vietnamese asks "where" at the end: "... ở đâu")
 MAX_PART_WORDS = 3  # a longer part of a several-choice reply placed only by a word in it is a sentence
 
 
@@ -171,8 +172,8 @@ class ReplyBook:
         """True when the text is worded as a question in the parent's language or English.
 
         A spaced text asks when a question word stands among its first words ("how do I reach the
-        principal", "perdon, cual es"; a phrase of several words a little further: "văn phòng mấy giờ
-        mở cửa"); a Hangul or unspaced one counts anywhere ("교장선생님한테 어떻게 연락해요",
+        principal", "perdon, cual es"; a phrase of several words a little further or at the end: "văn
+        phòng mấy giờ mở cửa", "phòng phụ huynh ở đâu"); a Hangul or unspaced one counts anywhere ("교장선생님한테 어떻게 연락해요",
         "怎么联系校长"), as those languages put them mid-sentence or at the end.
         """
         norm = normalize(text)
@@ -180,7 +181,8 @@ class ReplyBook:
             return False
         tokens = norm.split()
         head = f" {' '.join(tokens[:QUESTION_HEAD_WORDS])} "
-        longer = f" {' '.join(tokens[:QUESTION_PHRASE_WORDS])} "
+        # A phrase of several words among the first five or the last three ("phòng phụ huynh ở đâu").
+        longer = f" {' '.join(tokens[:QUESTION_PHRASE_WORDS])} | {' '.join(tokens[-QUESTION_TAIL_WORDS:])} "
         compact = norm.replace(" ", "")
         for code in dict.fromkeys((locale, "en")):
             words = self.words.get(code) if code else None

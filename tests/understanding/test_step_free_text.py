@@ -80,3 +80,8 @@ def test_a_name_is_the_answer_whatever_the_model_reads(school: SchoolData) -> No
     understanding, model = step(Maria_Lopez_3rd_grade=Intent("rights:progress", 0.9))
     assert understanding.interpret("Maria Lopez 3rd grade", "en", school, STUDENT).label == "input"
     assert model.asked == []  # not a question: the model is not even asked
+
+
+def test_a_question_phrase_at_the_end_counts() -> None:
+    assert BOOK.asks("phòng phụ huynh của trường ở đâu", "vi")
+    assert not BOOK.asks("Lê Minh, lớp 5", "vi")
