@@ -83,6 +83,8 @@ class LocaleWords:
     # Words that open a question ("how", "cuándo", "怎么", "어떻게"): a text without its question mark that
     # starts with one asks something, even where a step waits for free text.
     question_words: frozenset[str] = frozenset()
+    # Every option at once, where a step takes several ("all of them", "any time", "todos").
+    every: frozenset[str] = frozenset()
 
 
 class Ordered(tuple[LocaleWords, ...]):
@@ -95,6 +97,7 @@ class Ordered(tuple[LocaleWords, ...]):
     suffixes: tuple[str, ...]  # longest first
     yes: frozenset[str]
     no: frozenset[str]
+    every: frozenset[str]
 
     def __new__(cls, words: Iterable[LocaleWords]) -> Ordered:
         """The words in order; the unions every reply needs, prepared."""
@@ -106,6 +109,7 @@ class Ordered(tuple[LocaleWords, ...]):
         self.suffixes = tuple(sorted({x for w in self for x in w.suffixes}, key=len, reverse=True))
         self.yes = frozenset().union(*(w.yes for w in self))
         self.no = frozenset().union(*(w.no for w in self))
+        self.every = frozenset().union(*(w.every for w in self))
         return self
 
 
@@ -236,6 +240,8 @@ class ReplyBook:
                 return Placement(valid, SURE, "number")
             return None
         if several:
+            if norm in ordered.every or _strip_fillers(norm, ordered) in ordered.every:
+                return Placement(tuple(o.number for o in options), LIKELY, "labels")
             return self._several(norm, options, ordered, context)
         return self._one(norm, options, ordered, context)
 
@@ -673,6 +679,7 @@ def parse_words(data: Mapping[str, object], where: str) -> LocaleWords:
         "phrases",
         "suffixes",
         "question_words",
+        "every",
     }
     unknown = set(data) - known
     if unknown:
@@ -715,6 +722,7 @@ def parse_words(data: Mapping[str, object], where: str) -> LocaleWords:
         phrases=phrases,
         suffixes=tuple(sorted(set(words("suffixes")), key=len, reverse=True)),
         question_words=frozenset(words("question_words")),
+        every=frozenset(words("every")),
         mentions={
             context: tuple(
                 (number, phrase, _mention_kind(phrase))

@@ -295,3 +295,13 @@ def test_a_placement_only_names_options_the_step_shows(text: str, count: int, se
 def test_a_lone_number_out_of_range_is_no_choice(text: str) -> None:
     options = tuple(ReplyOption(n, str(n), (f"Label {n}",)) for n in range(1, 9))
     assert BOOK.place(text, options, "en") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"), [("all of them", "en"), ("any time", "en"), ("a cualquier hora", "es")]
+)
+def test_every_option_at_once_where_a_step_takes_several(text: str, locale: str) -> None:
+    options = tuple(ReplyOption(n, str(n), (label,)) for n, label in enumerate(["Mornings", "Evenings"], 1))
+    placed = BOOK.place(text, options, locale, several=True)
+    assert placed is not None and placed.numbers == (1, 2)
+    assert BOOK.place(text, options, locale) is None  # a step that takes one: not a choice
