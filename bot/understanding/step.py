@@ -31,8 +31,10 @@ SUGGEST = 0.2  # from here to THRESHOLD the bot asks "did you mean" with the bes
 CLARIFY_COUNT = 3
 PHRASE_CONFIDENCE = 0.9
 # Where a step waits for free text (what happened, the child's name, a good time), only a quick question
-# the model is very sure of is answered aside; anything else is the answer the step asked for.
-ASIDE_THRESHOLD = 0.7
+# the model is very sure of is answered aside (0.8, the confidence of both models agreeing; 0.7 answered
+# "perdon, cual es el numero de la oficina" with the office hours); a question it is less sure of gets a
+# "did you mean"; anything else is the answer the step asked for.
+ASIDE_THRESHOLD = 0.8
 ASIDE_LABELS = frozenset({"hours", "contact", "parent_center", "staff", "rights", "events", "help"})
 ASIDE_PREFIXES = ("faq:", "rights:", "language:")
 QUESTION_MARKS = frozenset("?¿？؟՞")
@@ -232,7 +234,9 @@ class Understanding:
     def _doubt(self, text: str, locale: str | None, school: SchoolData) -> Interpretation | None:
         """A short question at a free-text step the model reads as a quick answer, though not surely:
         a "did you mean" rather than "how do I contact the principal" kept as the child's name."""
-        if is_unspaced(text):
+        if is_question(text, marked=True):
+            pass  # a question mark makes a question of any length
+        elif is_unspaced(text):
             if letter_count(text) > MAX_DOUBT_UNSPACED:
                 return None
         elif len(text.split()) > MAX_DOUBT_WORDS:
