@@ -85,3 +85,9 @@ def test_a_name_is_the_answer_whatever_the_model_reads(school: SchoolData) -> No
 def test_a_question_phrase_at_the_end_counts() -> None:
     assert BOOK.asks("phòng phụ huynh của trường ở đâu", "vi")
     assert not BOOK.asks("Lê Minh, lớp 5", "vi")
+
+
+def test_a_long_question_with_its_mark_is_a_did_you_mean_when_unsure(school: SchoolData) -> None:
+    text = "sorry to bother you but could you tell me what the phone number of the office is?"
+    understanding, _ = step(**{text.rstrip("?").replace(" ", "_"): Intent("contact", 0.6)})
+    assert understanding.interpret(text, "en", school, DESCRIBE).kind == "clarify"
