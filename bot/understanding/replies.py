@@ -176,9 +176,10 @@ class ReplyBook:
         """True when the text is worded as a question in the parent's language or English.
 
         A spaced text asks when a question word stands among its first words ("how do I reach the
-        principal", "perdon, cual es"; a phrase of several words a little further or at the end: "văn
-        phòng mấy giờ mở cửa", "phòng phụ huynh ở đâu"); a Hangul or unspaced one counts anywhere ("교장선생님한테 어떻게 연락해요",
-        "怎么联系校长"), as those languages put them mid-sentence or at the end.
+        principal", "perdon, cual es"; a phrase of several words a little further or at the end:
+        "văn phòng mấy giờ mở cửa", "phòng phụ huynh ở đâu"); a Hangul or unspaced one counts
+        anywhere ("교장선생님한테 어떻게 연락해요", "怎么联系校长"), as those languages put them
+        mid-sentence or at the end.
         """
         norm = normalize(text)
         if not norm:
