@@ -24,6 +24,7 @@ from bot.services.answers import answer_for
 from bot.services.language import letter_count
 from bot.services.school_data import SchoolData
 from bot.understanding.intent import NONE, Intent, IntentModel
+from bot.understanding.labels import compatible
 from bot.understanding.replies import LIKELY, ReplyBook, ReplyOption, synonym_choice
 
 THRESHOLD = 0.6  # an intent below this is not acted on (a close one becomes a "did you mean")
@@ -278,6 +279,10 @@ class Understanding:
                 return aside
             if placed is not None and placed.how == "words" and is_question(text, marked=True):
                 placed = None  # a question sharing one word with a label ("school") chose nothing
+        if placed is not None and placed.how == "words":
+            doubt = self._words_doubt(text, locale, school, waiting, placed.numbers[0])
+            if doubt is not None:
+                return doubt
         if placed is not None:
             return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
         if waiting.several:
@@ -288,6 +293,27 @@ class Understanding:
         if said is not None:  # "we'll be there!", "no voy a poder ir"
             return Interpretation("reply", "choice", LIKELY, numbers=(said,))
         return self._by_intent(text, locale, school, waiting)
+
+    def _words_doubt(
+        self, text: str, locale: str | None, school: SchoolData, waiting: Waiting, number: int
+    ) -> Interpretation | None:
+        """A "did you mean" when a sentence shares a label word with one option but the model reads it as
+        another option of the step ("the teacher is unfair to my son" names "Reach a teacher", but reads
+        as "Raise a concern")."""
+        intents = next((o.intents for o in waiting.options if o.number == number), ())
+        if len(text.split()) < SENTENCE_WORDS or not intents:
+            return None
+        intent = self._intent(text, locale, school)
+        if intent.label == NONE or intent.confidence < SUGGEST or intent.label in intents:
+            return None
+        others = [i for o in waiting.options if o.number != number for i in o.intents]
+        if not any(i == intent.label or compatible(i, intent.label) for i in others):
+            return None  # the model names nothing else here: the shared word stands
+        ranked = (intents[0], intent.label)
+        offered = tuple(dict.fromkeys(a for a in map(offer_of, ranked) if a is not None))
+        if len(offered) < 2:
+            return None
+        return Interpretation("clarify", intents[0], intent.confidence, alternatives=offered)
 
     def _by_intent(
         self, text: str, locale: str | None, school: SchoolData, waiting: Waiting
