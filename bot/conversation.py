@@ -339,7 +339,9 @@ class Conversation:
         if meaning.label == "stop":
             self._act(turn, meaning, text)
             return
-        if meaning.label == "rsvp" or meaning.label.startswith(("concern", "volunteer", "language")):
+        # A "did you mean" list replaces the waiting step: a concern half written is kept, as for a new flow.
+        leaves = meaning.kind == "clarify" or meaning.label == "rsvp"
+        if leaves or meaning.label.startswith(("concern", "volunteer", "language")):
             kept = self._keep_draft(turn)
             self._act(turn, meaning, text)
             if kept:

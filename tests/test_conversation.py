@@ -146,3 +146,15 @@ def test_a_bare_number_from_a_parent_who_never_saw_a_list_starts_nothing(bot: Bo
     assert "1 Raise a concern" in replies[0]
     # Once the menu was seen, 1 is its first choice.
     assert say(bot, "1", phone)[0].startswith("We are sorry something is wrong. What is it about?")
+
+
+def test_a_question_without_its_mark_at_the_name_step_is_answered_and_the_concern_goes_on(bot: Bot) -> None:
+    """'how do I reach the principal' typed where the child's name is asked is not stored as the name."""
+    phone = "+12135550177"
+    for body in ["hi", "1", "1", "2", "The boy next to my son hits him every day.", "yes"]:
+        replies = say(bot, body, phone)
+    assert "name" in replies[-1].lower()  # the bot waits for the child's name
+    replies = say(bot, "how do I reach the principal", phone)
+    joined = "\n".join(replies)
+    assert "Principal" in joined and "Back to your concern" in joined
+    assert "name" in replies[-1].lower()  # and asks for the name again

@@ -27,8 +27,15 @@ MIN_FUZZY_CHARS = 4
 MIN_WORD_CHARS = 3
 MIN_PREFIX_CHARS = 4
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_KOREAN = re.compile(r"[\u1100-\u11ff\uac00-\ud7a3]")  # syllables, and the jamo normalize() leaves
 SURE, LIKELY = 1.0, 0.85
+OVERLAP = 0.75  # an option named by words its label shares with the reply, no other label as many
+MIN_OVERLAP_CHARS = 4  # shorter words ("my", "the", "is") say nothing about which option
+OVERLAP_STEM = 5  # two words sharing their first five letters are one word inflected
 SURE_WAYS = frozenset({"number", "label", "yes_no"})  # placements that stand however long the text
+QUESTION_HEAD_WORDS = 3  # a question word among a spaced text's first words makes it a question
+QUESTION_PHRASE_WORDS = 5  # and a question phrase of several words among its first five
+QUESTION_TAIL_WORDS = 3  # or its last three (Vietnamese asks "where" at the end: "... ở đâu")
 MAX_PART_WORDS = 3  # a longer part of a several-choice reply placed only by a word in it is a sentence
 
 
@@ -73,6 +80,11 @@ class LocaleWords:
     suffixes: tuple[str, ...] = ()
     # synonyms prepared for _mentions: context -> ((option number, phrase, how it is looked for), ...)
     mentions: Mapping[str, tuple[tuple[int, str, int], ...]] = field(default_factory=dict)
+    # Words that open a question ("how", "cuándo", "怎么", "어떻게"): a text without its question mark that
+    # starts with one asks something, even where a step waits for free text.
+    question_words: frozenset[str] = frozenset()
+    # Every option at once, where a step takes several ("all of them", "any time", "todos").
+    every: frozenset[str] = frozenset()
 
 
 class Ordered(tuple[LocaleWords, ...]):
@@ -85,6 +97,7 @@ class Ordered(tuple[LocaleWords, ...]):
     suffixes: tuple[str, ...]  # longest first
     yes: frozenset[str]
     no: frozenset[str]
+    every: frozenset[str]
 
     def __new__(cls, words: Iterable[LocaleWords]) -> Ordered:
         """The words in order; the unions every reply needs, prepared."""
@@ -96,6 +109,7 @@ class Ordered(tuple[LocaleWords, ...]):
         self.suffixes = tuple(sorted({x for w in self for x in w.suffixes}, key=len, reverse=True))
         self.yes = frozenset().union(*(w.yes for w in self))
         self.no = frozenset().union(*(w.no for w in self))
+        self.every = frozenset().union(*(w.every for w in self))
         return self
 
 
@@ -158,6 +172,35 @@ class ReplyBook:
             said[True] |= any(_stands(rest, w) for w in self.words[code].yes)
         return said
 
+    def asks(self, text: str, locale: str | None) -> bool:
+        """True when the text is worded as a question in the parent's language or English.
+
+        A spaced text asks when a question word stands among its first words ("how do I reach the
+        principal", "perdon, cual es"; a phrase of several words a little further or at the end:
+        "văn phòng mấy giờ mở cửa", "phòng phụ huynh ở đâu"); a Hangul or unspaced one counts
+        anywhere ("교장선생님한테 어떻게 연락해요", "怎么联系校长"), as those languages put them
+        mid-sentence or at the end.
+        """
+        norm = normalize(text)
+        if not norm:
+            return False
+        tokens = norm.split()
+        head = f" {' '.join(tokens[:QUESTION_HEAD_WORDS])} "
+        # A phrase of several words among the first five or the last three ("phòng phụ huynh ở đâu").
+        longer = f" {' '.join(tokens[:QUESTION_PHRASE_WORDS])} | {' '.join(tokens[-QUESTION_TAIL_WORDS:])} "
+        compact = norm.replace(" ", "")
+        for code in dict.fromkeys((locale, "en")):
+            words = self.words.get(code) if code else None
+            if words is None:
+                continue
+            for word in words.question_words:
+                if is_unspaced(word) or _KOREAN.search(word) is not None:
+                    if word.replace(" ", "") in compact:
+                        return True
+                elif f" {word} " in (longer if " " in word else head):
+                    return True
+        return False
+
     def language_aliases(self) -> dict[str, str]:
         """Extra names of languages (normalized) -> locale code, from every language's file."""
         return {name: code for w in self.words.values() for name, code in w.languages.items()}
@@ -198,6 +241,8 @@ class ReplyBook:
                 return Placement(valid, SURE, "number")
             return None
         if several:
+            if norm in ordered.every or _strip_fillers(norm, ordered) in ordered.every:
+                return Placement(tuple(o.number for o in options), LIKELY, "labels")
             return self._several(norm, options, ordered, context)
         return self._one(norm, options, ordered, context)
 
@@ -226,7 +271,7 @@ class ReplyBook:
         by_label = _by_label(core, options) or _by_label(norm, options)
         if by_label is not None:
             return by_label
-        return _by_synonym(norm, options, ordered, context)
+        return _by_synonym(norm, options, ordered, context) or _by_words(core, options, ordered)
 
     def _several(
         self, norm: str, options: tuple[ReplyOption, ...], ordered: Ordered, context: str
@@ -507,6 +552,40 @@ def _by_label(core: str, options: tuple[ReplyOption, ...]) -> Placement | None:
     return None
 
 
+def _by_words(core: str, options: tuple[ReplyOption, ...], ordered: Ordered) -> Placement | None:
+    """An option whose label's words the reply shares more of than any other's ("the one about my child's
+    progress" is "Progress and records"; "i want to check on my complaint" is "Check my concern")."""
+    if is_unspaced(core):
+        return None
+    ignored = ordered.single_fillers | ordered.connectors
+    said = [w for w in core.split() if len(w) >= MIN_OVERLAP_CHARS and w not in ignored]
+    if not said:
+        return None
+    prepared = _labels(options)
+    shared: dict[int, set[str]] = {}
+    for word, number in zip(prepared.words, prepared.word_numbers, strict=True):
+        if len(word) < MIN_OVERLAP_CHARS or word in ignored:
+            continue
+        for token in said:
+            if _same_word(token, word):
+                shared.setdefault(number, set()).add(token)
+    if not shared:
+        return None
+    ranked = sorted((len(found) for found in shared.values()), reverse=True)
+    best = next(n for n, found in shared.items() if len(found) == ranked[0])
+    if len(ranked) > 1 and ranked[1] == ranked[0]:
+        return None  # "school" is in "Contact the school" and in "School events"
+    return Placement((best,), OVERLAP, "words")
+
+
+def _same_word(token: str, word: str) -> bool:
+    """The same word, or one inflected ("bathrooms" and "bathroom", "events" and "event")."""
+    if token == word:
+        return True
+    stem = min(len(token), len(word), OVERLAP_STEM)
+    return stem == OVERLAP_STEM and token[:stem] == word[:stem]
+
+
 def _by_synonym(
     norm: str, options: tuple[ReplyOption, ...], ordered: Ordered, context: str
 ) -> Placement | None:
@@ -600,6 +679,8 @@ def parse_words(data: Mapping[str, object], where: str) -> LocaleWords:
         "synonyms",
         "phrases",
         "suffixes",
+        "question_words",
+        "every",
     }
     unknown = set(data) - known
     if unknown:
@@ -641,6 +722,8 @@ def parse_words(data: Mapping[str, object], where: str) -> LocaleWords:
         synonyms=synonyms,
         phrases=phrases,
         suffixes=tuple(sorted(set(words("suffixes")), key=len, reverse=True)),
+        question_words=frozenset(words("question_words")),
+        every=frozenset(words("every")),
         mentions={
             context: tuple(
                 (number, phrase, _mention_kind(phrase))

@@ -24,6 +24,7 @@ from bot.services.answers import answer_for
 from bot.services.language import letter_count
 from bot.services.school_data import SchoolData
 from bot.understanding.intent import NONE, Intent, IntentModel
+from bot.understanding.labels import compatible
 from bot.understanding.replies import LIKELY, ReplyBook, ReplyOption, synonym_choice
 
 THRESHOLD = 0.6  # an intent below this is not acted on (a close one becomes a "did you mean")
@@ -31,13 +32,19 @@ SUGGEST = 0.2  # from here to THRESHOLD the bot asks "did you mean" with the bes
 CLARIFY_COUNT = 3
 PHRASE_CONFIDENCE = 0.9
 # Where a step waits for free text (what happened, the child's name, a good time), only a quick question
-# the model is very sure of is answered aside; anything else is the answer the step asked for.
-ASIDE_THRESHOLD = 0.7
+# the model is very sure of is answered aside (0.8, the confidence of both models agreeing; 0.7 answered
+# "perdon, cual es el numero de la oficina" with the office hours); a question it is less sure of gets a
+# "did you mean"; anything else is the answer the step asked for.
+ASIDE_THRESHOLD = 0.8
 ASIDE_LABELS = frozenset({"hours", "contact", "parent_center", "staff", "rights", "events", "help"})
 ASIDE_PREFIXES = ("faq:", "rights:", "language:")
 QUESTION_MARKS = frozenset("?¿？؟՞")
 MIN_QUESTION_LETTERS = 8
 MIN_UNSPACED_QUESTION = 12  # letters as letter_count counts them: four ideographs
+# A question at a free-text step up to this long that the model reads as a quick answer, though not
+# surely, becomes a "did you mean" (a longer one opening with "when" is more likely what happened).
+MAX_DOUBT_WORDS = 8
+MAX_DOUBT_UNSPACED = 24  # letters as letter_count counts them: eight ideographs
 MIN_DESCRIPTION_WORDS = 6  # a first text this long that names a concern's category tells what happened
 MIN_DESCRIPTION_UNSPACED = 24  # eight ideographs
 PREVIEW_CHARS = 90
@@ -146,6 +153,12 @@ class Understanding:
         finally:
             self._asked = None
 
+    def asks(self, text: str, locale: str | None) -> bool:
+        """True for a text asked as a question: a question mark, or a question word of the language."""
+        if is_question(text, marked=True):
+            return True
+        return letter_count(text) >= MIN_QUESTION_LETTERS and self.replies.asks(text, locale)
+
     def _intent(self, text: str, locale: str | None, school: SchoolData) -> Intent:
         """The model's intent, asked once per text within one interpretation (several steps may need it)."""
         key = (text, locale, id(school))
@@ -172,9 +185,12 @@ class Understanding:
                 return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
         if waiting is not None and (command is None or command in SOFT_COMMANDS):
             if waiting.free_text and not waiting.several:
-                # What happened, the child's name, a good time: only a question asked as one (with its
-                # question mark) is answered aside; "mi hijo está enfermo hoy" is what happened.
-                aside = self._aside(text, locale, school) if is_question(text, marked=True) else None
+                # What happened, the child's name, a good time: only a question asked as one (a question
+                # mark, or a question word of the language) is answered aside; "mi hijo está enfermo
+                # hoy" is what happened.
+                if not self.asks(text, locale):
+                    return Interpretation("reply", "input", 1.0)
+                aside = self._aside(text, locale, school) or self._doubt(text, locale, school)
                 return aside or Interpretation("reply", "input", 1.0)
             reply = self._reply(text, locale, school, waiting)
             if reply is not None:
@@ -216,6 +232,26 @@ class Understanding:
             return Interpretation("intent", intent.label, intent.confidence, slots=dict(intent.slots))
         return None
 
+    def _doubt(self, text: str, locale: str | None, school: SchoolData) -> Interpretation | None:
+        """A short question at a free-text step the model reads as a quick answer, though not surely:
+        a "did you mean" rather than "how do I contact the principal" kept as the child's name."""
+        if is_question(text, marked=True):
+            pass  # a question mark makes a question of any length
+        elif is_unspaced(text):
+            if letter_count(text) > MAX_DOUBT_UNSPACED:
+                return None
+        elif len(text.split()) > MAX_DOUBT_WORDS:
+            return None  # a longer text opening with "when" is more likely what happened
+        intent = self._intent(text, locale, school)
+        ranked = (intent.label, *(label for label, _ in intent.alternatives))
+        quick = [label for label in ranked if label.startswith(ASIDE_PREFIXES) or label in ASIDE_LABELS]
+        if intent.confidence < SUGGEST or not quick or quick[0] != intent.label:
+            return None
+        offered = tuple(dict.fromkeys(a for a in map(offer_of, quick) if a is not None))[:CLARIFY_COUNT]
+        if not offered:
+            return None
+        return Interpretation("clarify", intent.label, intent.confidence, alternatives=offered)
+
     def _reply(
         self, text: str, locale: str | None, school: SchoolData, waiting: Waiting
     ) -> Interpretation | None:
@@ -227,15 +263,26 @@ class Understanding:
         # A question mark makes a reply placed by a word in it a question ("what's the office phone number?"
         # names "phone"), and so does a sentence that names an option only somewhere inside.
         asked = is_question(text, marked=True) or (
-            placed is not None and placed.how == "mentions" and len(text.split()) >= SENTENCE_WORDS
+            placed is not None and placed.how in ("mentions", "words") and len(text.split()) >= SENTENCE_WORDS
         )
         if placed is not None and (placed.how in PLAIN_PLACEMENTS or not asked):
             return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
         if asked:
             # "what's the office phone number?" at "How should we reach you?" names "phone" but asks.
             aside = self._aside(text, locale, school, self.threshold)
+            named = [o.number for o in waiting.options if aside is not None and aside.label in o.intents]
+            if aside is not None and len(named) == 1:
+                # The answer the model reads is an option of this very step ("hablar con la maestra o el
+                # director" is "Reach a teacher or the principal"): the parent chose it.
+                return Interpretation("reply", "choice", aside.confidence, numbers=(named[0],))
             if aside is not None:
                 return aside
+            if placed is not None and placed.how == "words" and is_question(text, marked=True):
+                placed = None  # a question sharing one word with a label ("school") chose nothing
+        if placed is not None and placed.how == "words":
+            doubt = self._words_doubt(text, locale, school, waiting, placed.numbers[0])
+            if doubt is not None:
+                return doubt
         if placed is not None:
             return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
         if waiting.several:
@@ -246,6 +293,27 @@ class Understanding:
         if said is not None:  # "we'll be there!", "no voy a poder ir"
             return Interpretation("reply", "choice", LIKELY, numbers=(said,))
         return self._by_intent(text, locale, school, waiting)
+
+    def _words_doubt(
+        self, text: str, locale: str | None, school: SchoolData, waiting: Waiting, number: int
+    ) -> Interpretation | None:
+        """A "did you mean" when a sentence shares a label word with one option but the model reads it as
+        another option of the step ("the teacher is unfair to my son" names "Reach a teacher", but reads
+        as "Raise a concern")."""
+        intents = next((o.intents for o in waiting.options if o.number == number), ())
+        if len(text.split()) < SENTENCE_WORDS or not intents:
+            return None
+        intent = self._intent(text, locale, school)
+        if intent.label == NONE or intent.confidence < SUGGEST or intent.label in intents:
+            return None
+        others = [i for o in waiting.options if o.number != number for i in o.intents]
+        if not any(i == intent.label or compatible(i, intent.label) for i in others):
+            return None  # the model names nothing else here: the shared word stands
+        ranked = (intents[0], intent.label)
+        offered = tuple(dict.fromkeys(a for a in map(offer_of, ranked) if a is not None))
+        if len(offered) < 2:
+            return None
+        return Interpretation("clarify", intents[0], intent.confidence, alternatives=offered)
 
     def _by_intent(
         self, text: str, locale: str | None, school: SchoolData, waiting: Waiting

@@ -11,13 +11,24 @@ from bot.services.answers import Answerer
 from bot.services.matcher import TopicMatcher
 from bot.services.school_data import SchoolData
 from bot.understanding.ensemble import THRESHOLD, EnsembleModel
-from bot.understanding.intent import NONE
+from bot.understanding.intent import NONE, Intent
 from bot.understanding.labels import CONCERN_CATEGORIES
 from bot.understanding.matcher_model import MatcherIntentModel
 from bot.understanding.model import RetrievalModel
 from bot.understanding.replies import load_reply_book
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+
+
+class Fixed:
+    """An intent model that always answers the same."""
+
+    def __init__(self, intent: Intent) -> None:
+        self.intent = intent
+
+    def classify(self, text: str, locale: str | None, school: SchoolData) -> Intent:
+        """The fixed intent, whatever the text."""
+        return self.intent
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +99,14 @@ def test_the_same_text_gets_the_same_answer(ensemble: EnsembleModel, school: Sch
     ]
     first = [ensemble.classify(t, None, school) for t in texts]
     assert [ensemble.classify(t, None, school) for t in texts] == first
+
+
+def test_agreement_on_one_of_two_near_tied_answers_is_not_sure(school: SchoolData) -> None:
+    tied = EnsembleModel(
+        Fixed(Intent("contact", 0.43, alternatives=(("staff", 0.40),))), Fixed(Intent("contact", 0.9))
+    )
+    assert tied.classify("how do I contact the principal", "en", school).confidence < 0.7
+    ahead = EnsembleModel(
+        Fixed(Intent("contact", 0.43, alternatives=(("staff", 0.30),))), Fixed(Intent("contact", 0.9))
+    )
+    assert ahead.classify("how do I contact the principal", "en", school).confidence >= 0.7

@@ -53,7 +53,7 @@ def test_tuning_rows_are_not_copied_into_the_examples() -> None:
         for row in yaml.safe_load(path.read_text(encoding="utf-8"))["rows"]
         if normalize(row["text"]).bare in examples
     ]
-    assert copied == []
+    assert copied == [], "\n".join(copied)
 
 
 def test_a_wrong_locale_in_a_file_is_refused(tmp_path: Path) -> None:

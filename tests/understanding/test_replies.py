@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.app import LOCALES_DIR
 from bot.understanding.replies import ReplyBook, ReplyOption, load_reply_book, parse_words
@@ -240,3 +242,66 @@ def test_yes_or_no_said_in_a_sentence(locale: str, text: str, number: int) -> No
 @pytest.mark.parametrize(("locale", "text"), [("ko", "네 괜찮습니다"), ("ar", "نعم لا مانع"), ("en", "hmm")])
 def test_a_sentence_with_both_yes_and_no_or_neither_is_not_placed(locale: str, text: str) -> None:
     assert BOOK.yes_or_no_said(text, yes_no("Yes", "No"), locale) is None
+
+
+def test_none_of_those_skips_at_a_step_that_takes_several() -> None:
+    options = tuple(ReplyOption(n, str(n), (label,)) for n, label in enumerate(["Reading", "Math help"], 1))
+    placed = BOOK.place("none of those sorry", options, "en", several=True)
+    assert placed is not None and placed.numbers == (0,)
+    assert BOOK.place("neither", options, "en") is None  # no option 0 to choose alone
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("the one about my child's progress", 4),
+        ("something about the rules", 6),
+        ("school decisions please", 7),
+    ],
+)
+def test_a_paraphrased_label_is_placed_by_the_words_it_shares(text: str, number: int) -> None:
+    labels = [
+        "Visiting the class",
+        "Meeting teachers",
+        "Volunteering",
+        "Progress and records",
+        "Your language",
+        "Rules and safety",
+        "School decisions",
+        "Concerns and complaints",
+    ]
+    options = tuple(ReplyOption(n, str(n), (label,)) for n, label in enumerate(labels, 1))
+    placed = BOOK.place(text, options, "en")
+    assert placed is not None and placed.numbers == (number,)
+
+
+def test_words_shared_as_much_with_two_labels_place_nothing() -> None:
+    options = (ReplyOption(1, "1", ("Contact the school",)), ReplyOption(2, "2", ("School events",)))
+    assert BOOK.place("about the school", options, "en") is None
+
+
+@given(text=st.text(max_size=60), count=st.integers(min_value=1, max_value=10), several=st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_a_placement_only_names_options_the_step_shows(text: str, count: int, several: bool) -> None:
+    options = tuple(ReplyOption(n, str(n), (f"Option {n} label",)) for n in range(1, count + 1))
+    placed = BOOK.place(text, options, "en", several=several)
+    if placed is not None:
+        allowed = set(range(1, count + 1)) | ({0} if several else set())
+        assert placed.numbers and set(placed.numbers) <= allowed
+        assert several or len(placed.numbers) == 1
+
+
+@pytest.mark.parametrize("text", ["12", "0", "99"])
+def test_a_lone_number_out_of_range_is_no_choice(text: str) -> None:
+    options = tuple(ReplyOption(n, str(n), (f"Label {n}",)) for n in range(1, 9))
+    assert BOOK.place(text, options, "en") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"), [("all of them", "en"), ("any time", "en"), ("a cualquier hora", "es")]
+)
+def test_every_option_at_once_where_a_step_takes_several(text: str, locale: str) -> None:
+    options = tuple(ReplyOption(n, str(n), (label,)) for n, label in enumerate(["Mornings", "Evenings"], 1))
+    placed = BOOK.place(text, options, locale, several=True)
+    assert placed is not None and placed.numbers == (1, 2)
+    assert BOOK.place(text, options, locale) is None  # a step that takes one: not a choice

@@ -110,3 +110,27 @@ def test_an_options_own_label_beats_the_command_of_the_same_word(school: SchoolD
     assert KEYWORDS.command("idioma") == "language"
     meaning = understanding.interpret("idioma", "es", school, TOPICS)
     assert (meaning.kind, meaning.numbers) == ("reply", (2,))
+
+
+def test_a_reply_sharing_a_labels_words_is_that_option(school: SchoolData) -> None:
+    understanding, _ = step(i_want_to_check_on_my_complaint=Intent("faq:lunch", 0.65))
+    meaning = understanding.interpret("i want to check on my complaint", "en", school, MENU)
+    assert (meaning.kind, meaning.numbers) == ("reply", (2,))  # "Check my concern"; the model names no option
+
+
+def test_a_sentence_sharing_a_word_with_one_option_but_read_as_another_asks(school: SchoolData) -> None:
+    understanding, _ = step(the_teacher_is_unfair_to_my_son=Intent("concern:staff_conduct", 0.5))
+    meaning = understanding.interpret("the teacher is unfair to my son", "en", school, MENU)
+    assert (meaning.kind, meaning.alternatives) == ("clarify", ("staff", "concern"))
+
+
+def test_a_question_sharing_one_word_with_a_label_chooses_nothing(school: SchoolData) -> None:
+    understanding, _ = step()
+    meaning = understanding.interpret("ano po ang number ng school?", "fil", school, CONTACT_HOW)
+    assert meaning.kind != "reply"  # "school" is in "Meeting at school", but the parent asks
+
+
+def test_an_aside_that_is_an_option_of_the_step_is_that_option(school: SchoolData) -> None:
+    understanding, _ = step(talk_to_the_teacher_or_the_principal_please=Intent("staff", 0.95))
+    meaning = understanding.interpret("talk to the teacher or the principal please?", "en", school, MENU)
+    assert (meaning.kind, meaning.numbers) == ("reply", (7,))
