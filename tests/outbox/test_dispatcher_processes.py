@@ -85,7 +85,16 @@ def wait_sent(fake: FakeTwilio, count: int, processes: list[subprocess.Popen[byt
     ("rows", "rate"),
     [
         # A rate three processes can beat even on a busy machine, so the shared limit is what binds.
-        pytest.param(2_000, 100.0, id="2k-at-100"),
+        # Where the full size runs, it makes the same checks on ten times the rows.
+        pytest.param(
+            2_000,
+            100.0,
+            id="2k-at-100",
+            marks=pytest.mark.skipif(
+                os.environ.get("OUTREACH_SCALE_TESTS") == "1",
+                reason="the 20,000-row run (OUTREACH_SCALE_TESTS=1) makes the same checks at full size",
+            ),
+        ),
         # The full size: 1-2.5 minutes on a shared 2-core machine, so `make test-scale` and
         # CI run it (OUTREACH_SCALE_TESTS=1) and a developer's `make test` runs the 2,000 rows.
         pytest.param(
