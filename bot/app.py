@@ -54,7 +54,7 @@ from bot.understanding.ensemble import THRESHOLD as ENSEMBLE_THRESHOLD
 from bot.understanding.intent import IntentModel
 from bot.understanding.lazy_model import LazyIntentModel
 from bot.understanding.matcher_model import MatcherIntentModel
-from bot.understanding.replies import load_reply_book
+from bot.understanding.replies import ReplyBook, load_reply_book
 from bot.understanding.step import Understanding
 
 if TYPE_CHECKING:
@@ -408,13 +408,19 @@ def _answer_later(conversation: Conversation | None, tx: Tx, contact: Contact, l
 
 def build_understanding(keywords: KeywordTable, shipped: tuple[str, ...]) -> Understanding:
     """The understanding step: the retrieval model (built once per process) with the keyword matcher."""
-    replies = load_reply_book(LOCALES_DIR, shipped)
+    replies = shipped_reply_book(shipped)
     model = EnsembleModel(
         retrieval_model(),
         MatcherIntentModel(Answerer(TopicMatcher(keywords, fuzzy_words=MATCHER_FUZZY_WORDS)), keywords),
         replies,
     )
     return Understanding(keywords, model, replies, threshold=ENSEMBLE_THRESHOLD)
+
+
+@functools.cache
+def shipped_reply_book(shipped: tuple[str, ...]) -> ReplyBook:
+    """The shipped languages' reply words: read once per process (they are read-only)."""
+    return load_reply_book(LOCALES_DIR, shipped)
 
 
 @functools.cache
