@@ -63,7 +63,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FLOWS_DIR = flows_dir()  # CONTENT_DIR, the checkout, or the installed package (bot.content)
-SLACK_RATE = 1.0  # chat.postMessage allows about one message per second per channel
 LOCALES_DIR = locales_dir()
 SHARED_HEADROOM = 0.97
 OFFER_CHECK_MINUTES = 5.0  # how often a waitlist offer whose time ran out passes to the next parent
@@ -194,7 +193,7 @@ class Bot:
             self.transport,
             config,
             name,
-            {"slack": (self.slack_transport, SLACK_RATE)},
+            {"slack": (self.slack_transport, self.settings.slack_posts_per_second)},
             limiter_factory=None if self.store.sqlite else self._shared_limiter,
             clock=clock,
         )

@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     quiet_hours_start: time = time(21, 0)
     quiet_hours_end: time = time(8, 0)
     sender_messages_per_second: float = 1.0
+    slack_posts_per_second: float = 1.0  # chat.postMessage allows about one message per second per channel
     sms_price_per_segment: float = 0.0083  # USD, for the cost estimate in announcement previews
     home_language_threshold: float = 0.15  # Education Code 48985: notices in languages of 15%+ of pupils
     scheduler_sync_seconds: float = 15.0
@@ -129,6 +130,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "sender_messages_per_second",
+        "slack_posts_per_second",
         "session_ttl_hours",
         "translation_timeout_seconds",
         "scheduler_sync_seconds",

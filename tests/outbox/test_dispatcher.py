@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -15,6 +16,7 @@ from bot.clock import ManualClock, running_at
 from bot.outbox.dispatcher import Dispatcher, DispatcherConfig, RateLimiter
 from bot.outbox.transport import SendReceipt, Transport
 from tests.fixtures.bots import make_bot
+from tests.fixtures.databases import SqliteTemplate
 from tests.fixtures.fake_twilio import FakeTwilio, Fault
 from tests.fixtures.twilio_signing import ACCOUNT_SID, AUTH_TOKEN
 
@@ -253,3 +255,18 @@ def test_every_sender_thread_reads_the_dispatchers_clock(bot: Bot) -> None:
     with bot.store.transaction() as tx:
         rows = [tx.outbox_row(i) for i in range(1, 7)]
     assert {(row or {}).get("sent_at") for row in rows} == {moment}
+
+
+@pytest.mark.parametrize(("setting", "interval"), [(1.0, 1.0), (4.0, 0.25)])
+def test_slack_posts_are_paced_at_their_own_setting(
+    sqlite_template: SqliteTemplate, tmp_path: Path, setting: float, interval: float
+) -> None:
+    wired = make_bot(sqlite_template.fresh(tmp_path / "pace.db"), slack_posts_per_second=setting)
+    try:
+        dispatcher = wired.dispatcher("pace")
+        _, slack = dispatcher.routes["slack"]
+        assert isinstance(slack, RateLimiter) and slack.interval == interval
+        _, sms = dispatcher.routes["sms"]
+        assert isinstance(sms, RateLimiter) and sms.interval == 1 / 1000  # the SMS rate is its own
+    finally:
+        wired.close()
