@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,8 +37,14 @@ PROCESS_CALLS = ("run_outreach(", "subprocess.", "Popen(", "start_server(")
 
 def _starts_processes(item: pytest.Item) -> bool:
     function = getattr(item, "function", None)
+    return function is not None and _source_starts_processes(function)
+
+
+@functools.cache
+def _source_starts_processes(function: object) -> bool:
+    # Once per test function, not per parametrized item: reading the source is the slow part.
     try:
-        source = inspect.getsource(function) if function is not None else ""
+        source = inspect.getsource(function)  # type: ignore[arg-type]
     except (OSError, TypeError):
         return False
     return any(call in source for call in PROCESS_CALLS)
