@@ -1,4 +1,4 @@
-"""Letter variants, tatweel, digits and in-word marks of Arabic, Persian and Armenian fold in keyword matching."""
+"""Arabic, Persian and Armenian letter variants, tatweel, digits and in-word marks fold in keywords."""
 
 from __future__ import annotations
 

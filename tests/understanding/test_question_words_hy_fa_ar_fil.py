@@ -106,6 +106,8 @@ def test_what_happened_is_the_description(
     assert (meaning.kind, meaning.label) == ("reply", "input")
 
 
-def test_the_armenian_question_mark_inside_a_word_asks(understanding: Understanding, school: SchoolData) -> None:
+def test_the_armenian_question_mark_inside_a_word_asks(
+    understanding: Understanding, school: SchoolData
+) -> None:
     meaning = understanding.interpret("տնօրենի հետ ո՞նց խոսեմ", "hy", school, STUDENT)
     assert (meaning.kind, meaning.label) == ("intent", "staff")
