@@ -13,9 +13,18 @@ from bot.yaml_files import load_yaml
 # detect: lists: "strong" words tell a language alone, plain "words" only two together.
 DETECT_KINDS = ("strong", "words")
 _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
-# Arabic-script letters that differ only by region (Persian keh/yeh vs Arabic).
+# Arabic-script letters that differ only by region or keyboard (Persian keh/yeh vs Arabic, taa marbuta
+# written as heh, alef maksura as yeh), so "مدرسة"/"مدرسه" and "كيف"/"کیف" compare equal; tatweel only
+# stretches a word ("نعــــم"). Arabic-Indic and Persian digits are the same numbers as ASCII ones.
+# Armenian stress, emphasis and question marks (՛ ՜ ՞) and the apostrophe-like ՚ are written inside a
+# word ("ինչպե՞ս"): they are dropped, not made spaces, so the word stays whole.
 # Vietnamese đ has no decomposition, so accent folding alone would not make "dang ky" match "đăng ký".
-_FOLD = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "\u200c": " ", "đ": "d", "Đ": "D"})
+_FOLD = str.maketrans(
+    {"ي": "ی", "ك": "ک", "ى": "ی", "ة": "ه", "ۀ": "ه", "ـ": "", "\u200c": " ", "đ": "d", "Đ": "D"}
+    | {chr(0x0660 + i): str(i) for i in range(10)}
+    | {chr(0x06F0 + i): str(i) for i in range(10)}
+    | dict.fromkeys("՚՛՜՞", "")
+)
 
 
 # Kana, CJK ideographs (and compatibility ones), Thai: scripts written without spaces between words.
@@ -41,7 +50,8 @@ def normalize(text: str) -> str:
     """Fold case, accents and punctuation so 'Menú!' and 'menu' compare equal."""
     # Cached: the same option labels, phrases and words are folded again on every inbound text.
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Folded again: a letter with hamza decomposes to one that folds ("ئ" is "ي" with a mark).
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_FOLD)
     return " ".join(_NOT_WORD.sub(" ", stripped.casefold()).replace("_", " ").split())
 
 
