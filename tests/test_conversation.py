@@ -160,7 +160,7 @@ def test_a_question_without_its_mark_at_the_name_step_is_answered_and_the_concer
     assert "name" in replies[-1].lower()  # and asks for the name again
 
 
-def test_a_sentence_about_something_else_at_the_skills_step_is_answered_and_the_step_goes_on(bot: Bot) -> None:
+def test_something_else_at_the_skills_step_is_answered_and_the_step_goes_on(bot: Bot) -> None:
     """'I want to talk to the principal' where the skills are asked: answered aside, then the skills again."""
     phone = "+12135550178"
     say(bot, "hi", phone)

@@ -325,6 +325,8 @@ def test_a_complaint_already_made_is_its_status(locale: str, text: str) -> None:
     assert BOOK.phrase_intent(text, locale) == "concern_status"
 
 
-@pytest.mark.parametrize("text", ["the bus is always late", "I want to report bullying", "quiero poner una queja"])
+@pytest.mark.parametrize(
+    "text", ["the bus is always late", "I want to report bullying", "quiero poner una queja"]
+)
 def test_a_new_complaint_is_no_status(text: str) -> None:
     assert BOOK.phrase_intent(text, "en") is None
