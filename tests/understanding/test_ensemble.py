@@ -129,3 +129,21 @@ def test_the_retrieval_model_names_a_close_none_example_among_the_runners_up(
 ) -> None:
     found = model.classify("el camión de la basura no pasó hoy por mi calle", "es", school)
     assert NONE in [label for label, _ in found.alternatives]
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("who won the basketball game yesterday", "en"),
+        ("what time does the DMV close on saturday", "en"),
+        ("how do I complain to the gas company", "en"),
+        ("no recogieron la basura en mi calle", "es"),
+    ],
+)
+def test_other_places_and_services_are_not_the_schools_answers(
+    ensemble: EnsembleModel, school: SchoolData, text: str, locale: str
+) -> None:
+    # Sports results, state and city offices, companies: topic words ("game", "office", "complain") shared
+    # with the school's answers are no reason to be sure.
+    found = ensemble.classify(text, locale, school)
+    assert found.label == NONE or found.confidence < THRESHOLD, (found.label, found.confidence)
