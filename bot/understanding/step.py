@@ -198,6 +198,10 @@ class Understanding:
         if command is not None:
             return Interpretation("command", command, 1.0)
         phrase = self.replies.phrase_intent(text, locale)
+        if phrase == NONE:
+            # A place other than the school ("the DMV", "la oficina de migración"): its hours or its
+            # complaints are not the school's, whatever topic words the text shares with them.
+            return Interpretation("none", NONE, PHRASE_CONFIDENCE)
         if phrase is not None:
             # A listed phrase ("can't come to", "in Chinese", "who is this") says more than any
             # single topic word the model weighs ("reunión" is also the right to meet).

@@ -169,3 +169,28 @@ def test_the_options_of_a_several_choice_step_still_win(school: SchoolData) -> N
     understanding, _ = step(reading_and_art=Intent("staff", 0.9))
     meaning = understanding.interpret("reading and art", "en", school, SKILLS)
     assert (meaning.kind, meaning.numbers) == ("reply", (1, 3))
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("what time does the DMV office open", "en"),
+        ("how do I complain to the cable company", "en"),
+        ("a qué hora cierra la oficina de migración", "es"),
+        ("移民局几点开门", "zh_Hans"),
+    ],
+)
+def test_a_place_other_than_the_school_is_none_of_its_answers(
+    school: SchoolData, text: str, locale: str
+) -> None:
+    understanding, model = step(**{text.replace(" ", "_"): Intent("hours", 0.9)})
+    assert understanding.interpret(text, locale, school).kind == "none"
+    assert model.asked == []  # the place decides before any topic word is weighed
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [("what is the school email", "en"), ("la escuela pregunta por el estatus migratorio?", "es")],
+)
+def test_the_schools_own_offices_and_rights_are_no_other_place(text: str, locale: str) -> None:
+    assert BOOK.phrase_intent(text, locale) != "none"
