@@ -158,3 +158,15 @@ def test_a_question_without_its_mark_at_the_name_step_is_answered_and_the_concer
     joined = "\n".join(replies)
     assert "Principal" in joined and "Back to your concern" in joined
     assert "name" in replies[-1].lower()  # and asks for the name again
+
+
+def test_something_else_at_the_skills_step_is_answered_and_the_step_goes_on(bot: Bot) -> None:
+    """'I want to talk to the principal' where the skills are asked: answered aside, then the skills again."""
+    phone = "+12135550178"
+    say(bot, "hi", phone)
+    say(bot, "1", phone)
+    skills = say(bot, "I want to volunteer", phone)[-1]
+    assert "1 Reading with children" in skills
+    replies = "\n".join(say(bot, "I want to talk to the principal", phone))
+    assert "Principal" in replies and replies.endswith(skills)  # answered, then the skills asked again
+    assert say(bot, "1 and 3", phone)[-1].startswith("When are you usually free?")  # the sign-up goes on

@@ -70,10 +70,11 @@ class RetrievalModel:
             return Intent(NONE, 0.0)  # "blue elephant": a word or two in common with anything is no answer
         sure = self.calibrator.probability(signals)
         best = ranked[0][1]
+        # The runners-up for a "did you mean", and "none" among them when a "none" example is that close
+        # (the ensemble's agreement must lead it too: "el camión de la basura no pasó" is a bus word).
         others = tuple(
             (self._resolve(other, text, locale), round(sure * score / best, 3))
             for other, score in ranked[1 : ALTERNATIVES + 1]
-            if other != NONE
         )
         label = self._resolve(ranked[0][0], text, locale)
         return Intent(label, sure, slots(label), others)

@@ -198,6 +198,10 @@ class Understanding:
         if command is not None:
             return Interpretation("command", command, 1.0)
         phrase = self.replies.phrase_intent(text, locale)
+        if phrase == NONE:
+            # A place other than the school ("the DMV", "la oficina de migración"): its hours or its
+            # complaints are not the school's, whatever topic words the text shares with them.
+            return Interpretation("none", NONE, PHRASE_CONFIDENCE)
         if phrase is not None:
             # A listed phrase ("can't come to", "in Chinese", "who is this") says more than any
             # single topic word the model weighs ("reunión" is also the right to meet).
@@ -286,13 +290,27 @@ class Understanding:
         if placed is not None:
             return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
         if waiting.several:
-            return Interpretation("none", NONE)  # a sentence the step cannot read: it asks again
+            return self._several_aside(text, locale, school, waiting)
         if not waiting.options:
             return None  # a page that only offers MORE: anything else is a new request
         said = None if asked else self.replies.yes_or_no_said(text, waiting.options, locale)
         if said is not None:  # "we'll be there!", "no voy a poder ir"
             return Interpretation("reply", "choice", LIKELY, numbers=(said,))
         return self._by_intent(text, locale, school, waiting)
+
+    def _several_aside(
+        self, text: str, locale: str | None, school: SchoolData, waiting: Waiting
+    ) -> Interpretation | None:
+        """A sentence a several-choice step cannot read: something else the parent surely asks ("I want
+        to talk to the principal") is left to be answered aside (None), anything else asks again."""
+        if self.replies.phrase_intent(text, locale) is not None:
+            return None
+        intent = self._intent(text, locale, school)
+        flow = waiting.context.split(".")[0]
+        own = intent.label.split(":")[0] in OWN_FLOW.get(flow, ())
+        if intent.label == NONE or own or intent.confidence < self.threshold:
+            return Interpretation("none", NONE, intent.confidence)  # the step asks again
+        return None
 
     def _words_doubt(
         self, text: str, locale: str | None, school: SchoolData, waiting: Waiting, number: int

@@ -110,3 +110,40 @@ def test_agreement_on_one_of_two_near_tied_answers_is_not_sure(school: SchoolDat
         Fixed(Intent("contact", 0.43, alternatives=(("staff", 0.30),))), Fixed(Intent("contact", 0.9))
     )
     assert ahead.classify("how do I contact the principal", "en", school).confidence >= 0.7
+
+
+def test_agreement_must_also_lead_a_near_none_example(school: SchoolData) -> None:
+    # "el camión de la basura no pasó": a bus word both voters share, a "none" example as close.
+    near_none = EnsembleModel(
+        Fixed(Intent("hours", 0.54, alternatives=((NONE, 0.53),))), Fixed(Intent("hours", 0.9))
+    )
+    assert near_none.classify("what time does the DMV office open", "en", school).confidence < THRESHOLD
+    far_none = EnsembleModel(
+        Fixed(Intent("hours", 0.54, alternatives=((NONE, 0.3),))), Fixed(Intent("hours", 0.9))
+    )
+    assert far_none.classify("whens the office open", "en", school).confidence >= THRESHOLD
+
+
+def test_the_retrieval_model_names_a_close_none_example_among_the_runners_up(
+    model: RetrievalModel, school: SchoolData
+) -> None:
+    found = model.classify("el camión de la basura no pasó hoy por mi calle", "es", school)
+    assert NONE in [label for label, _ in found.alternatives]
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("who won the basketball game yesterday", "en"),
+        ("what time does the DMV close on saturday", "en"),
+        ("how do I complain to the gas company", "en"),
+        ("no recogieron la basura en mi calle", "es"),
+    ],
+)
+def test_other_places_and_services_are_not_the_schools_answers(
+    ensemble: EnsembleModel, school: SchoolData, text: str, locale: str
+) -> None:
+    # Sports results, state and city offices, companies: topic words ("game", "office", "complain") shared
+    # with the school's answers are no reason to be sure.
+    found = ensemble.classify(text, locale, school)
+    assert found.label == NONE or found.confidence < THRESHOLD, (found.label, found.confidence)

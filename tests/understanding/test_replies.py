@@ -305,3 +305,28 @@ def test_every_option_at_once_where_a_step_takes_several(text: str, locale: str)
     placed = BOOK.place(text, options, locale, several=True)
     assert placed is not None and placed.numbers == (1, 2)
     assert BOOK.place(text, options, locale) is None  # a step that takes one: not a choice
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("en", "I already reported the bullying, is anyone working on it?"),
+        ("en", "did anybody look at the complaint i sent about the bus?"),
+        ("es", "ya reporté lo del camión y nadie me ha llamado"),
+        ("es", "qué pasó con la queja que mandé del maestro"),
+        ("vi", "tôi đã khiếu nại rồi mà chưa ai gọi"),
+        ("ru", "я уже жаловалась на автобус, что там"),
+        ("zh_Hans", "我已经投诉过校车的问题了"),
+        ("ko", "이미 신고했는데 어떻게 됐어요"),
+    ],
+)
+def test_a_complaint_already_made_is_its_status(locale: str, text: str) -> None:
+    # "already reported" names a concern that exists: its status, not a new one of its category.
+    assert BOOK.phrase_intent(text, locale) == "concern_status"
+
+
+@pytest.mark.parametrize(
+    "text", ["the bus is always late", "I want to report bullying", "quiero poner una queja"]
+)
+def test_a_new_complaint_is_no_status(text: str) -> None:
+    assert BOOK.phrase_intent(text, "en") is None

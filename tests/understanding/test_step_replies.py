@@ -134,3 +134,63 @@ def test_an_aside_that_is_an_option_of_the_step_is_that_option(school: SchoolDat
     understanding, _ = step(talk_to_the_teacher_or_the_principal_please=Intent("staff", 0.95))
     meaning = understanding.interpret("talk to the teacher or the principal please?", "en", school, MENU)
     assert (meaning.kind, meaning.numbers) == ("reply", (7,))
+
+
+SKILLS = Waiting(
+    "volunteer.skills",
+    tuple(ReplyOption(n, str(n), (label,)) for n, label in enumerate(["Reading", "Math", "Art"], 1)),
+    several=True,
+    free_text=True,
+)
+
+
+def test_something_else_surely_asked_at_a_several_choice_step_is_answered_aside(school: SchoolData) -> None:
+    understanding, _ = step(i_want_to_talk_to_the_principal=Intent("staff", 0.8))
+    meaning = understanding.interpret("i want to talk to the principal", "en", school, SKILLS)
+    assert (meaning.kind, meaning.label) == ("intent", "staff")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("i want to talk to the principal", Intent("staff", 0.5)),  # not sure: the step asks again
+        ("i can help with the garden", Intent("volunteer", 0.9)),  # the step's own flow, not a restart
+        ("blue elephant", Intent("none", 0.0)),
+    ],
+)
+def test_what_a_several_choice_step_cannot_read_asks_again(
+    school: SchoolData, text: str, intent: Intent
+) -> None:
+    understanding, _ = step(**{text.replace(" ", "_"): intent})
+    assert understanding.interpret(text, "en", school, SKILLS).kind == "none"
+
+
+def test_the_options_of_a_several_choice_step_still_win(school: SchoolData) -> None:
+    understanding, _ = step(reading_and_art=Intent("staff", 0.9))
+    meaning = understanding.interpret("reading and art", "en", school, SKILLS)
+    assert (meaning.kind, meaning.numbers) == ("reply", (1, 3))
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("what time does the DMV office open", "en"),
+        ("how do I complain to the cable company", "en"),
+        ("a qué hora cierra la oficina de migración", "es"),
+        ("移民局几点开门", "zh_Hans"),
+    ],
+)
+def test_a_place_other_than_the_school_is_none_of_its_answers(
+    school: SchoolData, text: str, locale: str
+) -> None:
+    understanding, model = step(**{text.replace(" ", "_"): Intent("hours", 0.9)})
+    assert understanding.interpret(text, locale, school).kind == "none"
+    assert model.asked == []  # the place decides before any topic word is weighed
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [("what is the school email", "en"), ("la escuela pregunta por el estatus migratorio?", "es")],
+)
+def test_the_schools_own_offices_and_rights_are_no_other_place(text: str, locale: str) -> None:
+    assert BOOK.phrase_intent(text, locale) != "none"
