@@ -47,8 +47,9 @@ PLAIN_LABELS = frozenset(
 CHOICE = re.compile(r"choice:(0|[1-9][0-9]*(,[1-9][0-9]*)*)")  # 0: skip, where a step offers it
 CONTEXT = re.compile(r"[a-z_]+\.[a-z_0-9]+")
 TABLES = sorted(DATA.glob("*/*.yaml"))
-# Held-out folders: heldout/ and heldout2/ were scored once and are spent; heldout3/ is not yet scored.
-HELD_OUT = ("heldout", "heldout2", "heldout3")
+# Held-out folders: heldout/ and heldout2/ were scored once and are spent; heldout3/ and heldout4/ are
+# not yet scored.
+HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4")
 
 
 def known_label(expect: str) -> bool:
