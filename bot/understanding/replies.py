@@ -36,6 +36,7 @@ SURE_WAYS = frozenset({"number", "label", "yes_no"})  # placements that stand ho
 QUESTION_HEAD_WORDS = 3  # a question word among a spaced text's first words makes it a question
 QUESTION_PHRASE_WORDS = 5  # and a question phrase of several words among its first five
 QUESTION_TAIL_WORDS = 3  # or its last three (Vietnamese asks "where" at the end: "... ở đâu")
+QUESTION_END_WORDS = 2  # a lone question word among the last two, in languages that say so
 MAX_PART_WORDS = 3  # a longer part of a several-choice reply placed only by a word in it is a sentence
 
 
@@ -83,6 +84,8 @@ class LocaleWords:
     # Words that open a question ("how", "cuándo", "怎么", "어떻게"): a text without its question mark that
     # starts with one asks something, even where a step waits for free text.
     question_words: frozenset[str] = frozenset()
+    # Verb-final languages also put a lone question word last ("شماره دفتر چیه", "... կապվեմ ինչպես").
+    question_words_at_end: bool = False
     # Every option at once, where a step takes several ("all of them", "any time", "todos").
     every: frozenset[str] = frozenset()
 
@@ -186,6 +189,7 @@ class ReplyBook:
             return False
         tokens = norm.split()
         head = f" {' '.join(tokens[:QUESTION_HEAD_WORDS])} "
+        last = f" {' '.join(tokens[-QUESTION_END_WORDS:])} "
         # A phrase of several words among the first five or the last three ("phòng phụ huynh ở đâu").
         longer = f" {' '.join(tokens[:QUESTION_PHRASE_WORDS])} | {' '.join(tokens[-QUESTION_TAIL_WORDS:])} "
         compact = norm.replace(" ", "")
@@ -197,7 +201,9 @@ class ReplyBook:
                 if is_unspaced(word) or _KOREAN.search(word) is not None:
                     if word.replace(" ", "") in compact:
                         return True
-                elif f" {word} " in (longer if " " in word else head):
+                elif f" {word} " in (longer if " " in word else head) or (
+                    words.question_words_at_end and " " not in word and f" {word} " in last
+                ):
                     return True
         return False
 
@@ -680,6 +686,7 @@ def parse_words(data: Mapping[str, object], where: str) -> LocaleWords:
         "phrases",
         "suffixes",
         "question_words",
+        "question_words_at_end",
         "every",
     }
     unknown = set(data) - known
@@ -723,6 +730,7 @@ def parse_words(data: Mapping[str, object], where: str) -> LocaleWords:
         phrases=phrases,
         suffixes=tuple(sorted(set(words("suffixes")), key=len, reverse=True)),
         question_words=frozenset(words("question_words")),
+        question_words_at_end=data.get("question_words_at_end") is True,
         every=frozenset(words("every")),
         mentions={
             context: tuple(

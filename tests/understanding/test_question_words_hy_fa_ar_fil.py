@@ -77,6 +77,25 @@ def test_a_name_or_what_happened_is_not_a_question(locale: str, text: str) -> No
     assert not BOOK.asks(text, locale)
 
 
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("fa", "شماره تلفن دفتر مدرسه چیه"),  # "what is it", last
+        ("fa", "ساعت کاری دفتر مدرسه چنده"),
+        ("hy", "դպրոցի տնօրենի հետ կապվեմ ինչպես"),  # "how", last
+        ("hy", "tnoreni het kapvem inchpes"),
+    ],
+)
+def test_verb_final_languages_ask_with_the_last_word_too(locale: str, text: str) -> None:
+    assert BOOK.asks(text, locale)
+
+
+def test_a_question_word_last_asks_only_in_verb_final_languages() -> None:
+    # "who" and "sino" are question words of en and fil, but there a sentence ending in one is told.
+    assert not BOOK.asks("my son told the teacher who", "en")
+    assert not BOOK.asks("hindi niya sinabi kung sino", "fil")
+
+
 def test_question_words_of_one_language_do_not_ask_in_another() -> None:
     assert not BOOK.asks("kif fini e7ki ma3 el mudir", "fil")
     assert not BOOK.asks("ano ang gagawin ko", "ar")
