@@ -7,15 +7,15 @@ label of the scheme (choice:N, choice:N,M, input, an answer, a flow, a command, 
 with the row's `expect`.
 
 Reads bench/understanding_data/tuning/<locale>.yaml (the tables tuned on) and, only when asked, a
-held-out folder (scored once, never tuned on): --table heldout3 scores the tuning tables and then
-bench/understanding_data/heldout3/<locale>.yaml. heldout/ (2026-12-04) and heldout2/ (2026-12-05) were
-each scored once and are spent (--heldout is kept as --table heldout). Prints per locale and per kind:
+held-out folder (scored once, never tuned on): --table heldout4 scores the tuning tables and then
+bench/understanding_data/heldout4/<locale>.yaml. heldout/, heldout2/ and heldout3/ were each scored
+once and are spent (--heldout is kept as --table heldout). Prints per locale and per kind:
 rows, the share answered right first, the share answered wrong confidently, out-of-scope texts
 answered confidently, and microseconds per interpretation (p50 and p99, warm model), as wall-clock
 time and as the thread's CPU time (on a shared machine the wall clock includes waiting for a core).
 
     .venv/bin/python bench/understanding.py [--method hybrid|calibrated|similarity|words|chars|matcher|all]
-        [--table tuning|heldout|heldout2|heldout3] [--heldout]
+        [--table tuning|heldout|heldout2|heldout3|heldout4] [--heldout]
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ from bot.understanding.tokens import features  # noqa: E402
 
 DATA = ROOT / "bench" / "understanding_data"
 LOCALES = ("en", "es", "ko", "zh_Hans", "hy", "fil", "vi", "ru", "fa", "ar")
-# Held-out folders, oldest first: heldout/ and heldout2/ were each scored once and are spent.
-HELD_OUT = ("heldout", "heldout2", "heldout3")
+# Held-out folders, oldest first: heldout/, heldout2/ and heldout3/ were each scored once and are spent.
+HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4")
 KINDS = ("first", "reply", "midflow", "out_of_scope")
 REPEATS = 20  # each text is interpreted this many times for stable timings
 COMMAND_LABELS = {"status": "concern_status"}
@@ -322,7 +322,7 @@ def main() -> None:
         "--table",
         default="tuning",
         choices=["tuning", *HELD_OUT],
-        help="also score this held-out folder after the tuning tables (once, at the end): heldout3",
+        help="also score this held-out folder after the tuning tables (once, at the end): heldout4",
     )
     parser.add_argument("--heldout", action="store_true", help="the same as --table heldout (already spent)")
     parser.add_argument("--errors", action="store_true", help="list the tuning rows answered wrong or unsure")

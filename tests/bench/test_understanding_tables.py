@@ -47,7 +47,7 @@ PLAIN_LABELS = frozenset(
 CHOICE = re.compile(r"choice:(0|[1-9][0-9]*(,[1-9][0-9]*)*)")  # 0: skip, where a step offers it
 CONTEXT = re.compile(r"[a-z_]+\.[a-z_0-9]+")
 TABLES = sorted(DATA.glob("*/*.yaml"))
-# Held-out folders: heldout/ and heldout2/ were scored once and are spent; heldout3/ and heldout4/ are
+# Held-out folders: heldout/, heldout2/ and heldout3/ were scored once and are spent; heldout4/ is
 # not yet scored.
 HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4")
 
