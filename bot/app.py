@@ -410,10 +410,22 @@ def build_understanding(keywords: KeywordTable, shipped: tuple[str, ...]) -> Und
     replies = shipped_reply_book(shipped)
     model = EnsembleModel(
         retrieval_model(),
-        MatcherIntentModel(Answerer(TopicMatcher(keywords, fuzzy_words=MATCHER_FUZZY_WORDS)), keywords),
+        MatcherIntentModel(Answerer(shipped_topic_matcher(keywords)), keywords),
         replies,
     )
     return Understanding(keywords, model, replies, threshold=ENSEMBLE_THRESHOLD)
+
+
+_TOPIC_MATCHERS: dict[int, tuple[KeywordTable, TopicMatcher]] = {}
+
+
+def shipped_topic_matcher(keywords: KeywordTable) -> TopicMatcher:
+    """One keyword matcher per keyword table in this process: its phrase index takes ~50 ms to build."""
+    kept = _TOPIC_MATCHERS.get(id(keywords))
+    if kept is None or kept[0] is not keywords:  # the table is kept with it, so its id stays its own
+        matcher = TopicMatcher(keywords, fuzzy_words=MATCHER_FUZZY_WORDS)
+        kept = _TOPIC_MATCHERS[id(keywords)] = (keywords, matcher)
+    return kept[1]
 
 
 @functools.cache

@@ -6,6 +6,7 @@ and the school's FAQ keywords), an exact phrase match first, then a typo-toleran
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ from bot.services.school_data import SchoolData
 
 FUZZY_THRESHOLD = 88
 MIN_FUZZY_LENGTH = 5
+KEPT_INDEXES = 8  # schools' FAQ indexes kept per matcher (a district's schools served by one process)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,9 @@ class TopicMatcher:
         with every word; the retrieval model's character n-grams cover typos in long texts)."""
         self.fuzzy_words = fuzzy_words
         self._index_cache: tuple[SchoolData, _Index] | None = None
+        # Indexes by the school's FAQ phrases: a school loaded again with the same FAQ (another
+        # process's reload, a test's fresh bot) reuses its index instead of building it again.
+        self._by_faq: OrderedDict[tuple[tuple[str, str], ...], _Index] = OrderedDict()
         self._phrases: list[tuple[str, str]] = [
             (phrase, topic)
             for table in keywords.topics.values()
@@ -150,12 +155,17 @@ class TopicMatcher:
         cached = self._index_cache  # one school's data object is reused until it is reloaded
         if cached is not None and cached[0] is school:
             return cached[1]
-        faq = [
+        faq = tuple(
             (normalize(word), f"faq:{entry.id}")
             for entry in school.faq
             for words in entry.keywords.values()
             for word in words
-        ]
-        index = _Index([*faq, *self._phrases], fuzzy_words=self.fuzzy_words)
+        )
+        index = self._by_faq.get(faq)
+        if index is None:
+            index = _Index([*faq, *self._phrases], fuzzy_words=self.fuzzy_words)
+            self._by_faq[faq] = index
+            while len(self._by_faq) > KEPT_INDEXES:
+                self._by_faq.popitem(last=False)
         self._index_cache = (school, index)
         return index

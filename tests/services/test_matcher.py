@@ -104,3 +104,18 @@ def test_faq_keywords_come_from_the_school() -> None:
     match = MATCHER.match("is lunch free", SCHOOL)
     assert match is not None
     assert match.topic == "faq:lunch"
+
+
+def test_a_school_loaded_again_with_the_same_faq_reuses_its_index_and_a_changed_faq_does_not() -> None:
+    matcher = TopicMatcher(load_keywords(LOCALES_DIR / "keywords.yaml"))
+    again = load_school_file(PROJECT_ROOT / "schools" / "demo.yaml")
+    assert again is not SCHOOL
+    assert matcher._index(again) is matcher._index(SCHOOL)
+    lunch = next(e for e in SCHOOL.faq if e.id == "lunch")
+    changed = SCHOOL.model_copy(
+        update={"faq": [lunch.model_copy(update={"keywords": {"en": ["taco tuesday"]}})]}
+    )
+    assert matcher._index(changed) is not matcher._index(SCHOOL)
+    found = matcher.match("taco tuesday", changed)
+    assert found is not None and found.topic == "faq:lunch"
+    assert matcher.match("taco tuesday", SCHOOL) is None
