@@ -17,6 +17,7 @@ from bot.domain import Inbound
 from bot.services.data_rights import DataRights, ErasureNotConfigured, phone_token_function
 from bot.store.models import ConcernRow, ConsentEventRow, ContactRow, MessageRow, UnansweredQuestionRow
 from tests.fixtures.bots import make_bot
+from tests.fixtures.databases import truncate_postgres
 
 PHONE = "+12135550106"
 KEY = "test-phone-hash-key-0123456789"
@@ -176,7 +177,18 @@ def _database_files(bot: Bot) -> list[Path]:
     return [root / p for p in paths if (root / p).exists()]
 
 
-def test_forget_leaves_no_recoverable_copy_in_the_database_files(rights_bot: Bot) -> None:
+@pytest.fixture
+def bot_on_fresh_files(db_url: str) -> Iterator[Bot]:
+    """A bot whose database files hold no earlier test's rows (the reset between tests DELETEs)."""
+    if not db_url.startswith("sqlite"):
+        truncate_postgres(db_url)
+    wired = make_bot(db_url, phone_hash_key=KEY)
+    yield wired
+    wired.close()
+
+
+def test_forget_leaves_no_recoverable_copy_in_the_database_files(bot_on_fresh_files: Bot) -> None:
+    rights_bot = bot_on_fresh_files
     converse(rights_bot, CONCERN)
     files = _database_files(rights_bot)
     if not files or not all(os.access(f, os.R_OK) for f in files):
