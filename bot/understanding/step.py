@@ -276,6 +276,9 @@ class Understanding:
             said = self._yes_or_no_first(text, locale, waiting)
             if said is not None:  # "yes, can you sign me up?"
                 return Interpretation("reply", "choice", LIKELY, numbers=(said,))
+            requested = self.replies.requested(text, waiting.options, locale, waiting.context)
+            if requested is not None:  # "could you text me?"
+                return Interpretation("reply", "choice", requested.confidence, numbers=requested.numbers)
             # "can I bring my kids to the meeting?" chose nothing at "Will you come?"
             return self._question_aside(text, locale, school, waiting)
         # A question mark makes a reply placed by a word in it a question ("what's the office phone number?"

@@ -88,3 +88,28 @@ def test_a_question_still_chooses_by_number_yes_no_or_label(
 def test_a_reply_in_option_words_without_a_question_stays_a_choice(school: SchoolData) -> None:
     understanding, _ = step()
     assert understanding.interpret("the transportation one", "en", school, CATEGORY).numbers == (2,)
+
+
+CONTACT_HOW_ES = Waiting(
+    "concern.contact_how",
+    tuple(ReplyOption(n, str(n), (label,)) for n, label in enumerate(["Mensaje", "Llamada", "Reunión"], 1)),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "number"),
+    [("could you text me?", "en", 1), ("can we meet at school?", "en", 3), ("¿me pueden llamar?", "es", 2)],
+)
+def test_a_request_naming_an_option_is_that_option(
+    school: SchoolData, text: str, locale: str, number: int
+) -> None:
+    understanding, _ = step(**{text.strip("¿?"): Intent("language", 0.8)})  # the model reads it wrong
+    meaning = understanding.interpret(text, locale, school, CONTACT_HOW_ES)
+    assert (meaning.kind, meaning.numbers) == ("reply", (number,))
+
+
+def test_a_request_whose_next_word_names_no_option_is_answered_aside(school: SchoolData) -> None:
+    text = "can you tell me the school phone number?"
+    understanding, _ = step(**{text.rstrip("?"): Intent("contact", 0.9)})
+    meaning = understanding.interpret(text, "en", school, CONTACT_HOW_ES)
+    assert (meaning.kind, meaning.label) == ("intent", "contact")
