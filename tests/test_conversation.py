@@ -170,3 +170,18 @@ def test_something_else_at_the_skills_step_is_answered_and_the_step_goes_on(bot:
     replies = "\n".join(say(bot, "I want to talk to the principal", phone))
     assert "Principal" in replies and replies.endswith(skills)  # answered, then the skills asked again
     assert say(bot, "1 and 3", phone)[-1].startswith("When are you usually free?")  # the sign-up goes on
+
+
+def test_a_question_sharing_an_option_word_is_answered_and_the_step_asked_again(bot: Bot) -> None:
+    """Questions at the concern's category naming an option's word ("bus", "special education") are not
+    that option chosen for the parent: answered aside (or passed on), then the category asked again."""
+    phone = "+12135550179"
+    say(bot, "hi", phone)
+    say(bot, "1", phone)  # English
+    category = say(bot, "1", phone)[-1]  # raise a concern
+    assert "4 Bus or transportation" in category
+    questions = ("what time does the school bus come in the morning?", "is there a bus to the field trip?")
+    for question in questions:
+        joined = "\n".join(say(bot, question, phone))
+        assert "Back to your concern" in joined and joined.endswith(category), joined
+    assert say(bot, "4", phone)[-1] != category  # the step still takes its choice

@@ -88,6 +88,9 @@ class LocaleWords:
     question_words_at_end: bool = False
     # Every option at once, where a step takes several ("all of them", "any time", "todos").
     every: frozenset[str] = frozenset()
+    # Words that open a request to the school ("could you", "me pueden"): such a question whose next word
+    # names an option ("could you text me?" at "How should we reach you?") is that option.
+    requests: tuple[str, ...] = ()
 
 
 class Ordered(tuple[LocaleWords, ...]):
@@ -251,6 +254,25 @@ class ReplyBook:
                 return Placement(tuple(o.number for o in options), LIKELY, "labels")
             return self._several(norm, options, ordered, context)
         return self._one(norm, options, ordered, context)
+
+    def requested(
+        self, text: str, options: tuple[ReplyOption, ...], locale: str | None, context: str = ""
+    ) -> Placement | None:
+        """The option a request names right after its opening ("could you text me?", "¿me pueden
+        llamar?"): a question asked of the school that is a reply, unlike "can you tell me the phone
+        number?" whose next word names nothing."""
+        norm = normalize(text)
+        ordered = self.order(locale)
+        for code in dict.fromkeys((locale, "en")):
+            words = self.words.get(code) if code else None
+            for form in words.requests if words is not None else ():
+                if not norm.startswith(f"{form} "):
+                    continue
+                rest = norm[len(form) + 1 :].split()
+                placed = self._one(rest[0], options, ordered, context) if rest else None
+                if placed is not None:
+                    return placed
+        return None
 
     def yes_or_no_said(self, text: str, options: tuple[ReplyOption, ...], locale: str | None) -> int | None:
         """At a yes-or-no step, the option a sentence says yes or no to ("we'll be there", "no puedo ir")."""
@@ -688,6 +710,7 @@ def parse_words(data: Mapping[str, object], where: str) -> LocaleWords:
         "question_words",
         "question_words_at_end",
         "every",
+        "requests",
     }
     unknown = set(data) - known
     if unknown:
@@ -732,6 +755,7 @@ def parse_words(data: Mapping[str, object], where: str) -> LocaleWords:
         question_words=frozenset(words("question_words")),
         question_words_at_end=data.get("question_words_at_end") is True,
         every=frozenset(words("every")),
+        requests=tuple(sorted(set(words("requests")), key=len, reverse=True)),
         mentions={
             context: tuple(
                 (number, phrase, _mention_kind(phrase))

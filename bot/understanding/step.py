@@ -56,12 +56,18 @@ SOFT_COMMANDS = frozenset({"start"})
 # be a question rather than a choice.
 SENTENCE_WORDS = 4
 PLAIN_PLACEMENTS = frozenset({"number", "label", "yes_no", "labels"})
+# A question at a choice step ("is there a bus to the field trip?" at the concern's category) is a choice
+# only through these: a number, a yes or no, the (exact) label, or labels each placed surely. Label-word
+# overlap, synonyms and fuzzy matching would take the question's topic word for the parent's choice.
+QUESTION_PLACEMENTS = frozenset({"number", "label", "yes_no", "labels"})
+CHOICE_WORDS = 2  # a question of more words than this is more than a label typed with a question mark
 # The model's answer at a step with options names one of them ("staff" on the menu): taken from this
 # confidence, well below the step's threshold, since the options narrow what the parent can mean.
 OPTION_INTENT = 0.4
 # Intents about the waiting step's own flow that name none of its options ("I want to complain" at the
 # category step, an RSVP sentence without yes or no at "Will you come?"): the step asks again.
 OWN_FLOW = {"events": ("rsvp", "events"), "volunteer": ("volunteer",), "concern": ("concern",)}
+_CLAUSE_END = re.compile(r"[,.;:!،，。！]")
 _OPTION_LINE = re.compile(r"^\s*(\d{1,2})[ .):]+(\S.*)$")
 
 
@@ -264,6 +270,17 @@ class Understanding:
         placed = self.replies.place(
             text, waiting.options, locale, context=waiting.context, several=waiting.several
         )
+        if self._asks_aside(text, locale):
+            if placed is not None and placed.how in QUESTION_PLACEMENTS:
+                return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
+            said = self._yes_or_no_first(text, locale, waiting)
+            if said is not None:  # "yes, can you sign me up?"
+                return Interpretation("reply", "choice", LIKELY, numbers=(said,))
+            requested = self.replies.requested(text, waiting.options, locale, waiting.context)
+            if requested is not None:  # "could you text me?"
+                return Interpretation("reply", "choice", requested.confidence, numbers=requested.numbers)
+            # "can I bring my kids to the meeting?" chose nothing at "Will you come?"
+            return self._question_aside(text, locale, school, waiting)
         # A question mark makes a reply placed by a word in it a question ("what's the office phone number?"
         # names "phone"), and so does a sentence that names an option only somewhere inside.
         asked = is_question(text, marked=True) or (
@@ -297,6 +314,34 @@ class Understanding:
         if said is not None:  # "we'll be there!", "no voy a poder ir"
             return Interpretation("reply", "choice", LIKELY, numbers=(said,))
         return self._by_intent(text, locale, school, waiting)
+
+    def _asks_aside(self, text: str, locale: str | None) -> bool:
+        """True for a text asked as a question (a mark or a question word) longer than a label or two."""
+        if not self.asks(text, locale):
+            return False
+        return is_unspaced(text) or len(text.split()) > CHOICE_WORDS
+
+    def _yes_or_no_first(self, text: str, locale: str | None, waiting: Waiting) -> int | None:
+        """At a yes-or-no step, a yes or no said before a question ("yes, is there food?")."""
+        parts = _CLAUSE_END.split(text, maxsplit=1)
+        if len(parts) < 2 or not parts[0].strip():
+            return None
+        return self.replies.yes_or_no_said(parts[0], waiting.options, locale)
+
+    def _question_aside(
+        self, text: str, locale: str | None, school: SchoolData, waiting: Waiting
+    ) -> Interpretation | None:
+        """A question at a choice step that names no option surely: answered aside when the model is sure
+        of a quick answer (the step is asked again), otherwise left to the model's intent or "did you
+        mean" (None); the waiting flow's own topic asks the step again."""
+        aside = self._aside(text, locale, school, self.threshold)
+        if aside is not None:
+            return aside
+        intent = self._intent(text, locale, school)
+        flow = waiting.context.split(".")[0]
+        if intent.label.split(":")[0] in OWN_FLOW.get(flow, ()):
+            return Interpretation("none", NONE, intent.confidence)
+        return None
 
     def _several_aside(
         self, text: str, locale: str | None, school: SchoolData, waiting: Waiting

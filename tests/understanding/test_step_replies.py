@@ -130,9 +130,16 @@ def test_a_question_sharing_one_word_with_a_label_chooses_nothing(school: School
     assert meaning.kind != "reply"  # "school" is in "Meeting at school", but the parent asks
 
 
-def test_an_aside_that_is_an_option_of_the_step_is_that_option(school: SchoolData) -> None:
+def test_an_aside_that_is_an_option_of_the_step_is_answered_aside(school: SchoolData) -> None:
+    # A question is a choice only by number, yes/no or label (round 6): the model's answer is given aside.
     understanding, _ = step(talk_to_the_teacher_or_the_principal_please=Intent("staff", 0.95))
     meaning = understanding.interpret("talk to the teacher or the principal please?", "en", school, MENU)
+    assert (meaning.kind, meaning.label) == ("intent", "staff")
+
+
+def test_a_sentence_the_model_reads_as_an_option_is_that_option(school: SchoolData) -> None:
+    understanding, _ = step(i_would_like_to_reach_the_teacher_or_principal=Intent("staff", 0.95))
+    meaning = understanding.interpret("i would like to reach the teacher or principal", "en", school, MENU)
     assert (meaning.kind, meaning.numbers) == ("reply", (7,))
 
 
