@@ -161,6 +161,13 @@ class ReplyBook:
             return False
         return True if said[True] else None
 
+    def only_yes_or_no(self, text: str, locale: str | None) -> bool:
+        """True when the whole text is a yes or a no word of the parent's language or English ("không
+        phải", "nope"): it answers something and asks nothing, so no question's answer fits it."""
+        norm = normalize(text)
+        codes = [code for code in dict.fromkeys((locale, "en")) if code in self.words]
+        return bool(norm) and any(norm in self.words[c].yes or norm in self.words[c].no for c in codes)
+
     def _said(self, text: str, locale: str | None) -> dict[bool, bool]:
         """Whether a yes word and whether a no word stand in the text (parent's language and English)."""
         norm = normalize(text)

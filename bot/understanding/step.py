@@ -217,6 +217,8 @@ class Understanding:
 
     def _classify(self, text: str, locale: str | None, school: SchoolData) -> Interpretation:
         """The model's intent: acted on when sure, a "did you mean" when it is close, else nothing."""
+        if self.replies.only_yes_or_no(text, locale):
+            return Interpretation("none", NONE, 0.0)  # a bare "no" shares letters with questions, not a topic
         intent = self._intent(text, locale, school)
         if intent.label == NONE:
             return Interpretation("none", NONE, intent.confidence)
@@ -236,6 +238,8 @@ class Understanding:
         phrase = self.replies.phrase_intent(text, locale)
         if phrase is not None and phrase.startswith("language:"):
             return Interpretation("intent", phrase, PHRASE_CONFIDENCE)
+        if self.replies.only_yes_or_no(text, locale):
+            return None
         intent = self._intent(text, locale, school)
         quick = intent.label.startswith(ASIDE_PREFIXES) or intent.label in ASIDE_LABELS
         if quick and intent.confidence >= (self.aside_threshold if threshold is None else threshold):

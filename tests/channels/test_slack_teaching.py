@@ -42,8 +42,8 @@ QUESTIONS = "C0QUESTIONS"
 STAFF = "U0STAFF01"
 STRANGER = "U0NOTSTAFF"
 VI_LUNCH = "Bữa sáng và bữa trưa miễn phí cho mọi học sinh. Bữa sáng lúc 7:45 tại nhà ăn."
-VEGETARIAN = "Con tôi ăn chay, trường có món chay không?"
-VEGETARIAN_OTHER_WORDS = "Cháu nhà tôi ăn chay, trường có nấu món chay không?"
+VEGETARIAN = "Cháu nhà tôi không ăn thịt, có món chay không?"
+VEGETARIAN_OTHER_WORDS = "Con nhà tôi không ăn thịt, có đồ chay không?"
 
 
 class Rig:
