@@ -7,9 +7,9 @@ label of the scheme (choice:N, choice:N,M, input, an answer, a flow, a command, 
 with the row's `expect`.
 
 Reads bench/understanding_data/tuning/<locale>.yaml (the tables tuned on) and, only when asked, a
-held-out folder (scored once, never tuned on): --table heldout4 scores the tuning tables and then
-bench/understanding_data/heldout4/<locale>.yaml. heldout/, heldout2/ and heldout3/ were each scored
-once and are spent (--heldout is kept as --table heldout). Prints per locale and per kind:
+held-out folder (scored once, never tuned on): --table heldoutN scores the tuning tables and then
+bench/understanding_data/heldoutN/<locale>.yaml. heldout/ to heldout4/ were each scored once and are
+spent (--heldout is kept as --table heldout). Prints per locale and per kind:
 rows, the share answered right first, the share answered wrong confidently, out-of-scope texts
 answered confidently, and microseconds per interpretation (p50 and p99, warm model), as wall-clock
 time and as the thread's CPU time (on a shared machine the wall clock includes waiting for a core).
@@ -55,7 +55,7 @@ from bot.understanding.tokens import features  # noqa: E402
 
 DATA = ROOT / "bench" / "understanding_data"
 LOCALES = ("en", "es", "ko", "zh_Hans", "hy", "fil", "vi", "ru", "fa", "ar")
-# Held-out folders, oldest first: heldout/, heldout2/ and heldout3/ were each scored once and are spent.
+# Held-out folders, oldest first: each was scored once and is spent (a new round writes heldout5/ first).
 HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4")
 KINDS = ("first", "reply", "midflow", "out_of_scope")
 REPEATS = 20  # each text is interpreted this many times for stable timings
