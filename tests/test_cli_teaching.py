@@ -12,10 +12,9 @@ from bot.services.schools import load_school
 from bot.store.migrate import upgrade
 from tests.fixtures.bots import make_bot
 from tests.fixtures.processes import clean_env, run_outreach
+from tests.fixtures.unplaced_questions import VEGETARIAN, VEGETARIAN_OTHER_WORDS
 from tests.fixtures.volunteering import parent
 
-VEGETARIAN = "Con tôi ăn chay, trường có món chay không?"
-VEGETARIAN_OTHER_WORDS = "Cháu nhà tôi ăn chay, trường có nấu món chay không?"
 SWIMMING = "Có lớp học bơi cho học sinh không?"
 
 

@@ -34,6 +34,7 @@ from bot.web import create_app
 from tests.fixtures.bots import DEMO_SCHOOL, slack_bot
 from tests.fixtures.fake_slack import FakeSlack
 from tests.fixtures.fake_translators import FakeTranslators
+from tests.fixtures.unplaced_questions import VEGETARIAN, VEGETARIAN_OTHER_WORDS
 from tests.fixtures.volunteering import evidence, outbox_to, parent
 
 SECRET = "0123456789abcdef0123456789abcdef"
@@ -42,8 +43,6 @@ QUESTIONS = "C0QUESTIONS"
 STAFF = "U0STAFF01"
 STRANGER = "U0NOTSTAFF"
 VI_LUNCH = "Bữa sáng và bữa trưa miễn phí cho mọi học sinh. Bữa sáng lúc 7:45 tại nhà ăn."
-VEGETARIAN = "Cháu nhà tôi không ăn thịt, có món chay không?"
-VEGETARIAN_OTHER_WORDS = "Con nhà tôi không ăn thịt, có đồ chay không?"
 
 
 class Rig:
