@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-import inspect
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,22 +32,21 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit(f"PostgreSQL required (OUTREACH_REQUIRE_POSTGRES=1) but {POSTGRES_URL}: {problem}", 3)
 
 
-PROCESS_CALLS = ("run_outreach(", "subprocess.", "Popen(", "start_server(")
+# Names whose use in a test function starts a process or a server (`slow`).
+PROCESS_NAMES = frozenset({"run_outreach", "subprocess", "Popen", "start_server"})
 
 
 def _starts_processes(item: pytest.Item) -> bool:
     function = getattr(item, "function", None)
-    return function is not None and _source_starts_processes(function)
+    code = getattr(function, "__code__", None)
+    return code is not None and not PROCESS_NAMES.isdisjoint(_names(code))
 
 
 @functools.cache
-def _source_starts_processes(function: object) -> bool:
-    # Once per test function, not per parametrized item: reading the source is the slow part.
-    try:
-        source = inspect.getsource(function)  # type: ignore[arg-type]
-    except (OSError, TypeError):
-        return False
-    return any(call in source for call in PROCESS_CALLS)
+def _names(code: types.CodeType) -> frozenset[str]:
+    """Every global and attribute name a function's code (and the functions inside it) uses."""
+    inner = (c for c in code.co_consts if isinstance(c, types.CodeType))
+    return frozenset(code.co_names).union(*map(_names, inner))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
