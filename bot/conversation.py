@@ -405,10 +405,30 @@ class Conversation:
             if engine.is_waiting(turn.state) and turn.state.get("flow") == "language":
                 turn.state = engine.idle_state(turn.state.get("values"))
             return False
+        if not is_new and engine.is_waiting(turn.state) and turn.state.get("flow") == "language":
+            self._language_missed(turn)
+            return True
         if self._worth_keeping(turn, text):
             turn.state = engine.idle_state({**turn.state.get("values", {}), PENDING: text})
         self._welcome(turn)
         return True
+
+    def _language_missed(self, turn: Turn) -> None:
+        """A reply the language menu cannot place: ask for a number once more, then stop asking.
+
+        The welcome is not said again, and no text is sent a third time ("no", "nope", "??" in a row).
+        """
+        pair = self._welcome_locales(turn.school)
+        misses = int(turn.state.get("misses") or 0) + 1
+        if misses >= MAX_MISSES - 1:
+            phone = display_phone(turn.school.data.phone)
+            turn.texts.append("\n".join(self.renderer.system("reply_stuck", (c,), phone=phone) for c in pair))
+            turn.state = engine.idle_state(turn.state.get("values"))
+            return
+        turn.texts.append("\n".join(self.renderer.system("not_a_choice", (code,)) for code in pair))
+        result = engine.start(self.flows, turn.state, "language")
+        self._drive(turn, result, bilingual=pair)
+        turn.state = {**turn.state, "misses": misses}
 
     def _pick_language(self, turn: Turn, text: str) -> bool:
         """A reply to the language menu ('2', 'español', '中文'); then the kept first text is answered."""

@@ -192,3 +192,20 @@ def test_a_question_sharing_an_option_word_is_answered_and_the_step_asked_again(
         if unsure:
             assert say(bot, "CONTINUE", phone)[-1].endswith(category)
     assert say(bot, "4", phone)[-1] != category  # the step still takes its choice
+
+
+def test_words_the_language_menu_cannot_place_get_a_number_asked_for_then_a_way_out(bot: Bot) -> None:
+    """'no', 'nope' at the language question: never the welcome again, never one text three times; the
+    first text is still answered once a language is picked."""
+    phone = "+12135550193"
+    first = say(bot, "is lunch free?", phone)
+    assert "Reply with the number of your language" in "\n".join(first)
+    again = "\n".join(say(bot, "no", phone))
+    assert again.startswith("Please reply with one of these numbers.") and "Hi! This is" not in again
+    assert "1 English" in again
+    stuck = "\n".join(say(bot, "nope", phone))
+    assert stuck.startswith("Let's leave this for now.") and "(213) 555-0100" in stuck
+    assert "1 English" not in stuck
+    assert "Reply with the number of your language" in "\n".join(say(bot, "hello", phone))
+    answered = "\n".join(say(bot, "2", phone))
+    assert "almuerzo son gratis" in answered  # the first text, answered in the chosen language
