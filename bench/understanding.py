@@ -55,8 +55,9 @@ from bot.understanding.tokens import features  # noqa: E402
 
 DATA = ROOT / "bench" / "understanding_data"
 LOCALES = ("en", "es", "ko", "zh_Hans", "hy", "fil", "vi", "ru", "fa", "ar")
-# Held-out folders, oldest first: each was scored once and is spent (a new round writes heldout5/ first).
-HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4")
+# Held-out folders, oldest first: heldout/ to heldout4/ were each scored once and are spent; heldout5/ is
+# the next round's (not yet scored).
+HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5")
 KINDS = ("first", "reply", "midflow", "out_of_scope")
 REPEATS = 20  # each text is interpreted this many times for stable timings
 COMMAND_LABELS = {"status": "concern_status"}
