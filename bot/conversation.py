@@ -422,10 +422,10 @@ class Conversation:
         misses = int(turn.state.get("misses") or 0) + 1
         if misses >= MAX_MISSES - 1:
             phone = display_phone(turn.school.data.phone)
-            turn.texts.append("\n".join(self.renderer.system("reply_stuck", (c,), phone=phone) for c in pair))
+            turn.texts.append(self._in_each(pair, "reply_stuck", phone=phone))
             turn.state = engine.idle_state(turn.state.get("values"))
             return
-        turn.texts.append("\n".join(self.renderer.system("not_a_choice", (code,)) for code in pair))
+        turn.texts.append(self._in_each(pair, "not_a_choice"))
         result = engine.start(self.flows, turn.state, "language")
         self._drive(turn, result, bilingual=pair)
         turn.state = {**turn.state, "misses": misses}
@@ -455,10 +455,13 @@ class Conversation:
     def _welcome(self, turn: Turn) -> None:
         """The short bilingual welcome and the language menu, each language named in itself."""
         pair = self._welcome_locales(turn.school)
-        school = turn.school.data.name
-        turn.texts.append("\n".join(self.renderer.system("welcome", (code,), school=school) for code in pair))
+        turn.texts.append(self._in_each(pair, "welcome", school=turn.school.data.name))
         result = engine.start(self.flows, turn.state, "language")
         self._drive(turn, result, bilingual=pair)
+
+    def _in_each(self, locales: tuple[str, ...], key: str, **fields: Any) -> str:
+        """A system text said once in each of these languages, one under the other."""
+        return "\n".join(self.renderer.system(key, (code,), **fields) for code in locales)
 
     def _welcome_locales(self, school: ActiveSchool) -> tuple[str, ...]:
         default = school.data.default_locale

@@ -161,28 +161,31 @@ class ReplyBook:
             return False
         return True if said[True] else None
 
+    def _own_and_english(self, locale: str | None) -> list[LocaleWords]:
+        """The parent's language's words and English's (once each, those that exist)."""
+        return [self.words[code] for code in dict.fromkeys((locale, "en")) if code in self.words]
+
     def only_yes_or_no(self, text: str, locale: str | None) -> bool:
         """True when the whole text is a yes or a no word of the parent's language or English ("không
         phải", "nope"): it answers something and asks nothing, so no question's answer fits it."""
         norm = normalize(text)
-        codes = [code for code in dict.fromkeys((locale, "en")) if code in self.words]
-        return bool(norm) and any(norm in self.words[c].yes or norm in self.words[c].no for c in codes)
+        return bool(norm) and any(norm in w.yes or norm in w.no for w in self._own_and_english(locale))
 
     def _said(self, text: str, locale: str | None) -> dict[bool, bool]:
         """Whether a yes word and whether a no word stand in the text (parent's language and English)."""
         norm = normalize(text)
-        codes = [code for code in dict.fromkeys((locale, "en")) if code in self.words]
+        books = self._own_and_english(locale)
         said = {True: False, False: False}
-        for code in codes:
-            said[False] |= any(_stands(norm, w) for w in self.words[code].no)
+        for book in books:
+            said[False] |= any(_stands(norm, w) for w in book.no)
         # A no phrase holds yes words ("не придем", "không đến được"): they are not a yes. Longest first:
         # "не" alone taken out of "не придем" would leave the yes word "придем".
         rest = norm
-        for w in sorted({w for code in codes for w in self.words[code].no}, key=lambda w: (-len(w), w)):
+        for w in sorted({w for book in books for w in book.no}, key=lambda w: (-len(w), w)):
             if _stands(rest, w):
                 rest = _without(rest, w)
-        for code in codes:
-            said[True] |= any(_stands(rest, w) for w in self.words[code].yes)
+        for book in books:
+            said[True] |= any(_stands(rest, w) for w in book.yes)
         return said
 
     def asks(self, text: str, locale: str | None) -> bool:
@@ -203,10 +206,7 @@ class ReplyBook:
         # A phrase of several words among the first five or the last three ("phòng phụ huynh ở đâu").
         longer = f" {' '.join(tokens[:QUESTION_PHRASE_WORDS])} | {' '.join(tokens[-QUESTION_TAIL_WORDS:])} "
         compact = norm.replace(" ", "")
-        for code in dict.fromkeys((locale, "en")):
-            words = self.words.get(code) if code else None
-            if words is None:
-                continue
+        for words in self._own_and_english(locale):
             for word in words.question_words:
                 if is_unspaced(word) or _KOREAN.search(word) is not None:
                     if word.replace(" ", "") in compact:
@@ -270,9 +270,8 @@ class ReplyBook:
         number?" whose next word names nothing."""
         norm = normalize(text)
         ordered = self.order(locale)
-        for code in dict.fromkeys((locale, "en")):
-            words = self.words.get(code) if code else None
-            for form in words.requests if words is not None else ():
+        for words in self._own_and_english(locale):
+            for form in words.requests:
                 if not norm.startswith(f"{form} "):
                     continue
                 rest = norm[len(form) + 1 :].split()

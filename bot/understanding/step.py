@@ -8,7 +8,7 @@ stays pure and only ever sees numbers and texts it asked for.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -55,11 +55,10 @@ SOFT_COMMANDS = frozenset({"start"})
 # A text this long that names options only somewhere inside ("wait, what's the office phone number") may
 # be a question rather than a choice.
 SENTENCE_WORDS = 4
+# They are also the only ways a question at a choice step ("is there a bus to the field trip?" at the
+# concern's category) is a choice: label-word overlap, synonyms and fuzzy matching would take the
+# question's topic word for the parent's choice.
 PLAIN_PLACEMENTS = frozenset({"number", "label", "yes_no", "labels"})
-# A question at a choice step ("is there a bus to the field trip?" at the concern's category) is a choice
-# only through these: a number, a yes or no, the (exact) label, or labels each placed surely. Label-word
-# overlap, synonyms and fuzzy matching would take the question's topic word for the parent's choice.
-QUESTION_PLACEMENTS = frozenset({"number", "label", "yes_no", "labels"})
 CHOICE_WORDS = 2  # a question of more words than this is more than a label typed with a question mark
 # The model's answer at a step with options names one of them ("staff" on the menu): taken from this
 # confidence, well below the step's threshold, since the options narrow what the parent can mean.
@@ -100,6 +99,16 @@ def offer_of(label: str) -> str | None:
         label = "concern"
     label = {"rsvp": "events"}.get(label, label)
     return label if answer_for(label.replace("rights:", "rights_", 1)) is not None else None
+
+
+def offers(labels: Iterable[str]) -> tuple[str, ...]:
+    """What a "did you mean" list offers for these labels, best first, each answer once."""
+    return tuple(dict.fromkeys(a for a in map(offer_of, labels) if a is not None))
+
+
+def is_own_flow(label: str, waiting: Waiting) -> bool:
+    """True for an intent about the waiting step's own flow ("I want to complain" at the category step)."""
+    return label.split(":")[0] in OWN_FLOW.get(waiting.context.split(".")[0], ())
 
 
 def is_question(text: str, *, marked: bool = False) -> bool:
@@ -226,7 +235,7 @@ class Understanding:
             return Interpretation("intent", intent.label, intent.confidence, slots=dict(intent.slots))
         if intent.confidence >= SUGGEST:
             ranked = (intent.label, *(label for label, _ in intent.alternatives))
-            offered = tuple(dict.fromkeys(a for a in map(offer_of, ranked) if a is not None))[:CLARIFY_COUNT]
+            offered = offers(ranked)[:CLARIFY_COUNT]
             if offered:
                 return Interpretation("clarify", intent.label, intent.confidence, alternatives=offered)
         return Interpretation("none", NONE, intent.confidence)
@@ -261,7 +270,7 @@ class Understanding:
         quick = [label for label in ranked if label.startswith(ASIDE_PREFIXES) or label in ASIDE_LABELS]
         if intent.confidence < SUGGEST or not quick or quick[0] != intent.label:
             return None
-        offered = tuple(dict.fromkeys(a for a in map(offer_of, quick) if a is not None))[:CLARIFY_COUNT]
+        offered = offers(quick)[:CLARIFY_COUNT]
         if not offered:
             return None
         return Interpretation("clarify", intent.label, intent.confidence, alternatives=offered)
@@ -275,7 +284,7 @@ class Understanding:
             text, waiting.options, locale, context=waiting.context, several=waiting.several
         )
         if self._asks_aside(text, locale):
-            if placed is not None and placed.how in QUESTION_PLACEMENTS:
+            if placed is not None and placed.how in PLAIN_PLACEMENTS:
                 return Interpretation("reply", "choice", placed.confidence, numbers=placed.numbers)
             said = self._yes_or_no_first(text, locale, waiting)
             if said is not None:  # "yes, can you sign me up?"
@@ -342,8 +351,7 @@ class Understanding:
         if aside is not None:
             return aside
         intent = self._intent(text, locale, school)
-        flow = waiting.context.split(".")[0]
-        if intent.label.split(":")[0] in OWN_FLOW.get(flow, ()):
+        if is_own_flow(intent.label, waiting):
             return Interpretation("none", NONE, intent.confidence)
         return None
 
@@ -355,8 +363,7 @@ class Understanding:
         if self.replies.phrase_intent(text, locale) is not None:
             return None
         intent = self._intent(text, locale, school)
-        flow = waiting.context.split(".")[0]
-        own = intent.label.split(":")[0] in OWN_FLOW.get(flow, ())
+        own = is_own_flow(intent.label, waiting)
         if intent.label == NONE or own or intent.confidence < self.threshold:
             return Interpretation("none", NONE, intent.confidence)  # the step asks again
         return None
@@ -377,7 +384,7 @@ class Understanding:
         if not any(i == intent.label or compatible(i, intent.label) for i in others):
             return None  # the model names nothing else here: the shared word stands
         ranked = (intents[0], intent.label)
-        offered = tuple(dict.fromkeys(a for a in map(offer_of, ranked) if a is not None))
+        offered = offers(ranked)
         if len(offered) < 2:
             return None
         return Interpretation("clarify", intents[0], intent.confidence, alternatives=offered)
@@ -390,8 +397,7 @@ class Understanding:
         named = [o.number for o in waiting.options if intent.label in o.intents]
         if len(named) == 1 and intent.confidence >= OPTION_INTENT:
             return Interpretation("reply", "choice", intent.confidence, numbers=(named[0],))
-        flow = waiting.context.split(".")[0]
-        if intent.label.split(":")[0] in OWN_FLOW.get(flow, ()) and not is_question(text, marked=True):
+        if is_own_flow(intent.label, waiting) and not is_question(text, marked=True):
             return Interpretation("none", NONE, intent.confidence)
         return None
 
